@@ -1,0 +1,109 @@
+"""The ``kaohe`` command: evaluate and validate scenario files, list presets, run the site.
+
+Exit status: 0 on success, 2 for bad input (the message names the place, on stderr;
+nothing is printed to stdout then).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+
+from kaohe.engine import ScenarioError, evaluate, load_path, render_table
+from kaohe.engine.messages import message
+
+BAD_INPUT = 2
+
+
+def _lang(value: str | None) -> str:
+    lang = (value or os.environ.get("KAOHE_LANG") or "zh").lower()
+    return "en" if lang.startswith("en") else "zh"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kaohe", description="Kaohe 考核")
+    parser.add_argument(
+        "--lang", choices=["zh", "en"], help="message language (default zh, or KAOHE_LANG)"
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("evaluate", help="grade a scenario file and print the result")
+    run.add_argument("file")
+    run.add_argument("--format", choices=["json", "table"], default="table")
+    run.add_argument("--no-notes", action="store_true", help="json: leave out the trace notes")
+    check = commands.add_parser("validate", help="check a scenario file")
+    check.add_argument("file")
+    presets = commands.add_parser("presets", help="list the bundled schemes of the seed documents")
+    presets.add_argument("preset", nargs="?", help="print this preset's YAML")
+    commands.add_parser("demo", help="run the demo")
+    manage = commands.add_parser("manage", help="Django management commands", add_help=False)
+    manage.add_argument("args", nargs=argparse.REMAINDER)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    lang = _lang(args.lang)
+    if args.command in ("evaluate", "validate"):
+        return _evaluate(
+            args.file,
+            args.command,
+            getattr(args, "format", "table"),
+            lang,
+            notes=not getattr(args, "no_notes", False),
+        )
+    if args.command == "presets":
+        return _presets(args.preset)
+    if args.command == "demo":
+        return _demo(lang)
+    return _manage(args.args)
+
+
+def _evaluate(path: str, command: str, output: str, lang: str, *, notes: bool) -> int:
+    try:
+        result = evaluate(load_path(path))
+    except ScenarioError as error:
+        print(error.message(lang), file=sys.stderr)
+        return BAD_INPUT
+    if command == "validate":
+        targets = sum(len(scheme.results) for scheme in result.schemes)
+        print(message("validate_ok", lang, schemes=len(result.schemes), targets=targets))
+    elif output == "json":
+        json.dump(result.to_dict(lang, notes), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(render_table(result, lang))
+    return 0
+
+
+def _presets(preset: str | None) -> int:
+    from kaohe import presets
+
+    if preset:
+        try:
+            sys.stdout.write(presets.preset_text(preset))
+        except KeyError as error:
+            print(error.args[0] if error.args else error, file=sys.stderr)
+            return BAD_INPUT
+        return 0
+    for info in presets.list_presets():
+        print(f"{info.id}\t{info.seed}\t{info.title}\t{', '.join(info.schemes)}")
+    return 0
+
+
+def _demo(lang: str) -> int:
+    from kaohe.examples import demo_path
+
+    return _evaluate(str(demo_path()), "evaluate", "table", lang, notes=True)
+
+
+def _manage(args: list[str]) -> int:
+    from kaohe.config.launcher import manage
+
+    return manage(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
