@@ -53,6 +53,7 @@ from kaohe.engine.result import (
 
 PRECISION = 80  # decimal digits for intermediate results: sums and products are exact
 SNAP = Decimal("1e-40")  # see round_half_up
+QUANTA = [Decimal(1).scaleb(-places) for places in range(11)]
 EMPTY: Mapping[str, object] = {}
 GRADED, PENDING, EXCLUDED = "graded", "pending", "excluded"
 
@@ -108,8 +109,12 @@ def round_half_up(value: Decimal, precision: int) -> Decimal:
     1/(1000·q) away from it, so snapping the 80-digit value to 40 places first (which
     moves it by far less than that for any realistic q) makes the half-up rounding exact.
     """
-    snapped = value.quantize(SNAP, rounding=ROUND_HALF_EVEN)
-    return snapped.quantize(Decimal(1).scaleb(-precision), rounding=ROUND_HALF_UP)
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -40:
+        with localcontext() as context:
+            context.prec = PRECISION
+            value = value.quantize(SNAP, rounding=ROUND_HALF_EVEN)
+    return value.quantize(QUANTA[precision], rounding=ROUND_HALF_UP)
 
 
 class State:
@@ -584,9 +589,10 @@ class SchemeEvaluation:
                     while keep_until < len(others) and others[keep_until][0] == tie_key:
                         keep_until += 1
             below = quota.grade + 1
-            for position, (key, state) in enumerate(others, start=len(fixed) + 1):
+            positions = tie_positions([key for key, _ in others], start=len(fixed) + 1)
+            for index, ((key, state), position) in enumerate(zip(others, positions, strict=True)):
                 params = {"quota": label, "slots": slots, "position": position}
-                if position - len(fixed) <= keep_until:
+                if index < keep_until:
                     state.trace.append(
                         {
                             "step": "quota",
@@ -761,7 +767,8 @@ class SchemeEvaluation:
             if hold and 0 < room < len(others) and others[room - 1][0] == others[room][0]:
                 while cut > 0 and others[cut - 1][0] == others[room][0]:
                     cut -= 1
-            for position, (_, state) in enumerate(others[cut:], start=len(fixed) + cut + 1):
+            positions = tie_positions([key for key, _ in others], start=len(fixed) + 1)
+            for (_, state), position in zip(others[cut:], positions[cut:], strict=True):
                 if state.target.proposed is not None:
                     self.violation(
                         state,
@@ -858,6 +865,15 @@ def expression_value(expression: Expression, value_of: Callable[[str], Decimal])
         low, high = expression.clamp
         total = min(max(total, low), high)
     return total
+
+
+def tie_positions(keys: list[tuple[Any, ...]], start: int) -> list[int]:
+    """Positions in a sorted list, competition style: equal keys share a position."""
+    positions: list[int] = []
+    for index, key in enumerate(keys):
+        tied = index > 0 and keys[index - 1] == key
+        positions.append(positions[-1] if tied else start + index)
+    return positions
 
 
 def rank_group(members: list[State]) -> None:
