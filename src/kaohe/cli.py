@@ -89,7 +89,8 @@ def _presets(preset: str | None) -> int:
             return BAD_INPUT
         return 0
     for info in presets.list_presets():
-        print(f"{info.id}\t{info.seed}\t{info.title}\t{', '.join(info.schemes)}")
+        schemes = ", ".join(info.schemes)
+        print(f"{info.id}\t{info.seed}\t{info.name}\t{schemes}\t{info.description}")
     return 0
 
 

@@ -86,3 +86,18 @@ def test_the_engine_imports_no_django() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=False
     )
     assert completed.returncode == 0, completed.stdout + completed.stderr
+
+
+def test_presets_are_listed_and_shown(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["presets"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split("\t")[0] for line in lines] == [
+        "seed000-style",
+        "seed001-party",
+        "seed002-team",
+        "seed004-annual",
+    ]
+    assert main(["presets", "seed001-party"]) == 0
+    assert "0.875" in capsys.readouterr().out
+    assert main(["presets", "nope"]) == 2
+    assert "seed000-style" in capsys.readouterr().err

@@ -807,3 +807,9 @@ def test_seed004_teams_cadres_placement_ballots_and_limits() -> None:
     assert violations[("t3p1", "principal_of_poor_team")] == "warning"
     assert violations[("t4p1", "principal_unit_incident")] == "error"  # hard: 不能
     assert {target for target, _ in violations} <= {"t2p1", "t3p1", "t4p1"}
+
+
+@pytest.mark.parametrize("preset_id", [info.id for info in list_presets()])
+def test_each_bare_preset_is_a_valid_scenario(preset_id: str) -> None:
+    result = evaluate(load_preset(preset_id, year=2024))
+    assert all(scheme.results == [] for scheme in result.schemes)

@@ -463,7 +463,8 @@ def parse_scheme(raw: object, path: str, position: int, ctx: _Context) -> Scheme
 
     def known_input(value: object, where: str) -> str:
         name = text(value, where)
-        if name not in known_inputs:
+        # a scheme without targets (a preset, a scheme being written) knows no inputs yet
+        if targets and name not in known_inputs:
             raise ScenarioError(where, "unknown_input", input=name)
         return name
 
