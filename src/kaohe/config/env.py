@@ -1,0 +1,75 @@
+"""Reading settings from the environment (the healthchecks way: small, explicit helpers)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+FALSE_WORDS = frozenset({"0", "false", "no", "off", ""})
+
+
+def envstr(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def envbool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    word = raw.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ValueError(f"{name}: expected a yes/no value, got {raw!r}")
+
+
+def envint(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValueError(f"{name}: expected an integer, got {raw!r}") from None
+
+
+def envlist(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None:
+        return list(default)
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def database_from_url(url: str, *, base_dir: Path) -> dict[str, Any]:
+    """Turn ``postgresql://user:pass@host:5432/name?sslmode=require`` or
+    ``sqlite:///relative/or/absolute.sqlite3`` into a Django ``DATABASES`` entry."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme in {"postgres", "postgresql", "pgsql"}:
+        name = unquote(parts.path.lstrip("/"))
+        if not name:
+            raise ValueError("DATABASE_URL: the database name is missing")
+        config: dict[str, Any] = {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": name,
+            "USER": unquote(parts.username or ""),
+            "PASSWORD": unquote(parts.password or ""),
+            "HOST": parts.hostname or "",
+            "PORT": str(parts.port or ""),
+            "CONN_MAX_AGE": 60,
+            "CONN_HEALTH_CHECKS": True,
+        }
+        options = dict(parse_qsl(parts.query))
+        if options:
+            config["OPTIONS"] = options
+        return config
+    if scheme == "sqlite":
+        # sqlite:///var/x.sqlite3 is relative to the project; sqlite:////abs/x.sqlite3 absolute.
+        path = unquote(parts.path)
+        target = Path(path[1:]) if path.startswith("//") else base_dir / path.lstrip("/")
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": str(target)}
+    raise ValueError(f"DATABASE_URL: unsupported scheme {parts.scheme!r}")

@@ -1,0 +1,69 @@
+"""Roles and what each may do: the one place where this is declared.
+
+Which *rows* a user sees is decided by the selectors (one per model); this table only says
+which *actions* a role may perform at all. A view asks ``require(user, Action.X)``.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    OFFICE_ADMIN = "office_admin", _("考核办管理员")
+    SCORER = "scorer", _("责任单位评分人")
+    LIAISON = "liaison", _("被考核单位联络员")
+    LEADER = "leader", _("县领导")
+    TEAM_MEMBER = "team_member", _("考核组成员")
+    COMMITTEE_MEMBER = "committee_member", _("考核委委员")
+
+
+class Action(models.TextChoices):
+    DASHBOARD_VIEW = "dashboard.view", _("查看首页")
+    UNIT_VIEW = "unit.view", _("查看单位")
+    UNIT_EDIT = "unit.edit", _("维护单位")
+    CATEGORY_VIEW = "category.view", _("查看单位类别")
+    CATEGORY_EDIT = "category.edit", _("维护单位类别")
+    CADRE_VIEW = "cadre.view", _("查看干部")
+    CADRE_EDIT = "cadre.edit", _("维护干部")
+    AUDIT_VIEW = "audit.view", _("查看操作日志")
+
+
+# Roles whose user belongs to one unit (the unit decides which rows they see).
+UNIT_BOUND_ROLES = frozenset({Role.SCORER, Role.LIAISON})
+
+_READ_ALL_ORGS = frozenset({Action.DASHBOARD_VIEW, Action.UNIT_VIEW, Action.CADRE_VIEW})
+
+ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
+    Role.OFFICE_ADMIN: frozenset(Action),
+    # A responsible unit scores indicators of the assessed units: it sees the units.
+    Role.SCORER: frozenset({Action.DASHBOARD_VIEW, Action.UNIT_VIEW}),
+    # An assessed unit's liaison sees its own unit and the cadres posted there.
+    Role.LIAISON: frozenset({Action.DASHBOARD_VIEW, Action.UNIT_VIEW, Action.CADRE_VIEW}),
+    Role.LEADER: _READ_ALL_ORGS,
+    Role.TEAM_MEMBER: _READ_ALL_ORGS,
+    Role.COMMITTEE_MEMBER: _READ_ALL_ORGS,
+}
+
+
+def role_of(user: object) -> Role | None:
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return None
+    raw = getattr(user, "role", "")
+    try:
+        return Role(raw)
+    except ValueError:
+        return None
+
+
+def can(user: object, action: Action) -> bool:
+    role = role_of(user)
+    return role is not None and action in ROLE_ACTIONS[role]
+
+
+def require(user: object, action: Action) -> None:
+    """Raise ``PermissionDenied`` (403) unless the user's role allows ``action``."""
+    if not can(user, action):
+        raise PermissionDenied(action.value)

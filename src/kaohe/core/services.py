@@ -1,0 +1,92 @@
+"""Write services of the core app: users and login throttling."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kaohe.core.audit import audit_record, snapshot
+from kaohe.core.errors import field_error
+from kaohe.core.models import LoginThrottle, User
+from kaohe.core.roles import UNIT_BOUND_ROLES, Role
+
+USER_FIELDS = ("username", "display_name", "role", "unit", "is_active")
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor: User | None,
+    username: str,
+    password: str,
+    role: Role,
+    unit: object | None = None,
+    display_name: str = "",
+    validate: bool = True,
+) -> User:
+    if role in UNIT_BOUND_ROLES and unit is None:
+        raise field_error("unit", _("该角色必须指定所属单位"), "unit_required")
+    if role not in UNIT_BOUND_ROLES:
+        unit = None
+    user = User(username=username, role=role, unit=unit, display_name=display_name)
+    if validate:
+        validate_password(password, user)
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    audit_record(actor=actor, action="user.create", obj=user, after=snapshot(user, USER_FIELDS))
+    return user
+
+
+def _lock_period() -> dt.timedelta:
+    return dt.timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
+
+
+def login_locked_until(username: str) -> dt.datetime | None:
+    """When the username is locked, until when; else None. (A read, kept beside the writes.)"""
+    row = LoginThrottle.objects.filter(username=username.lower()).first()
+    if row and row.locked_until and row.locked_until > timezone.now():
+        return row.locked_until
+    return None
+
+
+@transaction.atomic
+def login_failure_record(*, username: str) -> LoginThrottle:
+    """Count one failed login; lock the username after ``LOGIN_MAX_FAILURES`` in a row."""
+    now = timezone.now()
+    row, _created = LoginThrottle.objects.select_for_update().get_or_create(
+        username=username.lower()
+    )
+    if row.locked_until and row.locked_until <= now:
+        row.failures = 0  # a lock that has run out starts a fresh count
+        row.locked_until = None
+    row.failures += 1
+    row.last_failure_at = now
+    locked = row.failures >= settings.LOGIN_MAX_FAILURES and row.locked_until is None
+    if locked:
+        row.locked_until = now + _lock_period()
+    row.save(update_fields=["failures", "last_failure_at", "locked_until"])
+    audit_record(
+        actor=None,
+        action="login.lock" if locked else "login.fail",
+        object_type="core.user",
+        object_repr=username[:150],
+        after={"failures": row.failures, "locked_until": row.locked_until},
+    )
+    return row
+
+
+@transaction.atomic
+def login_success_record(*, user: User) -> None:
+    LoginThrottle.objects.filter(username=user.username.lower()).delete()
+    audit_record(actor=user, action="login.success", obj=user)
+
+
+@transaction.atomic
+def logout_record(*, user: User) -> None:
+    audit_record(actor=user, action="logout", obj=user)

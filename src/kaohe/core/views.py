@@ -1,0 +1,208 @@
+from __future__ import annotations
+
+import datetime as dt
+from io import BytesIO
+
+from django.conf import settings
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kaohe.core.forms import AuditFilterForm, LoginForm
+from kaohe.core.listing import list_template, paginate
+from kaohe.core.models import AuditEntry
+from kaohe.core.roles import Action, can, require
+from kaohe.core.selectors import audit_entries_for_user
+from kaohe.core.services import (
+    login_failure_record,
+    login_locked_until,
+    login_success_record,
+    logout_record,
+)
+
+
+def login_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("core:home")
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    form = LoginForm(request, data=request.POST or None)
+    locked_until = None
+    if request.method == "POST":
+        username = request.POST.get("username", "").strip()
+        locked_until = login_locked_until(username) if username else None
+        if locked_until is None:
+            if form.is_valid():
+                user = form.get_user()
+                login(request, user)
+                login_success_record(user=user)
+                if not url_has_allowed_host_and_scheme(
+                    next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+                ):
+                    next_url = ""
+                return redirect(next_url or settings.LOGIN_REDIRECT_URL)
+            if username:
+                row = login_failure_record(username=username)
+                if row.locked_until and row.locked_until > timezone.now():
+                    locked_until = row.locked_until
+        if locked_until is not None:
+            form = LoginForm(request, data=None, initial={"username": username})
+    status = 429 if locked_until else 200
+    return render(
+        request,
+        "core/login.html",
+        {"form": form, "next": next_url, "locked_until": locked_until},
+        status=status,
+    )
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        logout_record(user=request.user)
+    logout(request)
+    return redirect(settings.LOGOUT_REDIRECT_URL)
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    require(request.user, Action.DASHBOARD_VIEW)
+    from kaohe.orgs.selectors import cadre_filter, cadres_for_user, units_for_user
+
+    units = units_for_user(request.user)
+    by_category = (
+        units.filter(is_active=True)
+        .values("category__name")
+        .annotate(n=Count("id"))
+        .order_by("category__order")
+    )
+    cards = []
+    if can(request.user, Action.CADRE_VIEW):
+        cadres = cadres_for_user(request.user)
+        cards = [
+            (key, label, cadre_filter(cadres, special=key).count())
+            for key, label in (
+                ("principal", _("党政正职")),
+                ("seconded", _("挂职")),
+                ("village", _("驻村工作队")),
+                ("entrusted", _("委托考核")),
+                ("investigation", _("立案审查")),
+            )
+        ]
+        cadre_total = cadres.count()
+    else:
+        cadre_total = None
+    recent = (
+        audit_entries_for_user(request.user)[:8] if can(request.user, Action.AUDIT_VIEW) else []
+    )
+    return render(
+        request,
+        "core/home.html",
+        {
+            "unit_total": units.filter(is_active=True).count(),
+            "by_category": by_category,
+            "cadre_total": cadre_total,
+            "cards": cards,
+            "recent": recent,
+        },
+    )
+
+
+def _filtered_audit(request: HttpRequest) -> tuple[AuditFilterForm, QuerySet[AuditEntry]]:
+    entries = audit_entries_for_user(request.user)
+    object_types = list(
+        AuditEntry.objects.order_by().values_list("object_type", flat=True).distinct()
+    )
+    form = AuditFilterForm(request.GET or None, object_types=sorted(t for t in object_types if t))
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            entries = entries.filter(
+                Q(object_repr__icontains=data["q"]) | Q(action__icontains=data["q"])
+            )
+        if data["action"]:
+            entries = entries.filter(action__startswith=data["action"])
+        if data["object_type"]:
+            entries = entries.filter(object_type=data["object_type"])
+        if data["actor"]:
+            entries = entries.filter(actor_name__icontains=data["actor"])
+        tz = timezone.get_current_timezone()
+        if data["date_from"]:
+            start = dt.datetime.combine(data["date_from"], dt.time.min, tzinfo=tz)
+            entries = entries.filter(at__gte=start)
+        if data["date_to"]:
+            end = dt.datetime.combine(
+                data["date_to"] + dt.timedelta(days=1), dt.time.min, tzinfo=tz
+            )
+            entries = entries.filter(at__lt=end)
+    return form, entries
+
+
+@login_required
+def audit_list(request: HttpRequest) -> HttpResponse:
+    require(request.user, Action.AUDIT_VIEW)
+    form, entries = _filtered_audit(request)
+    page = paginate(request, entries)
+    template = list_template(request, "core/audit_list.html", "core/_audit_table.html")
+    return render(request, template, {"form": form, "page": page})
+
+
+EXPORT_LIMIT = 100_000
+
+
+@login_required
+def audit_export(request: HttpRequest) -> HttpResponse:
+    from openpyxl import Workbook
+
+    require(request.user, Action.AUDIT_VIEW)
+    _form, entries = _filtered_audit(request)
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(_("操作日志"))
+    sheet.append(
+        [
+            _("时间"),
+            _("操作人"),
+            _("操作"),
+            _("对象类型"),
+            _("对象编号"),
+            _("对象"),
+            _("修改前"),
+            _("修改后"),
+        ]
+    )
+    tz = timezone.get_current_timezone()
+    for entry in entries[:EXPORT_LIMIT].iterator(chunk_size=2000):
+        sheet.append(
+            [
+                entry.at.astimezone(tz).replace(tzinfo=None),
+                entry.actor_name,
+                entry.action,
+                entry.object_type,
+                entry.object_id,
+                entry.object_repr,
+                _json_cell(entry.before),
+                _json_cell(entry.after),
+            ]
+        )
+    buffer = BytesIO()
+    book.save(buffer)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.xlsx"'
+    return response
+
+
+def _json_cell(value: object) -> str:
+    import json
+
+    if value is None:
+        return ""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)

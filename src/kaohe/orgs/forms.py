@@ -1,0 +1,186 @@
+"""Forms validate at the edge and hand clean values to the services; they never save."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, ClassVar
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from kaohe.orgs.models import (
+    Duty,
+    Gender,
+    Rank,
+    Role,
+    SecondmentLevel,
+    Unit,
+    UnitCategory,
+    UnitFlag,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+CODE_RE = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+def apply_service_error(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ``ValidationError`` beside the fields it names (or above the form)."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
+
+
+class UnitFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("搜索"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("名称或编码")}),
+    )
+    category = forms.ModelChoiceField(
+        label=_("类别"),
+        required=False,
+        queryset=UnitCategory.objects.none(),
+        empty_label=_("全部类别"),
+    )
+    flag = forms.ModelChoiceField(
+        label=_("标记"), required=False, queryset=UnitFlag.objects.none(), empty_label=_("全部标记")
+    )
+
+    def __init__(self, *args: Any, categories: Any, flags: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = categories
+        self.fields["flag"].queryset = flags
+
+
+class UnitForm(forms.Form):
+    code = forms.CharField(label=_("编码"), max_length=40)
+    name = forms.CharField(label=_("名称"), max_length=100)
+    category = forms.ModelChoiceField(label=_("类别"), queryset=UnitCategory.objects.none())
+    parent = forms.ModelChoiceField(
+        label=_("上级单位"), required=False, queryset=Unit.objects.none()
+    )
+    supervisor = forms.ModelChoiceField(
+        label=_("委托考核主管部门"),
+        required=False,
+        queryset=Unit.objects.none(),
+        help_text=_("学校、医院、国企等的县管干部由行政主管部门组织考核"),
+    )
+    flags = forms.ModelMultipleChoiceField(
+        label=_("标记"),
+        required=False,
+        queryset=UnitFlag.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    order = forms.IntegerField(label=_("排序"), min_value=0, initial=0)
+    is_active = forms.BooleanField(label=_("启用"), required=False, initial=True)
+
+    def __init__(self, *args: Any, categories: Any, units: Any, flags: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = categories
+        self.fields["parent"].queryset = units
+        self.fields["supervisor"].queryset = units
+        self.fields["flags"].queryset = flags
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"].strip()
+        if not CODE_RE.match(code):
+            raise ValidationError(_("编码只能包含字母、数字、下划线和短横线"), code="bad_code")
+        return code
+
+
+class CategoryForm(forms.Form):
+    name = forms.CharField(label=_("名称"), max_length=50)
+    order = forms.IntegerField(label=_("排序"), min_value=0, initial=0)
+    description = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+
+class CadreFilterForm(forms.Form):
+    SPECIAL_CHOICES: ClassVar = [
+        ("", _("全部情形")),
+        ("principal", _("党政正职")),
+        ("seconded", _("挂职")),
+        ("village", _("驻村工作队")),
+        ("entrusted", _("委托考核")),
+        ("investigation", _("立案审查")),
+        ("retired", _("已退休")),
+    ]
+    q = forms.CharField(
+        label=_("搜索"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("姓名")}),
+    )
+    unit = forms.ModelChoiceField(
+        label=_("单位"), required=False, queryset=Unit.objects.none(), empty_label=_("全部单位")
+    )
+    rank = forms.ChoiceField(
+        label=_("职级"), required=False, choices=[("", _("全部职级")), *Rank.choices]
+    )
+    special = forms.ChoiceField(label=_("情形"), required=False, choices=SPECIAL_CHOICES)
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+
+class CadreForm(forms.Form):
+    name = forms.CharField(label=_("姓名"), max_length=50)
+    gender = forms.ChoiceField(
+        label=_("性别"), required=False, choices=[("", "—"), *Gender.choices]
+    )
+    birth_date = forms.DateField(label=_("出生日期"), required=False, widget=DATE)
+    rank = forms.ChoiceField(label=_("职级"), required=False, choices=[("", "—"), *Rank.choices])
+    retired_on = forms.DateField(label=_("退休日期"), required=False, widget=DATE)
+    note = forms.CharField(
+        label=_("备注"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class PostingForm(forms.Form):
+    """A new post: the first one of a new cadre, or a transfer (``on`` is the start)."""
+
+    unit = forms.ModelChoiceField(label=_("单位"), queryset=Unit.objects.none())
+    post = forms.CharField(label=_("职务"), max_length=100)
+    role = forms.ChoiceField(label=_("角色"), choices=Role.choices, initial=Role.MEMBER)
+    duties = forms.MultipleChoiceField(
+        label=_("分工"), required=False, choices=Duty.choices, widget=forms.CheckboxSelectMultiple
+    )
+    on = forms.DateField(label=_("任职日期"), widget=DATE)
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+
+class CadreCreateForm(CadreForm, PostingForm):
+    pass
+
+
+class SecondmentForm(forms.Form):
+    level = forms.ChoiceField(label=_("派出层级"), choices=SecondmentLevel.choices)
+    host = forms.ModelChoiceField(label=_("挂职单位"), queryset=Unit.objects.none())
+    start_date = forms.DateField(label=_("开始日期"), widget=DATE)
+    end_date = forms.DateField(label=_("结束日期"), required=False, widget=DATE)
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["host"].queryset = units
+
+
+class VillageForm(forms.Form):
+    village = forms.CharField(label=_("驻村"), max_length=100)
+    start_date = forms.DateField(label=_("开始日期"), widget=DATE)
+    end_date = forms.DateField(label=_("结束日期"), required=False, widget=DATE)
+
+
+class InvestigationOpenForm(forms.Form):
+    opened_on = forms.DateField(label=_("立案日期"), widget=DATE)
+
+
+class InvestigationCloseForm(forms.Form):
+    closed_on = forms.DateField(label=_("结案日期"), widget=DATE)
+    outcome = forms.CharField(label=_("处理结果"), max_length=200)

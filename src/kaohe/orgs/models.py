@@ -1,0 +1,332 @@
+"""Units, categories, leadership teams and cadres, kept with history.
+
+A cadre's posting (unit, post, role, duties, dates) is its own row, so a cadre who moves
+keeps last year's records where they were earned; secondments, village-team assignments
+and investigations are dated rows for the same reason. Writes go through ``services``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class AssessmentYear(models.Model):
+    year = models.PositiveSmallIntegerField(_("年度"), unique=True)
+    name = models.CharField(_("名称"), max_length=100, blank=True)
+    note = models.TextField(_("备注"), blank=True)
+
+    class Meta:
+        ordering = ("-year",)
+        verbose_name = _("考核年度")
+        verbose_name_plural = _("考核年度")
+
+    def __str__(self) -> str:
+        return self.name or f"{self.year}"
+
+    @property
+    def year_end(self) -> dt.date:
+        return dt.date(self.year, 12, 31)
+
+
+class UnitCategory(models.Model):
+    name = models.CharField(_("名称"), max_length=50, unique=True)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    description = models.CharField(_("说明"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = (
+            "order",
+            "name",
+        )
+        verbose_name = _("单位类别")
+        verbose_name_plural = _("单位类别")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UnitFlag(models.Model):
+    """A mark a unit may carry (先进集体, 文明单位 …): rules and quotas can use it."""
+
+    name = models.CharField(_("名称"), max_length=50, unique=True)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        ordering = (
+            "order",
+            "name",
+        )
+        verbose_name = _("单位标记")
+        verbose_name_plural = _("单位标记")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Unit(models.Model):
+    code = models.CharField(
+        _("编码"),
+        max_length=40,
+        unique=True,
+        help_text=_("在考核数据中标识单位，字母、数字、下划线或短横线"),
+    )
+    name = models.CharField(_("名称"), max_length=100)
+    category = models.ForeignKey(
+        UnitCategory, verbose_name=_("类别"), on_delete=models.PROTECT, related_name="units"
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    supervisor = models.ForeignKey(
+        "self",
+        verbose_name=_("委托考核主管部门"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="entrusted_units",
+        help_text=_("学校、医院、国企等的县管干部由行政主管部门组织考核"),
+    )
+    flags = models.ManyToManyField(
+        UnitFlag, verbose_name=_("标记"), blank=True, related_name="units"
+    )
+    is_active = models.BooleanField(_("启用"), default=True)
+    order = models.PositiveIntegerField(_("排序"), default=0)
+
+    class Meta:
+        ordering = (
+            "category__order",
+            "order",
+            "code",
+        )
+        verbose_name = _("单位")
+        verbose_name_plural = _("单位")
+        indexes = (models.Index(fields=["name"], name="orgs_unit_name_idx"),)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Team(models.Model):
+    """A unit's leadership team (领导班子); in scenarios its id is the unit's code."""
+
+    unit = models.OneToOneField(
+        Unit, verbose_name=_("单位"), on_delete=models.CASCADE, related_name="team"
+    )
+    name = models.CharField(_("班子名称"), max_length=120)
+    is_assessed = models.BooleanField(
+        _("参加班子考核"),
+        default=True,
+        help_text=_("派出所、司法所等在上级主管部门考核的班子不参加"),
+    )
+
+    class Meta:
+        ordering = (
+            "unit__category__order",
+            "unit__order",
+            "unit__code",
+        )
+        verbose_name = _("领导班子")
+        verbose_name_plural = _("领导班子")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Rank(models.TextChoices):
+    DEPUTY_COUNTY = "副处级", _("副处级")
+    SECTION_CHIEF = "正科级", _("正科级")
+    DEPUTY_SECTION = "副科级", _("副科级")
+    LEVEL1_PRINCIPAL = "一级主任科员", _("一级主任科员")
+    LEVEL2_PRINCIPAL = "二级主任科员", _("二级主任科员")
+    OTHER = "其他", _("其他")
+
+
+class Gender(models.TextChoices):
+    MALE = "男", _("男")
+    FEMALE = "女", _("女")
+
+
+class Cadre(models.Model):
+    name = models.CharField(_("姓名"), max_length=50)
+    gender = models.CharField(_("性别"), max_length=2, choices=Gender.choices, blank=True)
+    birth_date = models.DateField(_("出生日期"), null=True, blank=True)
+    rank = models.CharField(_("职级"), max_length=20, choices=Rank.choices, blank=True)
+    retired_on = models.DateField(_("退休日期"), null=True, blank=True)
+    note = models.TextField(_("备注"), blank=True)
+
+    class Meta:
+        ordering = (
+            "name",
+            "id",
+        )
+        verbose_name = _("干部")
+        verbose_name_plural = _("干部")
+        indexes = (models.Index(fields=["name"], name="orgs_cadre_name_idx"),)
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def entity_id(self) -> str:
+        """The cadre's id in a scenario document."""
+        return f"c{self.pk}"
+
+
+class Role(models.TextChoices):
+    PRINCIPAL = "principal", _("党政正职")
+    MEMBER = "member", _("班子成员")
+
+
+class Duty(models.TextChoices):
+    SECRETARY = "secretary", _("党委(党组)书记")
+    DEPUTY_SECRETARY = "deputy_secretary", _("党委副书记")
+    HEAD = "head", _("行政正职")
+    PARTY_BUILDING = "party_building", _("分管党建")
+    DISCIPLINE = "discipline", _("纪检监察")
+    ORGANISATION = "organisation", _("组织委员")
+
+
+def active_on(day: dt.date, prefix: str = "") -> Q:
+    """Rows with ``start_date <= day`` and no ``end_date`` before ``day``."""
+    return Q(**{f"{prefix}start_date__lte": day}) & (
+        Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": day})
+    )
+
+
+class Posting(models.Model):
+    """A post held by a cadre in a unit between two dates (任职)."""
+
+    cadre = models.ForeignKey(
+        Cadre, verbose_name=_("干部"), on_delete=models.CASCADE, related_name="postings"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="postings"
+    )
+    post = models.CharField(_("职务"), max_length=100)
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+    duties = models.JSONField(_("分工"), default=list, blank=True)
+    is_primary = models.BooleanField(
+        _("主要职务"), default=True, help_text=_("交叉任职的，在承担主要工作职责的单位考核")
+    )
+    start_date = models.DateField(_("任职日期"))
+    end_date = models.DateField(_("免职日期"), null=True, blank=True)
+
+    class Meta:
+        ordering = (
+            "-start_date",
+            "-id",
+        )
+        verbose_name = _("任职")
+        verbose_name_plural = _("任职")
+        constraints = (
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="orgs_posting_ends_after_start",
+            ),
+        )
+        indexes = (models.Index(fields=["unit", "end_date"], name="orgs_posting_unit_end_idx"),)
+
+    def __str__(self) -> str:
+        return f"{self.cadre} · {self.unit} · {self.post}"
+
+    @property
+    def duty_labels(self) -> list[str]:
+        labels = dict(Duty.choices)
+        return [str(labels.get(duty, duty)) for duty in self.duties]
+
+
+class SecondmentLevel(models.TextChoices):
+    CENTRAL = "central", _("中央")
+    PROVINCE = "province", _("省")
+    CITY = "city", _("市")
+    COUNTY = "county", _("县")
+
+
+class Secondment(models.Model):
+    """挂职: a cadre sent to work in a host unit for a period."""
+
+    cadre = models.ForeignKey(
+        Cadre, verbose_name=_("干部"), on_delete=models.CASCADE, related_name="secondments"
+    )
+    level = models.CharField(_("派出层级"), max_length=10, choices=SecondmentLevel.choices)
+    host = models.ForeignKey(
+        Unit, verbose_name=_("挂职单位"), on_delete=models.PROTECT, related_name="secondees"
+    )
+    start_date = models.DateField(_("开始日期"))
+    end_date = models.DateField(_("结束日期"), null=True, blank=True)
+
+    class Meta:
+        ordering = (
+            "-start_date",
+            "-id",
+        )
+        verbose_name = _("挂职")
+        verbose_name_plural = _("挂职")
+        constraints = (
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="orgs_secondment_ends_after_start",
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.cadre} → {self.host}"
+
+
+class VillageAssignment(models.Model):
+    """驻村工作队: assessed with the team, not in the home unit."""
+
+    cadre = models.ForeignKey(
+        Cadre, verbose_name=_("干部"), on_delete=models.CASCADE, related_name="village_assignments"
+    )
+    village = models.CharField(_("驻村"), max_length=100)
+    start_date = models.DateField(_("开始日期"))
+    end_date = models.DateField(_("结束日期"), null=True, blank=True)
+
+    class Meta:
+        ordering = (
+            "-start_date",
+            "-id",
+        )
+        verbose_name = _("驻村工作队")
+        verbose_name_plural = _("驻村工作队")
+        constraints = (
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="orgs_village_ends_after_start",
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.cadre} · {self.village}"
+
+
+class Investigation(models.Model):
+    """立案审查调查: while open the cadre is assessed but given no grade."""
+
+    cadre = models.ForeignKey(
+        Cadre, verbose_name=_("干部"), on_delete=models.CASCADE, related_name="investigations"
+    )
+    opened_on = models.DateField(_("立案日期"))
+    closed_on = models.DateField(_("结案日期"), null=True, blank=True)
+    outcome = models.CharField(_("处理结果"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = (
+            "-opened_on",
+            "-id",
+        )
+        verbose_name = _("立案审查")
+        verbose_name_plural = _("立案审查")
+
+    def __str__(self) -> str:
+        return f"{self.cadre} · {self.opened_on}"

@@ -1,0 +1,165 @@
+"""Which rows a user may see: one selector per model, used by every view.
+
+A row outside a user's selector is answered with 404 (not 403), so that nobody learns
+what exists in another unit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.utils import timezone
+
+from kaohe.core.roles import Action, Role, can, role_of
+from kaohe.orgs.models import (
+    AssessmentYear,
+    Cadre,
+    Investigation,
+    Posting,
+    Secondment,
+    Team,
+    Unit,
+    UnitCategory,
+    UnitFlag,
+    VillageAssignment,
+    active_on,
+)
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def years_for_user(user: object) -> QuerySet[AssessmentYear]:
+    if not can(user, Action.DASHBOARD_VIEW):
+        return AssessmentYear.objects.none()
+    return AssessmentYear.objects.all()
+
+
+def categories_for_user(user: object) -> QuerySet[UnitCategory]:
+    if not can(user, Action.CATEGORY_VIEW):
+        return UnitCategory.objects.none()
+    return UnitCategory.objects.all()
+
+
+def unit_categories_for_user(user: object) -> QuerySet[UnitCategory]:
+    """The categories of the units a user sees (for filters); not the category pages."""
+    return UnitCategory.objects.filter(pk__in=units_for_user(user).values("category_id"))
+
+
+def flags_for_user(user: object) -> QuerySet[UnitFlag]:
+    if not can(user, Action.UNIT_VIEW):
+        return UnitFlag.objects.none()
+    return UnitFlag.objects.all()
+
+
+def units_for_user(user: object) -> QuerySet[Unit]:
+    if not can(user, Action.UNIT_VIEW):
+        return Unit.objects.none()
+    units = Unit.objects.select_related("category", "parent", "supervisor")
+    if role_of(user) == Role.LIAISON:
+        return units.filter(pk=getattr(user, "unit_id", None))
+    return units
+
+
+def teams_for_user(user: object) -> QuerySet[Team]:
+    return Team.objects.filter(unit__in=units_for_user(user).values("pk")).select_related(
+        "unit", "unit__category"
+    )
+
+
+def cadres_for_user(user: object) -> QuerySet[Cadre]:
+    """Cadres the user may see; a liaison sees those currently posted in the own unit."""
+    if not can(user, Action.CADRE_VIEW):
+        return Cadre.objects.none()
+    cadres = Cadre.objects.all()
+    if role_of(user) == Role.LIAISON:
+        here = Posting.objects.filter(
+            active_on(today()), cadre=OuterRef("pk"), unit_id=getattr(user, "unit_id", None)
+        )
+        cadres = cadres.filter(Exists(here))
+    return cadres
+
+
+def with_current_state(cadres: QuerySet[Cadre], *, on: dt.date | None = None) -> QuerySet[Cadre]:
+    """Prefetch what a cadre list shows: postings, secondment, village team and open
+    investigation current on ``on`` (a fixed number of queries, whatever the page size)."""
+    day = on or today()
+    return cadres.prefetch_related(
+        Prefetch(
+            "postings",
+            queryset=Posting.objects.filter(active_on(day))
+            .select_related("unit")
+            .order_by("-is_primary", "-start_date"),
+            to_attr="current_postings",
+        ),
+        Prefetch(
+            "secondments",
+            queryset=Secondment.objects.filter(active_on(day)).select_related("host"),
+            to_attr="current_secondments",
+        ),
+        Prefetch(
+            "village_assignments",
+            queryset=VillageAssignment.objects.filter(active_on(day)),
+            to_attr="current_village_assignments",
+        ),
+        Prefetch(
+            "investigations",
+            queryset=Investigation.objects.filter(closed_on__isnull=True, opened_on__lte=day),
+            to_attr="open_investigations",
+        ),
+    )
+
+
+def cadre_filter(
+    cadres: QuerySet[Cadre], *, special: str, on: dt.date | None = None
+) -> QuerySet[Cadre]:
+    """Narrow a cadre queryset to one special case of seed 004."""
+    day = on or today()
+    if special == "seconded":
+        return cadres.filter(
+            Exists(Secondment.objects.filter(active_on(day), cadre=OuterRef("pk")))
+        )
+    if special == "village":
+        return cadres.filter(
+            Exists(VillageAssignment.objects.filter(active_on(day), cadre=OuterRef("pk")))
+        )
+    if special == "investigation":
+        return cadres.filter(
+            Exists(
+                Investigation.objects.filter(
+                    cadre=OuterRef("pk"), closed_on__isnull=True, opened_on__lte=day
+                )
+            )
+        )
+    if special == "retired":
+        return cadres.filter(retired_on__isnull=False, retired_on__lte=day)
+    if special == "principal":
+        return cadres.filter(
+            Exists(Posting.objects.filter(active_on(day), cadre=OuterRef("pk"), role="principal"))
+        )
+    if special == "entrusted":
+        return cadres.filter(
+            Exists(
+                Posting.objects.filter(
+                    active_on(day), cadre=OuterRef("pk"), unit__supervisor__isnull=False
+                )
+            )
+        )
+    return cadres
+
+
+def cadres_in_unit(
+    cadres: QuerySet[Cadre], unit: Unit, *, on: dt.date | None = None
+) -> QuerySet[Cadre]:
+    day = on or today()
+    return cadres.filter(
+        Exists(Posting.objects.filter(active_on(day), cadre=OuterRef("pk"), unit=unit))
+    )
+
+
+def postings_for_user(user: object) -> QuerySet[Posting]:
+    return Posting.objects.filter(cadre__in=cadres_for_user(user).values("pk")).select_related(
+        "unit"
+    )

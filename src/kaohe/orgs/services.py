@@ -1,0 +1,439 @@
+"""Write services of the orgs app: ``<entity>_<action>``, keyword-only, one transaction and
+one audit row each. Validation errors carry an ``OrgError`` code."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from kaohe.core.audit import apply_changes, audit_record, snapshot
+from kaohe.core.errors import field_error
+from kaohe.orgs.errors import OrgError
+from kaohe.orgs.models import (
+    AssessmentYear,
+    Cadre,
+    Duty,
+    Investigation,
+    Posting,
+    Role,
+    Secondment,
+    SecondmentLevel,
+    Team,
+    Unit,
+    UnitCategory,
+    UnitFlag,
+    VillageAssignment,
+    active_on,
+)
+
+CATEGORY_FIELDS = ("name", "order", "description")
+UNIT_FIELDS = ("code", "name", "category", "parent", "supervisor", "is_active", "order")
+TEAM_FIELDS = ("unit", "name", "is_assessed")
+CADRE_FIELDS = ("name", "gender", "birth_date", "rank", "retired_on", "note")
+POSTING_FIELDS = ("cadre", "unit", "post", "role", "duties", "is_primary", "start_date", "end_date")
+SECONDMENT_FIELDS = ("cadre", "level", "host", "start_date", "end_date")
+VILLAGE_FIELDS = ("cadre", "village", "start_date", "end_date")
+INVESTIGATION_FIELDS = ("cadre", "opened_on", "closed_on", "outcome")
+
+
+def _check_dates(start: dt.date, end: dt.date | None, *, field: str = "end_date") -> None:
+    if end is not None and end < start:
+        raise field_error(field, _("结束日期不能早于开始日期"), OrgError.DATES_REVERSED)
+
+
+# ---- years ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def year_create(*, actor: Any, year: int, name: str = "", note: str = "") -> AssessmentYear:
+    row = AssessmentYear.objects.create(year=year, name=name, note=note)
+    audit_record(
+        actor=actor, action="year.create", obj=row, after=snapshot(row, ("year", "name", "note"))
+    )
+    return row
+
+
+# ---- categories ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def category_create(
+    *, actor: Any, name: str, order: int = 0, description: str = ""
+) -> UnitCategory:
+    if UnitCategory.objects.filter(name=name).exists():
+        raise field_error("name", _("已有同名类别"), OrgError.NAME_TAKEN)
+    row = UnitCategory.objects.create(name=name, order=order, description=description)
+    audit_record(
+        actor=actor, action="category.create", obj=row, after=snapshot(row, CATEGORY_FIELDS)
+    )
+    return row
+
+
+@transaction.atomic
+def category_update(*, actor: Any, category: UnitCategory, **changes: Any) -> UnitCategory:
+    name = changes.get("name")
+    if name and UnitCategory.objects.filter(name=name).exclude(pk=category.pk).exists():
+        raise field_error("name", _("已有同名类别"), OrgError.NAME_TAKEN)
+    changed, before, after = apply_changes(category, changes, CATEGORY_FIELDS)
+    if changed:
+        category.save(update_fields=changed)
+        audit_record(
+            actor=actor, action="category.update", obj=category, before=before, after=after
+        )
+    return category
+
+
+@transaction.atomic
+def category_delete(*, actor: Any, category: UnitCategory) -> None:
+    if category.units.exists():
+        raise ValidationError(_("该类别下还有单位，不能删除"), code=OrgError.CATEGORY_IN_USE)
+    before = snapshot(category, CATEGORY_FIELDS)
+    audit_record(actor=actor, action="category.delete", obj=category, before=before)
+    category.delete()
+
+
+@transaction.atomic
+def flag_create(*, actor: Any, name: str, order: int = 0) -> UnitFlag:
+    row, _created = UnitFlag.objects.get_or_create(name=name, defaults={"order": order})
+    audit_record(actor=actor, action="flag.create", obj=row, after={"name": name})
+    return row
+
+
+# ---- units ---------------------------------------------------------------------------
+
+
+def _check_unit_links(unit: Unit) -> None:
+    ancestor = unit.parent
+    seen: set[int] = set()
+    while ancestor is not None:
+        if ancestor.pk == unit.pk or ancestor.pk in seen:
+            raise field_error("parent", _("上级单位不能是本单位或其下级"), OrgError.PARENT_CYCLE)
+        seen.add(ancestor.pk)
+        ancestor = ancestor.parent
+    if unit.supervisor_id is not None and unit.supervisor_id == unit.pk:
+        raise field_error("supervisor", _("委托考核主管部门不能是本单位"), OrgError.SUPERVISOR_SELF)
+
+
+def _flag_names(unit: Unit) -> list[str]:
+    return sorted(flag.name for flag in unit.flags.all())
+
+
+@transaction.atomic
+def unit_create(
+    *,
+    actor: Any,
+    code: str,
+    name: str,
+    category: UnitCategory,
+    parent: Unit | None = None,
+    supervisor: Unit | None = None,
+    flags: Iterable[UnitFlag] = (),
+    is_active: bool = True,
+    order: int = 0,
+    team_name: str | None = None,
+) -> Unit:
+    """Create a unit and its leadership team (``team_name`` defaults to 「<name>领导班子」)."""
+    if Unit.objects.filter(code=code).exists():
+        raise field_error("code", _("编码已被使用"), OrgError.CODE_TAKEN)
+    unit = Unit(
+        code=code,
+        name=name,
+        category=category,
+        parent=parent,
+        supervisor=supervisor,
+        is_active=is_active,
+        order=order,
+    )
+    unit.save()
+    _check_unit_links(unit)
+    unit.flags.set(list(flags))
+    Team.objects.create(unit=unit, name=team_name or f"{name}领导班子")
+    after = snapshot(unit, UNIT_FIELDS) | {"flags": _flag_names(unit)}
+    audit_record(actor=actor, action="unit.create", obj=unit, after=after)
+    return unit
+
+
+@transaction.atomic
+def unit_update(
+    *, actor: Any, unit: Unit, flags: Iterable[UnitFlag] | None = None, **changes: Any
+) -> Unit:
+    code = changes.get("code")
+    if code and Unit.objects.filter(code=code).exclude(pk=unit.pk).exists():
+        raise field_error("code", _("编码已被使用"), OrgError.CODE_TAKEN)
+    changed, before, after = apply_changes(unit, changes, UNIT_FIELDS)
+    _check_unit_links(unit)
+    if flags is not None:
+        old_flags = _flag_names(unit)
+        unit.flags.set(list(flags))
+        new_flags = _flag_names(unit)
+        if new_flags != old_flags:
+            before["flags"], after["flags"] = old_flags, new_flags
+    if changed:
+        unit.save(update_fields=changed)
+    if before or after:
+        audit_record(actor=actor, action="unit.update", obj=unit, before=before, after=after)
+    return unit
+
+
+@transaction.atomic
+def team_update(*, actor: Any, team: Team, **changes: Any) -> Team:
+    changed, before, after = apply_changes(team, changes, ("name", "is_assessed"))
+    if changed:
+        team.save(update_fields=changed)
+        audit_record(actor=actor, action="team.update", obj=team, before=before, after=after)
+    return team
+
+
+# ---- cadres and their history --------------------------------------------------------
+
+
+def _clean_duties(duties: Sequence[str]) -> list[str]:
+    valid = set(Duty.values)
+    unknown = [d for d in duties if d not in valid]
+    if unknown:
+        raise field_error(
+            "duties",
+            _("未知分工：%(duties)s") % {"duties": "、".join(unknown)},
+            OrgError.UNKNOWN_DUTY,
+        )
+    return list(dict.fromkeys(duties))
+
+
+@transaction.atomic
+def cadre_create(
+    *,
+    actor: Any,
+    name: str,
+    gender: str = "",
+    birth_date: dt.date | None = None,
+    rank: str = "",
+    retired_on: dt.date | None = None,
+    note: str = "",
+    first_posting: dict[str, Any] | None = None,
+) -> Cadre:
+    """Create a cadre and, with ``first_posting`` (unit, post, role, duties, start_date),
+    the post they hold; one audit row for both."""
+    cadre = Cadre.objects.create(
+        name=name,
+        gender=gender,
+        birth_date=birth_date,
+        rank=rank,
+        retired_on=retired_on,
+        note=note,
+    )
+    after = snapshot(cadre, CADRE_FIELDS)
+    if first_posting is not None:
+        _check_dates(first_posting["start_date"], first_posting.get("end_date"))
+        posting = Posting.objects.create(
+            cadre=cadre,
+            unit=first_posting["unit"],
+            post=first_posting["post"],
+            role=Role(first_posting.get("role", Role.MEMBER)),
+            duties=_clean_duties(first_posting.get("duties", ())),
+            is_primary=first_posting.get("is_primary", True),
+            start_date=first_posting["start_date"],
+            end_date=first_posting.get("end_date"),
+        )
+        after["posting"] = snapshot(posting, POSTING_FIELDS) | {"id": posting.pk}
+    audit_record(actor=actor, action="cadre.create", obj=cadre, after=after)
+    return cadre
+
+
+@transaction.atomic
+def cadre_update(*, actor: Any, cadre: Cadre, **changes: Any) -> Cadre:
+    changed, before, after = apply_changes(cadre, changes, CADRE_FIELDS)
+    if changed:
+        cadre.save(update_fields=changed)
+        audit_record(actor=actor, action="cadre.update", obj=cadre, before=before, after=after)
+    return cadre
+
+
+@transaction.atomic
+def posting_start(
+    *,
+    actor: Any,
+    cadre: Cadre,
+    unit: Unit,
+    post: str,
+    start_date: dt.date,
+    role: str = Role.MEMBER,
+    duties: Sequence[str] = (),
+    is_primary: bool = True,
+    end_date: dt.date | None = None,
+) -> Posting:
+    """Record a post (a first appointment, or a cross appointment with ``is_primary=False``).
+    To move a cadre from one unit to another use ``cadre_transfer``."""
+    _check_dates(start_date, end_date)
+    posting = Posting.objects.create(
+        cadre=cadre,
+        unit=unit,
+        post=post,
+        role=Role(role),
+        duties=_clean_duties(duties),
+        is_primary=is_primary,
+        start_date=start_date,
+        end_date=end_date,
+    )
+    audit_record(
+        actor=actor, action="posting.start", obj=posting, after=snapshot(posting, POSTING_FIELDS)
+    )
+    return posting
+
+
+@transaction.atomic
+def posting_end(*, actor: Any, posting: Posting, end_date: dt.date) -> Posting:
+    if posting.end_date is not None:
+        raise ValidationError(_("该任职已结束"), code=OrgError.ALREADY_CLOSED)
+    _check_dates(posting.start_date, end_date)
+    changed, before, after = apply_changes(posting, {"end_date": end_date}, ("end_date",))
+    posting.save(update_fields=changed)
+    audit_record(actor=actor, action="posting.end", obj=posting, before=before, after=after)
+    return posting
+
+
+@transaction.atomic
+def cadre_transfer(
+    *,
+    actor: Any,
+    cadre: Cadre,
+    unit: Unit,
+    post: str,
+    on: dt.date,
+    role: str = Role.MEMBER,
+    duties: Sequence[str] = (),
+) -> Posting:
+    """Move a cadre: the current primary posting ends the day before ``on`` and a new one
+    starts on ``on``. Earlier postings stay as they were (history is never rewritten)."""
+    current = list(
+        Posting.objects.select_for_update()
+        .filter(active_on(on), cadre=cadre, is_primary=True)
+        .order_by("start_date")
+    )
+    for posting in current:
+        if posting.start_date >= on:
+            raise field_error(
+                "on",
+                _("调动日期必须晚于现任职务的任职日期 %(date)s") % {"date": posting.start_date},
+                OrgError.TRANSFER_BEFORE_START,
+            )
+    before = [snapshot(p, POSTING_FIELDS) for p in current]
+    for posting in current:
+        posting.end_date = on - dt.timedelta(days=1)
+        posting.save(update_fields=["end_date"])
+    new = Posting.objects.create(
+        cadre=cadre,
+        unit=unit,
+        post=post,
+        role=Role(role),
+        duties=_clean_duties(duties),
+        is_primary=True,
+        start_date=on,
+    )
+    audit_record(
+        actor=actor,
+        action="cadre.transfer",
+        obj=cadre,
+        before={"postings": before},
+        after={
+            "ended": [{"id": p.pk, "end_date": p.end_date} for p in current],
+            "posting": snapshot(new, POSTING_FIELDS) | {"id": new.pk},
+        },
+    )
+    return new
+
+
+def _overlaps(queryset: Any, start: dt.date, end: dt.date | None) -> bool:
+    qs = queryset.filter(end_date__isnull=True) | queryset.filter(end_date__gte=start)
+    if end is not None:
+        qs = qs.filter(start_date__lte=end)
+    return qs.exists()
+
+
+@transaction.atomic
+def secondment_create(
+    *,
+    actor: Any,
+    cadre: Cadre,
+    level: str,
+    host: Unit,
+    start_date: dt.date,
+    end_date: dt.date | None = None,
+) -> Secondment:
+    _check_dates(start_date, end_date)
+    if _overlaps(Secondment.objects.filter(cadre=cadre), start_date, end_date):
+        raise field_error("start_date", _("与该干部已有的挂职时间重叠"), OrgError.OVERLAPPING)
+    row = Secondment.objects.create(
+        cadre=cadre,
+        level=SecondmentLevel(level),
+        host=host,
+        start_date=start_date,
+        end_date=end_date,
+    )
+    audit_record(
+        actor=actor, action="secondment.create", obj=row, after=snapshot(row, SECONDMENT_FIELDS)
+    )
+    return row
+
+
+@transaction.atomic
+def secondment_end(*, actor: Any, secondment: Secondment, end_date: dt.date) -> Secondment:
+    if secondment.end_date is not None:
+        raise ValidationError(_("该挂职已结束"), code=OrgError.ALREADY_CLOSED)
+    _check_dates(secondment.start_date, end_date)
+    changed, before, after = apply_changes(secondment, {"end_date": end_date}, ("end_date",))
+    secondment.save(update_fields=changed)
+    audit_record(actor=actor, action="secondment.end", obj=secondment, before=before, after=after)
+    return secondment
+
+
+@transaction.atomic
+def village_assignment_create(
+    *,
+    actor: Any,
+    cadre: Cadre,
+    village: str,
+    start_date: dt.date,
+    end_date: dt.date | None = None,
+) -> VillageAssignment:
+    _check_dates(start_date, end_date)
+    if _overlaps(VillageAssignment.objects.filter(cadre=cadre), start_date, end_date):
+        raise field_error("start_date", _("与该干部已有的驻村时间重叠"), OrgError.OVERLAPPING)
+    row = VillageAssignment.objects.create(
+        cadre=cadre, village=village, start_date=start_date, end_date=end_date
+    )
+    audit_record(actor=actor, action="village.create", obj=row, after=snapshot(row, VILLAGE_FIELDS))
+    return row
+
+
+@transaction.atomic
+def investigation_open(*, actor: Any, cadre: Cadre, opened_on: dt.date) -> Investigation:
+    row = Investigation.objects.create(cadre=cadre, opened_on=opened_on)
+    audit_record(
+        actor=actor,
+        action="investigation.open",
+        obj=row,
+        after=snapshot(row, INVESTIGATION_FIELDS),
+    )
+    return row
+
+
+@transaction.atomic
+def investigation_close(
+    *, actor: Any, investigation: Investigation, closed_on: dt.date, outcome: str
+) -> Investigation:
+    if investigation.closed_on is not None:
+        raise ValidationError(_("该案件已结案"), code=OrgError.ALREADY_CLOSED)
+    _check_dates(investigation.opened_on, closed_on, field="closed_on")
+    changed, before, after = apply_changes(
+        investigation, {"closed_on": closed_on, "outcome": outcome}, ("closed_on", "outcome")
+    )
+    investigation.save(update_fields=changed)
+    audit_record(
+        actor=actor, action="investigation.close", obj=investigation, before=before, after=after
+    )
+    return investigation

@@ -1,0 +1,30 @@
+from django.urls import path
+
+from kaohe.orgs import views
+
+app_name = "orgs"
+
+urlpatterns = [
+    path("units/", views.unit_list, name="unit_list"),
+    path("units/new/", views.unit_create, name="unit_create"),
+    path("units/<int:pk>/", views.unit_detail, name="unit_detail"),
+    path("units/<int:pk>/edit/", views.unit_edit, name="unit_edit"),
+    path("categories/", views.category_list, name="category_list"),
+    path("categories/<int:pk>/edit/", views.category_edit, name="category_edit"),
+    path("categories/<int:pk>/delete/", views.category_delete, name="category_delete"),
+    path("cadres/", views.cadre_list, name="cadre_list"),
+    path("cadres/new/", views.cadre_create, name="cadre_create"),
+    path("cadres/<int:pk>/", views.cadre_detail, name="cadre_detail"),
+    path("cadres/<int:pk>/edit/", views.cadre_edit, name="cadre_edit"),
+    path("cadres/<int:pk>/transfer/", views.cadre_transfer, name="cadre_transfer"),
+    path("cadres/<int:pk>/secondments/new/", views.secondment_add, name="secondment_add"),
+    path("cadres/<int:pk>/village/new/", views.village_add, name="village_add"),
+    path(
+        "cadres/<int:pk>/investigations/new/", views.investigation_open, name="investigation_open"
+    ),
+    path(
+        "cadres/<int:pk>/investigations/<int:investigation_pk>/close/",
+        views.investigation_close,
+        name="investigation_close",
+    ),
+]

@@ -1,0 +1,399 @@
+"""Thin views: an access check, a selector, a form, a service call, a response."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kaohe.core.listing import list_template, paginate
+from kaohe.core.roles import Action, can, require
+from kaohe.orgs import services
+from kaohe.orgs.forms import (
+    CadreCreateForm,
+    CadreFilterForm,
+    CadreForm,
+    CategoryForm,
+    InvestigationCloseForm,
+    InvestigationOpenForm,
+    PostingForm,
+    SecondmentForm,
+    UnitFilterForm,
+    UnitForm,
+    VillageForm,
+    apply_service_error,
+)
+from kaohe.orgs.models import Cadre, Unit
+from kaohe.orgs.selectors import (
+    cadre_filter,
+    cadres_for_user,
+    cadres_in_unit,
+    categories_for_user,
+    flags_for_user,
+    today,
+    unit_categories_for_user,
+    units_for_user,
+    with_current_state,
+)
+
+# ---- units ---------------------------------------------------------------------------
+
+
+@login_required
+def unit_list(request: HttpRequest) -> HttpResponse:
+    require(request.user, Action.UNIT_VIEW)
+    units = units_for_user(request.user).prefetch_related("flags")
+    categories = unit_categories_for_user(request.user)
+    form = UnitFilterForm(
+        request.GET or None, categories=categories, flags=flags_for_user(request.user)
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            units = units.filter(Q(name__icontains=data["q"]) | Q(code__icontains=data["q"]))
+        if data["category"]:
+            units = units.filter(category=data["category"])
+        if data["flag"]:
+            units = units.filter(flags=data["flag"])
+    page = paginate(request, units)
+    template = list_template(request, "orgs/unit_list.html", "orgs/_unit_table.html")
+    return render(request, template, {"form": form, "page": page})
+
+
+@login_required
+def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, Action.UNIT_VIEW)
+    unit = get_object_or_404(units_for_user(request.user).prefetch_related("flags"), pk=pk)
+    context: dict[str, Any] = {
+        "unit": unit,
+        "team": getattr(unit, "team", None),
+        "children": unit.children.select_related("category"),
+        "entrusted": unit.entrusted_units.select_related("category"),
+    }
+    if can(request.user, Action.CADRE_VIEW):
+        cadres = with_current_state(cadres_in_unit(cadres_for_user(request.user), unit))
+        context["cadre_page"] = paginate(request, cadres)
+    return render(request, "orgs/unit_detail.html", context)
+
+
+def _unit_form(
+    request: HttpRequest, *, initial: dict[str, Any] | None = None, exclude: int | None = None
+) -> UnitForm:
+    units = units_for_user(request.user)
+    if exclude is not None:
+        units = units.exclude(pk=exclude)
+    return UnitForm(
+        request.POST or None,
+        initial=initial,
+        categories=categories_for_user(request.user),
+        units=units,
+        flags=flags_for_user(request.user),
+    )
+
+
+@login_required
+def unit_create(request: HttpRequest) -> HttpResponse:
+    require(request.user, Action.UNIT_EDIT)
+    form = _unit_form(request)
+    if request.method == "POST" and form.is_valid():
+        try:
+            unit = services.unit_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, _("已新增单位：%(name)s") % {"name": unit.name})
+            return redirect("orgs:unit_detail", pk=unit.pk)
+    return render(
+        request, "orgs/form.html", {"form": form, "title": _("新增单位"), "back": "orgs:unit_list"}
+    )
+
+
+@login_required
+def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, Action.UNIT_EDIT)
+    unit = get_object_or_404(units_for_user(request.user), pk=pk)
+    initial = {
+        "code": unit.code,
+        "name": unit.name,
+        "category": unit.category_id,
+        "parent": unit.parent_id,
+        "supervisor": unit.supervisor_id,
+        "flags": list(unit.flags.values_list("pk", flat=True)),
+        "order": unit.order,
+        "is_active": unit.is_active,
+    }
+    form = _unit_form(request, initial=initial, exclude=unit.pk)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        flags = data.pop("flags")
+        try:
+            services.unit_update(actor=request.user, unit=unit, flags=flags, **data)
+        except ValidationError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, _("已保存"))
+            return redirect("orgs:unit_detail", pk=unit.pk)
+    return render(
+        request,
+        "orgs/form.html",
+        {
+            "form": form,
+            "title": _("编辑单位：%(name)s") % {"name": unit.name},
+            "back_url": unit_url(unit),
+        },
+    )
+
+
+def unit_url(unit: Unit) -> str:
+    from django.urls import reverse
+
+    return reverse("orgs:unit_detail", args=[unit.pk])
+
+
+# ---- categories ----------------------------------------------------------------------
+
+
+@login_required
+def category_list(request: HttpRequest) -> HttpResponse:
+    require(request.user, Action.CATEGORY_VIEW)
+    categories = categories_for_user(request.user).annotate(unit_count=Count("units"))
+    form = CategoryForm(request.POST or None)
+    if request.method == "POST":
+        require(request.user, Action.CATEGORY_EDIT)
+        if form.is_valid():
+            try:
+                services.category_create(actor=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                apply_service_error(form, error)
+            else:
+                messages.success(request, _("已新增类别"))
+                return redirect("orgs:category_list")
+    return render(request, "orgs/category_list.html", {"categories": categories, "form": form})
+
+
+@login_required
+def category_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, Action.CATEGORY_EDIT)
+    category = get_object_or_404(categories_for_user(request.user), pk=pk)
+    form = CategoryForm(
+        request.POST or None,
+        initial={
+            "name": category.name,
+            "order": category.order,
+            "description": category.description,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.category_update(actor=request.user, category=category, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, _("已保存"))
+            return redirect("orgs:category_list")
+    return render(
+        request,
+        "orgs/form.html",
+        {
+            "form": form,
+            "title": _("编辑类别：%(name)s") % {"name": category.name},
+            "back": "orgs:category_list",
+        },
+    )
+
+
+@login_required
+@require_POST
+def category_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, Action.CATEGORY_EDIT)
+    category = get_object_or_404(categories_for_user(request.user), pk=pk)
+    try:
+        services.category_delete(actor=request.user, category=category)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("已删除类别"))
+    return redirect("orgs:category_list")
+
+
+# ---- cadres --------------------------------------------------------------------------
+
+
+@login_required
+def cadre_list(request: HttpRequest) -> HttpResponse:
+    require(request.user, Action.CADRE_VIEW)
+    cadres = cadres_for_user(request.user)
+    form = CadreFilterForm(request.GET or None, units=units_for_user(request.user))
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            cadres = cadres.filter(name__icontains=data["q"])
+        if data["unit"]:
+            cadres = cadres_in_unit(cadres, data["unit"])
+        if data["rank"]:
+            cadres = cadres.filter(rank=data["rank"])
+        if data["special"]:
+            cadres = cadre_filter(cadres, special=data["special"])
+    page = paginate(request, with_current_state(cadres))
+    template = list_template(request, "orgs/cadre_list.html", "orgs/_cadre_table.html")
+    return render(request, template, {"form": form, "page": page})
+
+
+@login_required
+def cadre_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, Action.CADRE_VIEW)
+    cadre = get_object_or_404(with_current_state(cadres_for_user(request.user)), pk=pk)
+    return render(
+        request,
+        "orgs/cadre_detail.html",
+        {
+            "cadre": cadre,
+            "postings": cadre.postings.select_related("unit").order_by("-start_date", "-id"),
+            "secondments": cadre.secondments.select_related("host"),
+            "village_assignments": cadre.village_assignments.all(),
+            "investigations": cadre.investigations.all(),
+            "today": today(),
+        },
+    )
+
+
+@login_required
+def cadre_create(request: HttpRequest) -> HttpResponse:
+    require(request.user, Action.CADRE_EDIT)
+    form = CadreCreateForm(request.POST or None, units=units_for_user(request.user))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            cadre = services.cadre_create(
+                actor=request.user,
+                **{
+                    k: data[k]
+                    for k in ("name", "gender", "birth_date", "rank", "retired_on", "note")
+                },
+                first_posting={k: data[k] for k in ("unit", "post", "role", "duties")}
+                | {"start_date": data["on"]},
+            )
+        except ValidationError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, _("已新增干部：%(name)s") % {"name": cadre.name})
+            return redirect("orgs:cadre_detail", pk=cadre.pk)
+    return render(
+        request, "orgs/form.html", {"form": form, "title": _("新增干部"), "back": "orgs:cadre_list"}
+    )
+
+
+def _cadre_for_edit(request: HttpRequest, pk: int) -> Cadre:
+    require(request.user, Action.CADRE_EDIT)
+    return get_object_or_404(cadres_for_user(request.user), pk=pk)
+
+
+def _cadre_form_page(
+    request: HttpRequest, cadre: Cadre, form: Any, title: str, run: Any
+) -> HttpResponse:
+    if request.method == "POST" and form.is_valid():
+        try:
+            run(form.cleaned_data)
+        except ValidationError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, _("已保存"))
+            return redirect("orgs:cadre_detail", pk=cadre.pk)
+    from django.urls import reverse
+
+    return render(
+        request,
+        "orgs/form.html",
+        {
+            "form": form,
+            "title": f"{title}：{cadre.name}",
+            "back_url": reverse("orgs:cadre_detail", args=[cadre.pk]),
+        },
+    )
+
+
+@login_required
+def cadre_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    cadre = _cadre_for_edit(request, pk)
+    fields = ("name", "gender", "birth_date", "rank", "retired_on", "note")
+    form = CadreForm(request.POST or None, initial={f: getattr(cadre, f) for f in fields})
+    return _cadre_form_page(
+        request,
+        cadre,
+        form,
+        _("编辑干部"),
+        lambda data: services.cadre_update(actor=request.user, cadre=cadre, **data),
+    )
+
+
+@login_required
+def cadre_transfer(request: HttpRequest, pk: int) -> HttpResponse:
+    cadre = _cadre_for_edit(request, pk)
+    form = PostingForm(request.POST or None, units=units_for_user(request.user))
+
+    def run(data: dict[str, Any]) -> None:
+        services.cadre_transfer(actor=request.user, cadre=cadre, **data)
+
+    return _cadre_form_page(request, cadre, form, _("职务变动"), run)
+
+
+@login_required
+def secondment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    cadre = _cadre_for_edit(request, pk)
+    form = SecondmentForm(request.POST or None, units=units_for_user(request.user))
+    return _cadre_form_page(
+        request,
+        cadre,
+        form,
+        _("登记挂职"),
+        lambda data: services.secondment_create(actor=request.user, cadre=cadre, **data),
+    )
+
+
+@login_required
+def village_add(request: HttpRequest, pk: int) -> HttpResponse:
+    cadre = _cadre_for_edit(request, pk)
+    form = VillageForm(request.POST or None)
+    return _cadre_form_page(
+        request,
+        cadre,
+        form,
+        _("登记驻村"),
+        lambda data: services.village_assignment_create(actor=request.user, cadre=cadre, **data),
+    )
+
+
+@login_required
+def investigation_open(request: HttpRequest, pk: int) -> HttpResponse:
+    cadre = _cadre_for_edit(request, pk)
+    form = InvestigationOpenForm(request.POST or None)
+    return _cadre_form_page(
+        request,
+        cadre,
+        form,
+        _("登记立案审查"),
+        lambda data: services.investigation_open(actor=request.user, cadre=cadre, **data),
+    )
+
+
+@login_required
+def investigation_close(request: HttpRequest, pk: int, investigation_pk: int) -> HttpResponse:
+    cadre = _cadre_for_edit(request, pk)
+    investigation = get_object_or_404(cadre.investigations, pk=investigation_pk)
+    form = InvestigationCloseForm(request.POST or None)
+    return _cadre_form_page(
+        request,
+        cadre,
+        form,
+        _("结案"),
+        lambda data: services.investigation_close(
+            actor=request.user, investigation=investigation, **data
+        ),
+    )
