@@ -49,7 +49,9 @@ def demo(argv: list[str]) -> int:
         demo_summary_from_database,
     )
 
-    os.makedirs(os.path.dirname(settings.DATABASES["default"]["NAME"]), exist_ok=True)
+    database = str(settings.DATABASES["default"]["NAME"])
+    if os.path.dirname(database):
+        os.makedirs(os.path.dirname(database), exist_ok=True)
     call_command("migrate", interactive=False, verbosity=0)
     summary = demo_load(year=args.year) if database_is_empty() else demo_summary_from_database()
     url = f"http://127.0.0.1:{args.port}/"

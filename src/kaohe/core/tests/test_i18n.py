@@ -1,0 +1,42 @@
+"""The English catalogue is complete and its compiled .mo matches the .po."""
+
+from __future__ import annotations
+
+import gettext
+import re
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+PACKAGE = Path(__file__).resolve().parents[2]
+CATALOGUES = sorted(PACKAGE.glob("*/locale/en/LC_MESSAGES/django.po"))
+ENTRY = re.compile(r'^msgid "(.+)"\n(?:msgid_plural "(.*)"\n)?msgstr(?:\[0\])? "(.*)"', re.M)
+
+
+def test_every_app_with_a_user_interface_has_an_english_catalogue():
+    assert {p.parts[-5] for p in CATALOGUES} >= {"core", "orgs"}
+
+
+@pytest.mark.parametrize("po", CATALOGUES, ids=lambda p: p.parts[-5])
+def test_every_message_is_translated_and_compiled(po):
+    entries = ENTRY.findall(po.read_text(encoding="utf-8"))
+    assert entries
+    untranslated = [msgid for msgid, _plural, msgstr in entries if not msgstr]
+    assert untranslated == []
+    with po.with_suffix(".mo").open("rb") as handle:
+        compiled = gettext.GNUTranslations(handle)
+    for msgid, plural, msgstr in entries:
+        if plural:
+            assert compiled.ngettext(msgid, plural, 1) == msgstr
+        else:
+            assert compiled.gettext(msgid) == msgstr, msgid
+
+
+def test_the_pages_speak_english_when_asked(client, cast):
+    client.force_login(cast.admin)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get(reverse("orgs:unit_list")).content.decode()
+    assert "Unit categories" in page and "Add unit" in page and "3 units" in page
+    client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
+    assert "新增单位" in client.get(reverse("orgs:unit_list")).content.decode()

@@ -1,0 +1,160 @@
+"""Settings come only from the environment; the parsing helpers and secure defaults."""
+
+from __future__ import annotations
+
+import importlib
+import os
+from pathlib import Path
+from unittest import mock
+
+import pytest
+
+from kaohe.config.env import database_from_url, envbool, envint, envlist
+
+
+def test_envbool_reads_yes_and_no_words(monkeypatch):
+    monkeypatch.setenv("FLAG", "yes")
+    assert envbool("FLAG", False) is True
+    monkeypatch.setenv("FLAG", "0")
+    assert envbool("FLAG", True) is False
+    monkeypatch.delenv("FLAG")
+    assert envbool("FLAG", True) is True
+
+
+def test_envbool_refuses_a_word_it_does_not_know(monkeypatch):
+    monkeypatch.setenv("FLAG", "maybe")
+    with pytest.raises(ValueError, match="FLAG"):
+        envbool("FLAG", False)
+
+
+def test_envint_and_envlist(monkeypatch):
+    monkeypatch.setenv("N", "7")
+    monkeypatch.setenv("HOSTS", "a.example, b.example,,")
+    assert envint("N", 1) == 7
+    assert envint("MISSING", 3) == 3
+    assert envlist("HOSTS", []) == ["a.example", "b.example"]
+    monkeypatch.setenv("N", "seven")
+    with pytest.raises(ValueError, match="N"):
+        envint("N", 1)
+
+
+def test_a_postgresql_url_becomes_a_django_database():
+    config = database_from_url(
+        "postgresql://kaohe:p%40ss@db.internal:5433/kaohe_prod?sslmode=require", base_dir=Path(".")
+    )
+    assert config["ENGINE"] == "django.db.backends.postgresql"
+    assert (config["NAME"], config["USER"], config["PASSWORD"]) == ("kaohe_prod", "kaohe", "p@ss")
+    assert (config["HOST"], config["PORT"]) == ("db.internal", "5433")
+    assert config["OPTIONS"] == {"sslmode": "require"}
+
+
+def test_a_postgres_url_without_password_or_port_works():
+    config = database_from_url("postgres://postgres@127.0.0.1/kaohe_ci", base_dir=Path("."))
+    assert (config["USER"], config["PASSWORD"], config["PORT"]) == ("postgres", "", "")
+
+
+def test_a_sqlite_url_is_relative_to_the_project_unless_absolute(tmp_path):
+    assert database_from_url("sqlite:///var/x.sqlite3", base_dir=tmp_path)["NAME"] == str(
+        tmp_path / "var" / "x.sqlite3"
+    )
+    assert (
+        database_from_url("sqlite:////srv/k.sqlite3", base_dir=tmp_path)["NAME"] == "/srv/k.sqlite3"
+    )
+
+
+@pytest.mark.parametrize("url", ["mysql://x@y/z", "postgresql://x@y/"])
+def test_an_unsupported_or_incomplete_url_is_refused(url):
+    with pytest.raises(ValueError, match="DATABASE_URL"):
+        database_from_url(url, base_dir=Path("."))
+
+
+def _fresh_settings(monkeypatch, **env):
+    for key in ("DEBUG", "SECRET_KEY", "DATABASE_URL", "CELERY_BROKER_URL", "PYTEST_VERSION"):
+        monkeypatch.delenv(key, raising=False)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    import kaohe.config.settings as module
+
+    return importlib.reload(module)
+
+
+@pytest.fixture
+def restore_settings_module():
+    saved = dict(os.environ)
+    yield
+    import kaohe.config.settings as module
+
+    with mock.patch.dict(os.environ, saved, clear=True):
+        importlib.reload(module)
+
+
+def test_production_refuses_to_start_without_a_secret_key(restore_settings_module, monkeypatch):
+    from django.core.exceptions import ImproperlyConfigured
+
+    with pytest.raises(ImproperlyConfigured, match="SECRET_KEY"):
+        _fresh_settings(monkeypatch)
+
+
+def test_production_defaults_are_secure(restore_settings_module, monkeypatch):
+    module = _fresh_settings(monkeypatch, SECRET_KEY="x" * 50)
+    assert module.DEBUG is False
+    assert module.SESSION_COOKIE_SECURE and module.CSRF_COOKIE_SECURE
+    assert module.SESSION_COOKIE_HTTPONLY
+    assert module.ALLOWED_HOSTS == []
+    assert module.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+    assert module.DATABASES["default"]["NAME"].endswith("kaohe.sqlite3")
+    assert module.CELERY_TASK_ALWAYS_EAGER is True
+    assert (module.LANGUAGE_CODE, module.TIME_ZONE, module.USE_TZ) == (
+        "zh-hans",
+        "Asia/Shanghai",
+        True,
+    )
+    assert "django.middleware.locale.LocaleMiddleware" in module.MIDDLEWARE
+
+
+def test_debug_gets_a_dev_only_key_and_a_broker_turns_eager_off(
+    restore_settings_module, monkeypatch
+):
+    module = _fresh_settings(
+        monkeypatch,
+        DEBUG="1",
+        CELERY_BROKER_URL="redis://127.0.0.1:6379/0",
+        DATABASE_URL="postgresql://u@h:5432/n",
+    )
+    assert "dev-only" in module.SECRET_KEY
+    assert module.SESSION_COOKIE_SECURE is False
+    assert module.CELERY_TASK_ALWAYS_EAGER is False
+    assert module.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+
+def test_the_celery_app_runs_tasks_eagerly_without_a_broker():
+    from kaohe.config.celery import app
+
+    @app.task
+    def add(a, b):
+        return a + b
+
+    assert app.conf.task_always_eager is True
+    assert add.delay(2, 3).get() == 5
+
+
+def test_argon2_hashes_the_passwords_in_production_settings():
+    import kaohe.config.settings as module
+
+    assert module.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    from django.contrib.auth.hashers import Argon2PasswordHasher
+
+    assert (
+        Argon2PasswordHasher()
+        .encode("secret-pass", Argon2PasswordHasher().salt())
+        .startswith("argon2")
+    )
+
+
+def test_password_rules_refuse_short_and_common_passwords():
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    for weak in ("short", "password123", "1234567890123"):
+        with pytest.raises(ValidationError):
+            validate_password(weak)
