@@ -1,0 +1,651 @@
+"""Thin views: an access check, a selector, a form, a service call, a response."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kaohe.core.listing import list_template, paginate
+from kaohe.core.roles import Action, can, require
+from kaohe.orgs.forms import apply_service_error
+from kaohe.orgs.models import Unit
+from kaohe.orgs.selectors import categories_for_user, unit_categories_for_user, years_for_user
+from kaohe.presets import list_presets
+from kaohe.schemes import definitions, excel, services, tree
+from kaohe.schemes.forms import (
+    ChangeFilterForm,
+    ChangeOpFormSet,
+    ChangeRequestForm,
+    DecisionForm,
+    ImportForm,
+    IndicatorForm,
+    PresetForm,
+    SchemeCreateForm,
+    SchemeEditForm,
+    SchemeFilterForm,
+    SystemCreateForm,
+    SystemEditForm,
+    SystemFilterForm,
+)
+from kaohe.schemes.models import (
+    CHANGE_TRANSITIONS,
+    SCHEME_TRANSITIONS,
+    SYSTEM_TRANSITIONS,
+    ChangeOp,
+    ChangeStatus,
+    IndicatorSystem,
+    SchemeStatus,
+    SystemStatus,
+)
+from kaohe.schemes.selectors import (
+    change_requests_for_user,
+    indicator_systems_for_user,
+    indicators_for_user,
+    scheme_versions_for_user,
+    schemes_for_user,
+    system_versions_for_user,
+)
+
+
+def _units() -> Any:
+    return Unit.objects.filter(is_active=True).select_related("category")
+
+
+def _moves(transitions: dict[tuple[str, str], Any], status: str) -> list[tuple[str, Any]]:
+    return [(to, label) for (frm, to), label in transitions.items() if frm == status]
+
+
+def _all_years(request: HttpRequest) -> Any:
+    years = years_for_user(request.user)
+    if not years.exists():
+        messages.info(request, _("还没有考核年度，请先由考核办新增年度"))
+    return years
+
+
+# ---- schemes ------------------------------------------------------------------------
+
+
+@login_required
+def scheme_list(request: HttpRequest) -> HttpResponse:
+    require(request.user, Action.SCHEME_VIEW)
+    schemes = schemes_for_user(request.user).annotate(system_count=Count("systems"))
+    form = SchemeFilterForm(request.GET or None, years=years_for_user(request.user))
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            schemes = schemes.filter(
+                Q(name__icontains=data["q"])
+                | Q(code__icontains=data["q"])
+                | Q(suite__icontains=data["q"])
+            )
+        if data["year"]:
+            schemes = schemes.filter(year=data["year"])
+        if data["status"]:
+            schemes = schemes.filter(status=data["status"])
+    page = paginate(request, schemes)
+    template = list_template(request, "schemes/scheme_list.html", "schemes/_scheme_table.html")
+    return render(request, template, {"form": form, "page": page})
+
+
+@login_required
+def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, Action.SCHEME_VIEW)
+    scheme = get_object_or_404(schemes_for_user(request.user), pk=pk)
+    version = scheme.current_version
+    return render(
+        request,
+        "schemes/scheme_detail.html",
+        {
+            "scheme": scheme,
+            "text": definitions.as_yaml(version.definition) if version else "",
+            "versions": scheme_versions_for_user(request.user).filter(scheme=scheme),
+            "systems": indicator_systems_for_user(request.user).filter(scheme=scheme),
+            "suite": schemes_for_user(request.user)
+            .filter(year=scheme.year_id, suite=scheme.suite)
+            .exclude(pk=scheme.pk),
+            "moves": _moves(SCHEME_TRANSITIONS, scheme.status),
+        },
+    )
+
+
+@login_required
+def scheme_create_from_preset(request: HttpRequest) -> HttpResponse:
+    require(request.user, Action.SCHEME_EDIT)
+    form = PresetForm(request.POST or None, years=_all_years(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            schemes = services.scheme_create_from_preset(
+                actor=request.user,
+                year=form.cleaned_data["year"],
+                preset_id=form.cleaned_data["preset"],
+            )
+        except ValidationError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("已由预置方案创建 %(n)s 个方案：%(names)s")
+                % {"n": len(schemes), "names": "、".join(s.name for s in schemes)},
+            )
+            return redirect("schemes:scheme_detail", pk=schemes[-1].pk)
+    return render(request, "schemes/preset_form.html", {"form": form, "presets": list_presets()})
+
+
+@login_required
+def scheme_create(request: HttpRequest) -> HttpResponse:
+    require(request.user, Action.SCHEME_EDIT)
+    form = SchemeCreateForm(request.POST or None, years=_all_years(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            scheme = services.scheme_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, _("已保存方案：%(name)s") % {"name": scheme.name})
+            return redirect("schemes:scheme_detail", pk=scheme.pk)
+    return render(
+        request,
+        "schemes/scheme_form.html",
+        {"form": form, "title": _("手工编写方案"), "back_url": reverse("schemes:scheme_list")},
+    )
+
+
+@login_required
+def scheme_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, Action.SCHEME_EDIT)
+    scheme = get_object_or_404(schemes_for_user(request.user), pk=pk)
+    version = scheme.current_version
+    initial = {"text": (version.source_text or definitions.as_yaml(version.definition))}
+    form = SchemeEditForm(request.POST or None, initial=initial if version else None)
+    if scheme.status != SchemeStatus.DRAFT:
+        messages.warning(request, _("只有草稿状态的方案可以修改；请先撤回为草稿"))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.scheme_update(actor=request.user, scheme=scheme, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, _("已保存为新版本"))
+            return redirect("schemes:scheme_detail", pk=scheme.pk)
+    return render(
+        request,
+        "schemes/scheme_form.html",
+        {
+            "form": form,
+            "scheme": scheme,
+            "title": _("修改方案：%(name)s") % {"name": scheme.name},
+            "back_url": reverse("schemes:scheme_detail", args=[scheme.pk]),
+        },
+    )
+
+
+@login_required
+@require_POST
+def scheme_status(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, Action.SCHEME_PUBLISH)
+    scheme = get_object_or_404(schemes_for_user(request.user), pk=pk)
+    try:
+        services.scheme_set_status(
+            actor=request.user, scheme=scheme, status=request.POST.get("status", "")
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("方案状态已改为「%(s)s」") % {"s": scheme.get_status_display()})
+    return redirect("schemes:scheme_detail", pk=scheme.pk)
+
+
+# ---- indicator systems --------------------------------------------------------------
+
+
+@login_required
+def system_list(request: HttpRequest) -> HttpResponse:
+    require(request.user, Action.INDICATOR_VIEW)
+    systems = indicator_systems_for_user(request.user).annotate(
+        indicator_count=Count("indicators", distinct=True),
+        pending_count=Count(
+            "change_requests",
+            filter=Q(change_requests__status=ChangeStatus.PENDING),
+            distinct=True,
+        ),
+    )
+    form = SystemFilterForm(
+        request.GET or None,
+        years=years_for_user(request.user),
+        categories=categories_for_user(request.user)
+        if can(request.user, Action.CATEGORY_VIEW)
+        else unit_categories_for_user(request.user),
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            systems = systems.filter(
+                Q(name__icontains=data["q"]) | Q(scheme__name__icontains=data["q"])
+            )
+        if data["year"]:
+            systems = systems.filter(scheme__year=data["year"])
+        if data["category"]:
+            systems = systems.filter(category=data["category"])
+        if data["status"]:
+            systems = systems.filter(status=data["status"])
+    page = paginate(request, systems)
+    template = list_template(request, "schemes/system_list.html", "schemes/_system_table.html")
+    return render(request, template, {"form": form, "page": page})
+
+
+def _system(request: HttpRequest, pk: int) -> IndicatorSystem:
+    return get_object_or_404(indicator_systems_for_user(request.user), pk=pk)
+
+
+@login_required
+def system_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, Action.INDICATOR_VIEW)
+    system = _system(request, pk)
+    rows = services.indicator_rows(system)
+    depth = tree.depths(rows)
+    ids = dict(indicators_for_user(request.user).filter(system=system).values_list("code", "pk"))
+    for row in rows:
+        row["depth"] = depth[row["code"]]
+        row["pk"] = ids.get(row["code"])
+        row["method_label"] = tree.display(row, "method")
+    editable = system.status == SystemStatus.DRAFT and system.scheme.status != SchemeStatus.LOCKED
+    return render(
+        request,
+        "schemes/system_detail.html",
+        {
+            "system": system,
+            "rows": rows,
+            "problems": tree.check(rows, total=system.total_points) if editable else [],
+            "editable": editable and can(request.user, Action.INDICATOR_EDIT),
+            "can_request": system.status == SystemStatus.PUBLISHED
+            and system.scheme.status != SchemeStatus.LOCKED
+            and can(request.user, Action.CHANGE_REQUEST),
+            "versions": system_versions_for_user(request.user).filter(system=system),
+            "requests": change_requests_for_user(request.user).filter(system=system)[:20],
+            "moves": _moves(SYSTEM_TRANSITIONS, system.status),
+        },
+    )
+
+
+@login_required
+def system_create(request: HttpRequest) -> HttpResponse:
+    require(request.user, Action.INDICATOR_EDIT)
+    schemes = schemes_for_user(request.user).exclude(status=SchemeStatus.LOCKED)
+    form = SystemCreateForm(
+        request.POST or None,
+        initial={"scheme": request.GET.get("scheme")},
+        schemes=schemes,
+        categories=categories_for_user(request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            system = services.indicator_system_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, _("已新建指标体系"))
+            return redirect("schemes:system_detail", pk=system.pk)
+    return render(
+        request,
+        "schemes/form.html",
+        {"form": form, "title": _("新建指标体系"), "back_url": reverse("schemes:system_list")},
+    )
+
+
+@login_required
+def system_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, Action.INDICATOR_EDIT)
+    system = _system(request, pk)
+    form = SystemEditForm(
+        request.POST or None,
+        initial={"name": system.name, "total_points": system.total_points},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.indicator_system_update(actor=request.user, system=system, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, _("已保存"))
+            return redirect("schemes:system_detail", pk=system.pk)
+    return render(
+        request,
+        "schemes/form.html",
+        {
+            "form": form,
+            "title": _("编辑指标体系：%(name)s") % {"name": system.name},
+            "back_url": reverse("schemes:system_detail", args=[system.pk]),
+        },
+    )
+
+
+@login_required
+@require_POST
+def system_status(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, Action.INDICATOR_PUBLISH)
+    system = _system(request, pk)
+    try:
+        services.indicator_system_set_status(
+            actor=request.user, system=system, status=request.POST.get("status", "")
+        )
+    except ValidationError as error:
+        messages.error(request, _("未能修改状态：%(e)s") % {"e": "；".join(error.messages)})
+    else:
+        messages.success(
+            request, _("指标体系状态已改为「%(s)s」") % {"s": system.get_status_display()}
+        )
+    return redirect("schemes:system_detail", pk=system.pk)
+
+
+def _indicator_form(request: HttpRequest, system: IndicatorSystem, **kwargs: Any) -> IndicatorForm:
+    parents = indicators_for_user(request.user).filter(system=system)
+    if exclude := kwargs.pop("exclude", None):
+        parents = parents.exclude(pk=exclude)
+    return IndicatorForm(request.POST or None, parents=parents, units=_units(), **kwargs)
+
+
+@login_required
+def indicator_create(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, Action.INDICATOR_EDIT)
+    system = _system(request, pk)
+    form = _indicator_form(request, system, initial={"parent": request.GET.get("parent")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.indicator_create(actor=request.user, system=system, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, _("已新增指标"))
+            return redirect("schemes:system_detail", pk=system.pk)
+    return render(
+        request,
+        "schemes/form.html",
+        {
+            "form": form,
+            "title": _("新增指标：%(name)s") % {"name": system.name},
+            "back_url": reverse("schemes:system_detail", args=[system.pk]),
+        },
+    )
+
+
+@login_required
+def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, Action.INDICATOR_EDIT)
+    indicator = get_object_or_404(
+        indicators_for_user(request.user).select_related("system", "system__scheme"), pk=pk
+    )
+    system = indicator.system
+    initial = {
+        name: getattr(indicator, name)
+        for name in ("code", "name", "points", "method", "cap", "rule", "evidence_required",
+                     "evidence_text", "order")
+    }  # fmt: skip
+    initial |= {
+        "parent": indicator.parent_id,
+        "responsible_unit": indicator.responsible_unit_id,
+        "lead_unit": indicator.lead_unit_id,
+    }
+    form = _indicator_form(request, system, initial=initial, exclude=indicator.pk)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        if data["order"] is None:
+            data.pop("order")
+        try:
+            services.indicator_update(actor=request.user, indicator=indicator, **data)
+        except ValidationError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, _("已保存指标 %(code)s") % {"code": indicator.code})
+            return redirect("schemes:system_detail", pk=system.pk)
+    return render(
+        request,
+        "schemes/form.html",
+        {
+            "form": form,
+            "title": _("编辑指标：%(name)s") % {"name": indicator},
+            "back_url": reverse("schemes:system_detail", args=[system.pk]),
+            "locked_note": None
+            if system.status == SystemStatus.DRAFT
+            else _("指标体系已发布，修改须提交变更申请"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def indicator_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, Action.INDICATOR_EDIT)
+    indicator = get_object_or_404(
+        indicators_for_user(request.user).select_related("system", "system__scheme"), pk=pk
+    )
+    try:
+        services.indicator_delete(actor=request.user, indicator=indicator)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("已删除指标 %(code)s") % {"code": indicator.code})
+    return redirect("schemes:system_detail", pk=indicator.system_id)
+
+
+# ---- Excel --------------------------------------------------------------------------
+
+
+def _xlsx(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=excel.XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response
+
+
+@login_required
+def system_export(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, Action.INDICATOR_VIEW)
+    system = _system(request, pk)
+    return _xlsx(excel.export_bytes(services.indicator_rows(system)), quote(f"{system.name}.xlsx"))
+
+
+@login_required
+def system_template(request: HttpRequest) -> HttpResponse:
+    require(request.user, Action.INDICATOR_EDIT)
+    return _xlsx(excel.template_bytes(), quote("指标体系导入模板.xlsx"))
+
+
+@login_required
+def system_import(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, Action.INDICATOR_EDIT)
+    system = _system(request, pk)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    errors: list[excel.RowError] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = services.indicator_system_import(
+                actor=request.user, system=system, file=form.cleaned_data["file"]
+            )
+        except excel.ImportFailed as failure:
+            errors = failure.errors
+            form.add_error(
+                "file", _("有 %(n)s 处错误，未导入任何数据") % {"n": len(failure.errors)}
+            )
+        except ValidationError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, _("已导入 %(n)s 个指标") % {"n": count})
+            return redirect("schemes:system_detail", pk=system.pk)
+    return render(
+        request, "schemes/system_import.html", {"form": form, "system": system, "errors": errors}
+    )
+
+
+# ---- versions -----------------------------------------------------------------------
+
+
+@login_required
+def system_diff(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, Action.INDICATOR_VIEW)
+    system = _system(request, pk)
+    versions = list(system_versions_for_user(request.user).filter(system=system))
+    by_number = {v.number: v for v in versions}
+    context: dict[str, Any] = {"system": system, "versions": versions}
+    if len(versions) >= 1:
+        newest = versions[0].number
+        try:
+            a = int(request.GET.get("a") or max(newest - 1, 1))
+            b = int(request.GET.get("b") or newest)
+        except ValueError:
+            raise Http404 from None
+        if a not in by_number or b not in by_number:
+            raise Http404
+        old, new = by_number[a], by_number[b]
+        context |= {"old": old, "new": new, "diff": tree.diff(old.indicators, new.indicators)}
+    return render(request, "schemes/system_diff.html", context)
+
+
+# ---- change requests ----------------------------------------------------------------
+
+
+def _apply_change_error(form: ChangeRequestForm, formset: Any, error: ValidationError) -> None:
+    """Errors of single changes beside their fields; the rest above the form."""
+    if hasattr(error, "error_dict"):
+        apply_service_error(form, error)
+        return
+    for item in error.error_list:
+        params = item.params or {}
+        index, field = params.get("index"), params.get("field")
+        message = item.message % params if params else item.message
+        if index is not None and index < len(formset.forms):
+            target = formset.forms[index]
+            target.add_error(field if field in target.fields else None, message)
+        else:
+            form.add_error(None, message)
+
+
+@login_required
+def change_create(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, Action.CHANGE_REQUEST)
+    system = _system(request, pk)
+    form = ChangeRequestForm(request.POST or None)
+    initial = []
+    if code := request.GET.get("code"):
+        initial = [{"op": ChangeOp.UPDATE, "code": code}]
+    formset = ChangeOpFormSet(
+        request.POST or None, initial=initial, units=_units(), prefix="change"
+    )
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        changes = [c for c in (f.change() for f in formset.forms) if c]
+        try:
+            change = services.change_request_create(
+                actor=request.user,
+                system=system,
+                reason=form.cleaned_data["reason"],
+                changes=changes,
+            )
+        except ValidationError as error:
+            _apply_change_error(form, formset, error)
+        else:
+            messages.success(request, _("已提交变更申请，等待考核办审批"))
+            return redirect("schemes:change_detail", pk=change.pk)
+    rows = services.indicator_rows(system)
+    return render(
+        request,
+        "schemes/change_form.html",
+        {"form": form, "formset": formset, "system": system, "rows": rows},
+    )
+
+
+@login_required
+def change_list(request: HttpRequest) -> HttpResponse:
+    require(request.user, Action.CHANGE_VIEW)
+    changes = change_requests_for_user(request.user)
+    form = ChangeFilterForm(request.GET or None)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            changes = changes.filter(
+                Q(system__name__icontains=data["q"])
+                | Q(reason__icontains=data["q"])
+                | Q(requested_unit__name__icontains=data["q"])
+            )
+        if data["status"]:
+            changes = changes.filter(status=data["status"])
+    page = paginate(request, changes)
+    template = list_template(request, "schemes/change_list.html", "schemes/_change_table.html")
+    return render(request, template, {"form": form, "page": page})
+
+
+def _described(changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    labels = dict(ChangeOp.choices)
+    result = []
+    for change in changes:
+        fields = change.get("fields") or {}
+        result.append(
+            {
+                "op": labels.get(change.get("op"), change.get("op")),
+                "code": change.get("code"),
+                "fields": [
+                    (tree.LABELS.get(name, name), tree.display(fields, name)) for name in fields
+                ],
+            }
+        )
+    return result
+
+
+@login_required
+def change_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, Action.CHANGE_VIEW)
+    change = get_object_or_404(change_requests_for_user(request.user), pk=pk)
+    form = DecisionForm()
+    return render(request, "schemes/change_detail.html", _change_context(change, form))
+
+
+def _change_context(change: Any, form: DecisionForm) -> dict[str, Any]:
+    proposal: Any = None
+    problems: list[str] = []
+    if change.status == ChangeStatus.PENDING:
+        try:
+            proposal = services.change_proposal(change.system, change.changes)
+        except ValidationError as error:
+            problems = error.messages
+    base = change.system.current_version.indicators if change.system.current_version else []
+    if change.result_version_id:
+        previous = change.system.versions.filter(number=change.result_version.number - 1).first()
+        base = previous.indicators if previous else []
+        proposal = change.result_version.indicators
+    return {
+        "change": change,
+        "form": form,
+        "described": _described(change.changes),
+        "diff": tree.diff(base, proposal) if proposal is not None else None,
+        "problems": problems,
+        "moves": _moves(CHANGE_TRANSITIONS, change.status),
+    }
+
+
+@login_required
+@require_POST
+def change_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, Action.CHANGE_DECIDE)
+    change = get_object_or_404(change_requests_for_user(request.user), pk=pk)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.change_request_decide(
+                actor=request.user,
+                request=change,
+                status=form.cleaned_data["decision"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, _("变更申请%(what)s") % {"what": change.get_status_display()})
+            return redirect("schemes:change_detail", pk=change.pk)
+    return render(request, "schemes/change_detail.html", _change_context(change, form), status=200)
