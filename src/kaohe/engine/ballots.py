@@ -13,7 +13,8 @@ with the number of targets, not of sheets.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import collections
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 
@@ -21,6 +22,17 @@ from kaohe.engine.errors import ScenarioError
 from kaohe.engine.model import Ballots
 
 SHARE_PLACES = Decimal("0.0001")
+
+
+def _count_in_python(counts: dict[tuple[str, str], int], items: Iterable[tuple[str, str]]) -> None:
+    for item in items:
+        counts[item] = counts.get(item, 0) + 1
+
+
+# collections' C helper behind Counter.update (private, but present since Python 3.2)
+_count_elements: Callable[[dict[tuple[str, str], int], Iterable[tuple[str, str]]], None] = getattr(
+    collections, "_count_elements", _count_in_python
+)
 
 
 @dataclass(slots=True)
@@ -34,57 +46,68 @@ class Tally:
 
 def tally(ballots: Ballots, target_ids: list[str]) -> list[Tally]:
     index = {target_id: i for i, target_id in enumerate(target_ids)}
+    known_targets = index.keys()
     classes = list(ballots.rater_weights)
     class_base = {name: i * len(ballots.choices) for i, name in enumerate(classes)}
     choices = list(ballots.choices)
     choice_index = {name: i for i, name in enumerate(choices)}
+    is_choice = choice_index.__contains__
     width = len(classes) * len(choices)
-    limits = [(choice_index[name], share) for name, share in ballots.max_share.items()]
-    allowed_cache: dict[tuple[int, int], int] = {}
-    counts: list[list[int] | None] = [None] * len(target_ids)
+    limits = list(ballots.max_share.items())
+    allowed_cache: dict[tuple[str, int], int] = {}
     invalid = [0] * len(target_ids)
+    # per rater class: (target, choice) -> marks on valid sheets, counted in C
+    seen_by_class: dict[str, dict[tuple[str, str], int]] = {name: {} for name in classes}
 
     for number, sheet in enumerate(ballots.sheets):
-        if not isinstance(sheet, Mapping):
+        if type(sheet) is not dict and not isinstance(sheet, Mapping):
             raise ScenarioError(f"{ballots.path}.sheets[{number}]", "not_mapping")
         marks = sheet.get("marks")
         rater = sheet.get("rater")
-        if len(sheet) != 2 or not isinstance(marks, Mapping) or rater is None:
+        if (
+            len(sheet) != 2
+            or rater is None
+            or (type(marks) is not dict and not isinstance(marks, Mapping))
+        ):
             _refuse_sheet(sheet, f"{ballots.path}.sheets[{number}]")
-        assert isinstance(marks, Mapping)
-        base = class_base.get(rater) if isinstance(rater, str) else None
-        valid = base is not None
-        marked: list[tuple[int, int]] = []
-        for target_id, choice in marks.items():
-            position = index.get(target_id)
-            chosen = choice_index.get(choice) if isinstance(choice, str) else None
-            if position is None or chosen is None:
-                valid = False
-                if position is None:
-                    continue
-                chosen = -1
-            marked.append((position, chosen))
+        assert marks is not None
+        given = list(marks.values())
+        try:
+            seen = seen_by_class.get(rater)  # type: ignore[arg-type]  # checked: unknown → None
+            valid = (
+                seen is not None and marks.keys() <= known_targets and all(map(is_choice, given))
+            )
+        except TypeError:  # an unhashable rater or choice
+            seen, valid = None, False
         if valid and limits:
-            total = len(marks)
-            for chosen_limit, share in limits:
-                key = (chosen_limit, total)
+            for name, share in limits:
+                key = (name, len(given))
                 allowed = allowed_cache.get(key)
                 if allowed is None:
-                    allowed = int((share * total).to_integral_value(rounding=ROUND_FLOOR))
+                    allowed = int((share * len(given)).to_integral_value(rounding=ROUND_FLOOR))
                     allowed_cache[key] = allowed
-                if sum(1 for _, chosen in marked if chosen == chosen_limit) > allowed:
+                if given.count(name) > allowed:
                     valid = False
                     break
         if valid:
-            assert base is not None
-            for position, chosen in marked:
-                row = counts[position]
-                if row is None:
-                    row = counts[position] = [0] * width
-                row[base + chosen] += 1
+            assert seen is not None
+            _count_elements(seen, marks.items())
         else:
-            for position, _ in marked:
-                invalid[position] += 1
+            for target_id in marks:
+                position = index.get(target_id)
+                if position is not None:
+                    invalid[position] += 1
+
+    counts: list[list[int] | None] = [None] * len(target_ids)
+    for rater, seen in seen_by_class.items():
+        base = class_base[rater]
+        for (target_id, choice), marked in seen.items():
+            position = index[target_id]
+            row = counts[position]
+            if row is None:
+                row = counts[position] = [0] * width
+            row[base + choice_index[choice]] += marked
+    del seen_by_class
 
     values = [ballots.choices[name] for name in choices]
     weights = [ballots.rater_weights[name] for name in classes]
@@ -108,7 +131,7 @@ def tally(ballots: Ballots, target_ids: list[str]) -> list[Tally]:
                 (values[k] * cells[k] for k in range(len(choices)) if cells[k]), Decimal(0)
             )
             mean = marks_sum / marked_count
-            by_rater[name] = mean
+            by_rater[name] = mean.quantize(SHARE_PLACES)
             weighted += weights[c] * mean
             weight_total += weights[c]
             for k in range(len(choices)):

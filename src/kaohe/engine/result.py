@@ -198,5 +198,23 @@ def trace_step(step: Mapping[str, Any], lang: str, notes: bool) -> dict[str, Any
             continue
         out[key] = json_number(value) if isinstance(value, Decimal) else value
     if notes and "code" in step:
-        out["note"] = message(step["code"], lang, **step.get("params", {}))
+        out["note"] = note(step["code"], lang, step.get("params"))
     return out
+
+
+_NOTES: dict[tuple[Any, ...], str] = {}
+
+
+def note(code: str, lang: str, params: Mapping[str, Any] | None) -> str:
+    """A trace step's explanation; the same step recurs for thousands of targets, so each
+    distinct text is formatted once (and shared in memory)."""
+    key = (code, lang, *(params or {}).items())
+    try:
+        return _NOTES[key]
+    except KeyError:
+        text = _NOTES[key] = message(code, lang, **(params or {}))
+        if len(_NOTES) > 100_000:
+            _NOTES.clear()
+        return text
+    except TypeError:  # an unhashable parameter
+        return message(code, lang, **(params or {}))
