@@ -80,23 +80,24 @@ def as_yaml(definition: Mapping[str, Any]) -> str:
     return yaml.safe_dump(dict(definition), allow_unicode=True, sort_keys=False, width=100)
 
 
-def parse_text(text: str) -> tuple[dict[str, Any], dict[str, Any]]:
+def parse_text(text: str) -> tuple[dict[str, Any], dict[str, Any] | None]:
     """A scheme typed by hand (YAML or JSON): either the scheme mapping itself, or a whole
-    document with exactly one scheme. Returns (definition, policy)."""
+    document with exactly one scheme. Returns (definition, policy); the policy is None
+    when the text gives none."""
     try:
         data = load_text(text)
     except ScenarioError as error:
         raise DefinitionError(DefinitionProblem.from_error(error)) from None
     if not isinstance(data, Mapping):
         raise DefinitionError(DefinitionProblem("", "not_mapping", "方案应是一个映射（键: 值）"))
-    policy: dict[str, Any] = {}
+    policy: dict[str, Any] | None = None
     if "schemes" in data:
         schemes = data["schemes"]
         if not isinstance(schemes, list) or len(schemes) != 1:
             raise DefinitionError(
                 DefinitionProblem("schemes", "one_scheme", "每次只能保存一个方案")
             )
-        policy = plain(data.get("policy") or {})
+        policy = plain(data["policy"]) if "policy" in data else None
         data = schemes[0]
         if not isinstance(data, Mapping):
             raise DefinitionError(

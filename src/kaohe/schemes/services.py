@@ -56,9 +56,10 @@ CHANGE_FIELDS = ("system", "reason", "changes", "status", "requested_unit", "dec
 
 
 def _transition_error(current: str, wanted: str, labels: Any) -> ValidationError:
+    names = dict(labels.choices)
     return ValidationError(
         _("不能从「%(current)s」改为「%(wanted)s」")
-        % {"current": labels(current).label, "wanted": labels(wanted).label},
+        % {"current": names.get(current, current), "wanted": names.get(wanted, wanted)},
         code=SchemeError.TRANSITION,
     )
 
@@ -188,7 +189,7 @@ def scheme_create_from_preset(*, actor: Any, year: AssessmentYear, preset_id: st
     return schemes
 
 
-def _parse(text: str) -> tuple[dict[str, Any], dict[str, Any]]:
+def _parse(text: str) -> tuple[dict[str, Any], dict[str, Any] | None]:
     try:
         return definitions.parse_text(text)
     except definitions.DefinitionError as error:
@@ -198,7 +199,8 @@ def _parse(text: str) -> tuple[dict[str, Any], dict[str, Any]]:
 @transaction.atomic
 def scheme_create(*, actor: Any, year: AssessmentYear, suite: str, text: str) -> Scheme:
     """A scheme written by hand (YAML or JSON), validated by the engine."""
-    definition, policy = _parse(text)
+    definition, given_policy = _parse(text)
+    policy = given_policy or {}
     others = _suite_definitions(year, suite)
     if definition["id"] in others:
         raise field_error(
@@ -228,7 +230,9 @@ def scheme_update(*, actor: Any, scheme: Scheme, text: str, note: str = "") -> S
     """Save a new definition of a draft scheme as its next version."""
     if scheme.status != SchemeStatus.DRAFT:
         raise ValidationError(_("只有草稿状态的方案可以修改"), code=SchemeError.NOT_DRAFT)
-    definition, policy = _parse(text)
+    definition, given_policy = _parse(text)
+    current = scheme.current_version
+    policy = given_policy if given_policy is not None else (current.policy if current else {})
     if definition["id"] != scheme.code:
         raise field_error(
             "text",
@@ -249,7 +253,6 @@ def scheme_update(*, actor: Any, scheme: Scheme, text: str, note: str = "") -> S
                     % {"code": code, "problem": error.problem},
                     SchemeError.ENGINE,
                 ) from None
-    current = scheme.current_version
     if current and current.definition == definition and current.policy == policy:
         return scheme
     before = {"version": current.number if current else None, "name": scheme.name}
@@ -482,6 +485,9 @@ def indicator_update(*, actor: Any, indicator: Indicator, **changes: Any) -> Ind
         evidence_required=changes.get("evidence_required", indicator.evidence_required),
         evidence_text=changes.get("evidence_text", indicator.evidence_text),
     )
+    for name in ("points", "cap"):
+        if changes.get(name) is not None:
+            changes[name] = Decimal(changes[name]).quantize(tree.CENT)
     changed, before, after = apply_changes(indicator, changes, INDICATOR_FIELDS)
     if changed:
         indicator.save(update_fields=changed)
@@ -591,9 +597,9 @@ def _sync_indicators(system: IndicatorSystem, rows: Sequence[Mapping[str, Any]])
         values = {
             "parent": existing[row["parent"]] if row.get("parent") else None,
             "name": row["name"],
-            "points": tree.decimal(row["points"]),
+            "points": Decimal(row["points"]).quantize(tree.CENT),
             "method": row["method"],
-            "cap": tree.decimal(row.get("cap")),
+            "cap": Decimal(row["cap"]).quantize(tree.CENT) if row.get("cap") else None,
             "rule": row.get("rule") or "",
             "evidence_required": bool(row.get("evidence_required")),
             "evidence_text": row.get("evidence_text") or "",

@@ -19,7 +19,7 @@ TREE = [
     # code, parent, name, points, method, cap, responsible (cast attribute or None)
     ("1", None, "思想政治工作", "40", "award", None, "responsible_unit"),
     ("1.1", "1", "理论学习中心组学习", "20", "award", None, "responsible_unit"),
-    ("1.2", "1", "意识形态工作", "20", "deduction", "20", None),
+    ("1.2", "1", "意识形态工作", "20", "deduction", "20", "responsible_unit"),
     ("2", None, "组织工作质量", "60", "award", None, None),
     ("2.1", "2", "基层党组织建设", "60", "award", None, None),
     ("3", None, "加分项", "1", "bonus", "3", None),

@@ -1,0 +1,228 @@
+"""Schemes: created from presets or by hand, validated by the engine, versioned, and moved
+along the status pipeline only as its table allows."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+HAND = """\
+id: quality
+name: 高质量发展绩效考核
+subject: unit
+grades: [好, 较好, 一般, 差]
+bands: {好: 90, 较好: 80, 一般: 60}
+group_by: category
+"""
+
+
+def test_a_preset_becomes_one_draft_scheme_per_engine_scheme_with_one_audit_row(cast, year):
+    from kaohe.core.models import AuditEntry
+    from kaohe.schemes.services import scheme_create_from_preset
+
+    schemes = scheme_create_from_preset(actor=cast.admin, year=year, preset_id="seed001-party")
+
+    assert [(s.code, s.suite, s.status, s.subject) for s in schemes] == [
+        ("review", "党建工作成效考核", "draft", "unit"),
+        ("party", "党建工作成效考核", "draft", "unit"),
+    ]
+    party = schemes[1]
+    assert party.current_version.number == 1
+    assert "targets" not in party.current_version.definition
+    assert party.current_version.definition["score"]["sum"][1]["weight"] == 0.125
+    assert party.current_version.policy == {"quota_rounding": "floor", "ties_at_cutoff": "hold"}
+    entry = AuditEntry.objects.get(action="scheme.create_from_preset")
+    assert entry.actor == cast.admin
+    assert entry.after["schemes"] == ["review", "party"]
+
+
+def test_the_same_preset_twice_in_one_year_is_refused(cast, party, year):
+    from kaohe.schemes.errors import SchemeError
+    from kaohe.schemes.services import scheme_create_from_preset
+
+    with pytest.raises(ValidationError) as error:
+        scheme_create_from_preset(actor=cast.admin, year=year, preset_id="seed001-party")
+    assert error.value.error_dict["preset"][0].code == SchemeError.SUITE_EXISTS
+
+
+def test_two_presets_with_the_same_scheme_ids_live_side_by_side(cast, year):
+    from kaohe.schemes.services import scheme_create_from_preset
+
+    a = scheme_create_from_preset(actor=cast.admin, year=year, preset_id="seed002-team")
+    b = scheme_create_from_preset(actor=cast.admin, year=year, preset_id="seed004-annual")
+    assert [s.code for s in a] == [s.code for s in b] == ["team", "cadre"]
+    assert a[0].suite != b[0].suite
+
+
+def test_a_hand_written_scheme_is_validated_and_saved(cast, year):
+    from kaohe.core.models import AuditEntry
+    from kaohe.schemes.services import scheme_create
+
+    scheme = scheme_create(actor=cast.admin, year=year, suite="高质量发展", text=HAND)
+    assert (scheme.code, scheme.name, scheme.current_version.number) == (
+        "quality",
+        "高质量发展绩效考核",
+        1,
+    )
+    assert scheme.current_version.source_text == HAND
+    assert AuditEntry.objects.filter(action="scheme.create", object_id=str(scheme.pk)).exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "path", "words"),
+    [
+        (HAND.replace("较好: 80", "较好: 95"), "位置 bands：", "分数线应随等次降低而降低"),
+        (HAND + "rules:\n  - {id: r, when: {grade_of: {scheme: nope, of: self, is: 好}}, "
+         "then: {cap: 较好}}\n", "位置 rules[0].when.grade_of.scheme：", "未知的考核方案 nope"),
+        ("id: x\nname: [unclosed\n", "位置 line ", ""),
+        (HAND.replace("subject: unit", "subject: person"), "位置 subject：", ""),
+    ],
+    ids=["bands", "unknown-scheme", "yaml", "subject"],
+)  # fmt: skip
+def test_the_engine_refuses_a_bad_definition_naming_the_place(cast, year, text, path, words):
+    from kaohe.schemes.errors import SchemeError
+    from kaohe.schemes.models import Scheme
+    from kaohe.schemes.services import scheme_create
+
+    with pytest.raises(ValidationError) as error:
+        scheme_create(actor=cast.admin, year=year, suite="高质量发展", text=text)
+    problem = error.value.error_dict["text"][0]
+    assert problem.code == SchemeError.ENGINE
+    assert problem.message.startswith(path)
+    assert words in problem.message
+    assert not Scheme.objects.exists()
+
+
+def test_the_form_shows_the_engine_message_beside_the_text_with_its_path(client, cast, year):
+    client.force_login(cast.admin)
+    response = client.post(
+        reverse("schemes:scheme_create"),
+        {"year": year.pk, "suite": "高质量发展", "text": HAND.replace("较好: 80", "较好: 95")},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="id_text_errors"' in page
+    assert "位置 bands：分数线应随等次降低而降低" in page
+
+
+def test_a_reference_to_a_scheme_of_the_same_suite_is_validated_with_it(cast, party):
+    from kaohe.schemes.services import scheme_update
+
+    scheme = party["party"]
+    text = scheme.current_version.source_text.replace("scheme: review", "scheme: reviews")
+    with pytest.raises(ValidationError) as error:
+        scheme_update(actor=cast.admin, scheme=scheme, text=text)
+    assert "未知的考核方案 reviews" in error.value.error_dict["text"][0].message
+
+
+def test_an_edit_is_a_new_version_and_the_old_one_is_kept(cast, party):
+    from kaohe.core.models import AuditEntry
+    from kaohe.schemes.services import scheme_update
+
+    scheme = party["review"]
+    text = scheme.current_version.source_text.replace("好: 90", "好: 92", 1)
+    scheme_update(actor=cast.admin, scheme=scheme, text=text, note="调整好等次分数线")
+
+    scheme.refresh_from_db()
+    assert scheme.current_version.number == 2
+    assert scheme.current_version.definition["bands"]["好"] == 92
+    assert [v.number for v in scheme.versions.all()] == [2, 1]
+    assert scheme.versions.get(number=1).definition["bands"]["好"] == 90
+    entry = AuditEntry.objects.get(action="scheme.update")
+    assert entry.before["version"] == 1 and entry.after["version"] == 2
+
+
+def test_saving_the_same_definition_makes_no_version(cast, party):
+    from kaohe.schemes.services import scheme_update
+
+    scheme = party["review"]
+    scheme_update(actor=cast.admin, scheme=scheme, text=scheme.current_version.source_text)
+    assert scheme.versions.count() == 1
+
+
+def test_the_engine_id_cannot_change(cast, party):
+    from kaohe.schemes.errors import SchemeError
+    from kaohe.schemes.services import scheme_update
+
+    scheme = party["review"]
+    text = scheme.current_version.source_text.replace("id: review", "id: review2")
+    with pytest.raises(ValidationError) as error:
+        scheme_update(actor=cast.admin, scheme=scheme, text=text)
+    assert error.value.error_dict["text"][0].code == SchemeError.CODE_CHANGED
+
+
+def test_an_edit_that_breaks_a_scheme_reading_this_one_is_refused(cast, party):
+    from kaohe.schemes.services import scheme_update
+
+    review = party["review"]
+    # party's rule review_not_good reads the grade 较好 of review
+    text = review.current_version.source_text.replace("- 较好", "- 良好").replace(
+        "较好: 80", "良好: 80"
+    )
+    with pytest.raises(ValidationError) as error:
+        scheme_update(actor=cast.admin, scheme=review, text=text)
+    assert "方案 party 引用本方案" in error.value.error_dict["text"][0].message
+
+
+@pytest.mark.parametrize(
+    ("path", "allowed"),
+    [
+        (["published"], True),
+        (["locked"], False),
+        (["draft"], False),
+        (["published", "draft"], True),
+        (["published", "locked"], True),
+        (["published", "locked", "published"], False),
+        (["published", "locked", "draft"], False),
+    ],
+)
+def test_the_status_pipeline_allows_only_its_table(cast, party, path, allowed):
+    from kaohe.core.models import AuditEntry
+    from kaohe.schemes.errors import SchemeError
+    from kaohe.schemes.services import scheme_set_status
+
+    scheme = party["party"]
+    *before, last = path
+    for status in before:
+        scheme_set_status(actor=cast.admin, scheme=scheme, status=status)
+    if allowed:
+        scheme_set_status(actor=cast.admin, scheme=scheme, status=last)
+        scheme.refresh_from_db()
+        assert scheme.status == last
+        assert AuditEntry.objects.filter(action="scheme.status").count() == len(path)
+    else:
+        with pytest.raises(ValidationError) as error:
+            scheme_set_status(actor=cast.admin, scheme=scheme, status=last)
+        assert error.value.code == SchemeError.TRANSITION
+        scheme.refresh_from_db()
+        assert scheme.status == (before[-1] if before else "draft")
+
+
+def test_a_published_scheme_cannot_be_edited(cast, party):
+    from kaohe.schemes.errors import SchemeError
+    from kaohe.schemes.services import scheme_set_status, scheme_update
+
+    scheme = scheme_set_status(actor=cast.admin, scheme=party["review"], status="published")
+    with pytest.raises(ValidationError) as error:
+        scheme_update(actor=cast.admin, scheme=scheme, text=scheme.current_version.source_text)
+    assert error.value.code == SchemeError.NOT_DRAFT
+
+
+def test_the_pages_create_from_a_preset_and_publish(client, cast, year):
+    from kaohe.schemes.models import Scheme
+
+    client.force_login(cast.admin)
+    response = client.post(
+        reverse("schemes:scheme_create_from_preset"),
+        {"year": year.pk, "preset": "seed000-style"},
+    )
+    scheme = Scheme.objects.get(code="style")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("schemes:scheme_detail", args=[scheme.pk])
+    client.post(reverse("schemes:scheme_status", args=[scheme.pk]), {"status": "published"})
+    scheme.refresh_from_db()
+    assert scheme.status == "published"
+    response = client.post(reverse("schemes:scheme_status", args=[scheme.pk]), {"status": "nope"})
+    scheme.refresh_from_db()
+    assert scheme.status == "published"
