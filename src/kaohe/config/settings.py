@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "kaohe.core",
     "kaohe.orgs",
+    "kaohe.schemes",
     "kaohe.demo",
 ]
 

@@ -5,6 +5,7 @@ from django.urls import include, path, re_path
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("orgs/", include("kaohe.orgs.urls")),
+    path("schemes/", include("kaohe.schemes.urls")),
     path("", include("kaohe.core.urls")),
 ]
 

@@ -13,6 +13,9 @@ NAV_ITEMS = (
     ("orgs:unit_list", _("单位"), Action.UNIT_VIEW, "unit"),
     ("orgs:cadre_list", _("干部"), Action.CADRE_VIEW, "cadre"),
     ("orgs:category_list", _("单位类别"), Action.CATEGORY_VIEW, "category"),
+    ("schemes:scheme_list", _("考核方案"), Action.SCHEME_VIEW, "scheme"),
+    ("schemes:system_list", _("指标体系"), Action.INDICATOR_VIEW, "system"),
+    ("schemes:change_list", _("变更申请"), Action.CHANGE_VIEW, "change"),
     ("core:audit_list", _("操作日志"), Action.AUDIT_VIEW, "audit"),
 )
 

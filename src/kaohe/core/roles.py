@@ -29,22 +29,38 @@ class Action(models.TextChoices):
     CADRE_VIEW = "cadre.view", _("查看干部")
     CADRE_EDIT = "cadre.edit", _("维护干部")
     AUDIT_VIEW = "audit.view", _("查看操作日志")
+    SCHEME_VIEW = "scheme.view", _("查看考核方案")
+    SCHEME_EDIT = "scheme.edit", _("维护考核方案")
+    SCHEME_PUBLISH = "scheme.publish", _("发布、锁定考核方案")
+    INDICATOR_VIEW = "indicator.view", _("查看指标体系")
+    INDICATOR_EDIT = "indicator.edit", _("维护草稿指标体系")
+    INDICATOR_PUBLISH = "indicator.publish", _("发布、锁定指标体系")
+    CHANGE_VIEW = "change.view", _("查看指标变更申请")
+    CHANGE_REQUEST = "change.request", _("提出指标变更申请")
+    CHANGE_DECIDE = "change.decide", _("审批指标变更申请")
 
 
 # Roles whose user belongs to one unit (the unit decides which rows they see).
 UNIT_BOUND_ROLES = frozenset({Role.SCORER, Role.LIAISON})
 
 _READ_ALL_ORGS = frozenset({Action.DASHBOARD_VIEW, Action.UNIT_VIEW, Action.CADRE_VIEW})
+# Published schemes and indicator systems (which rows: the schemes selectors).
+_READ_SCHEMES = frozenset({Action.SCHEME_VIEW, Action.INDICATOR_VIEW})
 
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     Role.OFFICE_ADMIN: frozenset(Action),
     # A responsible unit scores indicators of the assessed units: it sees the units.
-    Role.SCORER: frozenset({Action.DASHBOARD_VIEW, Action.UNIT_VIEW}),
+    # It files change requests for its indicators (001 第八条).
+    Role.SCORER: frozenset({Action.DASHBOARD_VIEW, Action.UNIT_VIEW})
+    | _READ_SCHEMES
+    | {Action.CHANGE_VIEW, Action.CHANGE_REQUEST},
     # An assessed unit's liaison sees its own unit and the cadres posted there.
-    Role.LIAISON: frozenset({Action.DASHBOARD_VIEW, Action.UNIT_VIEW, Action.CADRE_VIEW}),
-    Role.LEADER: _READ_ALL_ORGS,
-    Role.TEAM_MEMBER: _READ_ALL_ORGS,
-    Role.COMMITTEE_MEMBER: _READ_ALL_ORGS,
+    Role.LIAISON: frozenset({Action.DASHBOARD_VIEW, Action.UNIT_VIEW, Action.CADRE_VIEW})
+    | _READ_SCHEMES,
+    Role.LEADER: _READ_ALL_ORGS | _READ_SCHEMES,
+    Role.TEAM_MEMBER: _READ_ALL_ORGS | _READ_SCHEMES,
+    # The committee agrees to indicator systems and their changes (001 第八条): it reads them.
+    Role.COMMITTEE_MEMBER: _READ_ALL_ORGS | _READ_SCHEMES | {Action.CHANGE_VIEW},
 }
 
 
