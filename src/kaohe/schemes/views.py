@@ -78,7 +78,11 @@ def _all_years(request: HttpRequest) -> Any:
 @login_required
 def scheme_list(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.SCHEME_VIEW)
-    schemes = schemes_for_user(request.user).annotate(system_count=Count("systems"))
+    schemes = (
+        schemes_for_user(request.user)
+        .annotate(system_count=Count("systems"))
+        .order_by("-year__year", "suite", "id")
+    )
     form = SchemeFilterForm(request.GET or None, years=years_for_user(request.user))
     if form.is_valid():
         data = form.cleaned_data
@@ -211,13 +215,17 @@ def scheme_status(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def system_list(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.INDICATOR_VIEW)
-    systems = indicator_systems_for_user(request.user).annotate(
-        indicator_count=Count("indicators", distinct=True),
-        pending_count=Count(
-            "change_requests",
-            filter=Q(change_requests__status=ChangeStatus.PENDING),
-            distinct=True,
-        ),
+    systems = (
+        indicator_systems_for_user(request.user)
+        .annotate(
+            indicator_count=Count("indicators", distinct=True),
+            pending_count=Count(
+                "change_requests",
+                filter=Q(change_requests__status=ChangeStatus.PENDING),
+                distinct=True,
+            ),
+        )
+        .order_by("-scheme__year__year", "scheme_id", "category__order", "id")
     )
     form = SystemFilterForm(
         request.GET or None,
