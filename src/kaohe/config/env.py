@@ -44,7 +44,7 @@ def envlist(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-def database_from_url(url: str, *, base_dir: Path) -> dict[str, Any]:
+def database_from_url(url: str, *, base_dir: Path, conn_max_age: int = 60) -> dict[str, Any]:
     """Turn ``postgresql://user:pass@host:5432/name?sslmode=require`` or
     ``sqlite:///relative/or/absolute.sqlite3`` into a Django ``DATABASES`` entry."""
     parts = urlsplit(url)
@@ -60,7 +60,7 @@ def database_from_url(url: str, *, base_dir: Path) -> dict[str, Any]:
             "PASSWORD": unquote(parts.password or ""),
             "HOST": parts.hostname or "",
             "PORT": str(parts.port or ""),
-            "CONN_MAX_AGE": 60,
+            "CONN_MAX_AGE": conn_max_age,
             "CONN_HEALTH_CHECKS": True,
         }
         options = dict(parse_qsl(parts.query))

@@ -79,7 +79,15 @@ TEMPLATES = [
 
 DATABASE_URL = envstr("DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {"default": database_from_url(DATABASE_URL, base_dir=PROJECT_DIR)}
+    # Persistent connections in production; none in tests, where the live server's
+    # request threads would otherwise keep the test database open at teardown.
+    DATABASES = {
+        "default": database_from_url(
+            DATABASE_URL,
+            base_dir=PROJECT_DIR,
+            conn_max_age=0 if TESTING else envint("DB_CONN_MAX_AGE", 60),
+        )
+    }
 else:
     DATABASES = {
         "default": {

@@ -48,6 +48,15 @@ def site(live_server, settings):
 
 
 @pytest.fixture
+def qingshan_pk(site):
+    # Queried before the browser starts: once Playwright's loop runs in this thread, a new
+    # database connection would live in another context and outlive the test database.
+    from kaohe.orgs.models import Unit
+
+    return Unit.objects.get(name="青山镇").pk
+
+
+@pytest.fixture
 def browser():
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as playwright:
@@ -127,17 +136,14 @@ def test_pages_work_at_phone_width(site, browser, shots):
     assert width <= 390, "the page itself must not scroll sideways (tables scroll inside)"
 
 
-def test_a_liaison_of_another_unit_sees_nothing_of_qingshan(site, browser, shots):
-    from kaohe.orgs.models import Unit
-
+def test_a_liaison_of_another_unit_sees_nothing_of_qingshan(site, qingshan_pk, browser, shots):
     url, password = site
-    qingshan = Unit.objects.get(name="青山镇")
     page = browser.new_page(viewport={"width": 1280, "height": 800}, locale="zh-CN")
     log_in(page, url, "liaison2", password)
     page.goto(f"{url}/orgs/units/")
     rows = page.locator("#results tbody tr").all_inner_texts()
     assert len(rows) == 1 and "白水镇" in rows[0]
-    response = page.goto(f"{url}/orgs/units/{qingshan.pk}/")
+    response = page.goto(f"{url}/orgs/units/{qingshan_pk}/")
     assert response.status == 404
     page.goto(f"{url}/orgs/cadres/")
     assert "青山镇" not in page.content()

@@ -125,6 +125,7 @@ def test_debug_gets_a_dev_only_key_and_a_broker_turns_eager_off(
     assert module.SESSION_COOKIE_SECURE is False
     assert module.CELERY_TASK_ALWAYS_EAGER is False
     assert module.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+    assert module.DATABASES["default"]["CONN_MAX_AGE"] == 60
 
 
 def test_the_celery_app_runs_tasks_eagerly_without_a_broker():
