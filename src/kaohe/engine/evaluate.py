@@ -673,8 +673,9 @@ class SchemeEvaluation:
             return
         for state in proposing:
             self.check_proposal(state)
+        outcomes = {(quota.group, quota.grade): quota for quota in self.quotas}
         for group, members in self.groups.items():
-            self.check_proposal_quotas(group, members)
+            self.check_proposal_quotas(group, members, outcomes)
 
     def violation(
         self, state: State, rule_id: str, level: str, code: str, **params: object
@@ -740,8 +741,9 @@ class SchemeEvaluation:
                     proposed=name,
                 )
 
-    def check_proposal_quotas(self, group: str, members: list[State]) -> None:
-        outcomes = {(q.group, q.grade): q for q in self.quotas}
+    def check_proposal_quotas(
+        self, group: str, members: list[State], outcomes: Mapping[tuple[str, str], QuotaResult]
+    ) -> None:
         competing = [s for s in members if s.in_quota and s.status == GRADED]
         hold = self.scheme.policy.ties_at_cutoff == "hold"
         for quota in self.scheme.quotas:

@@ -144,6 +144,8 @@ def sequence(value: object, path: str) -> list[Any]:
 
 
 def check_keys(data: Mapping[Any, Any], allowed: set[str], path: str) -> None:
+    if data.keys() <= allowed:
+        return
     for key in data:
         if key not in allowed:
             raise ScenarioError(join(path, str(key)), "unknown_key", key=key)
@@ -225,6 +227,8 @@ def date(value: object, path: str) -> datetime.date:
 
 def names(value: object, path: str) -> tuple[str, ...]:
     """A list of names; a single name is accepted as a list of one."""
+    if type(value) is list and all(type(item) is str and item for item in value):
+        return tuple(value)
     if isinstance(value, str):
         return (text(value, path),)
     return tuple(text(item, f"{path}[{i}]") for i, item in enumerate(sequence(value, path)))
@@ -694,6 +698,8 @@ def _int_text(value: str, path: str) -> int:
 
 
 def input_value(value: object, path: str) -> InputValue:
+    if type(value) is Decimal and value.is_finite() and value.adjusted() <= 15:
+        return value
     if isinstance(value, (list, tuple)):
         items: list[str | Decimal] = []
         for i, item in enumerate(value):
