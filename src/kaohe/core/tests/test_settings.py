@@ -159,3 +159,11 @@ def test_password_rules_refuse_short_and_common_passwords():
     for weak in ("short", "password123", "1234567890123"):
         with pytest.raises(ValidationError):
             validate_password(weak)
+
+
+def test_the_app_serves_its_own_vendored_assets_without_debug(client, settings):
+    assert settings.DEBUG is False
+    for path in ("/static/core/kaohe.css", "/static/core/htmx.min.js", "/static/core/favicon.svg"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        b"".join(response.streaming_content)
