@@ -1,0 +1,179 @@
+"""The schemes pages in a real browser: Debian's chromium driven by Playwright.
+
+The office admin creates the 党建 schemes from a preset and publishes one, tries the
+LibreOffice workbook on a 镇街 system (the demo county has no unit coded ``zuzhibu``, so
+the page lists that row's error), edits an indicator of the draft and publishes it; the
+scorer of 县委组织部 files a change request; a scorer of another unit cannot open the
+request nor the system; the admin approves it and looks at the diff. Screenshots go to a
+temporary directory, or to ``KAOHE_SCREENSHOTS`` (``KAOHE_SCREENSHOTS=docs/screenshots``
+refreshes the committed ``schemes-*.png``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+FIXTURE = Path(__file__).parent / "fixtures" / "indicators-libreoffice.xlsx"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed"),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+
+@pytest.fixture
+def shots(tmp_path):
+    target = Path(os.environ.get("KAOHE_SCREENSHOTS") or tmp_path)
+    target.mkdir(parents=True, exist_ok=True)
+    return target
+
+
+@pytest.fixture
+def site(live_server, settings):
+    from kaohe.core.roles import Role
+    from kaohe.core.services import user_create
+    from kaohe.demo.services import DEMO_PASSWORD, demo_load
+    from kaohe.orgs.models import Unit
+
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    demo_load(year=2024)
+    user_create(
+        actor=None, username="jiwei", password=DEMO_PASSWORD, role=Role.SCORER,
+        unit=Unit.objects.get(name="县纪委监委"), display_name="纪委 评分人",
+    )  # fmt: skip
+    return live_server.url, DEMO_PASSWORD
+
+
+@pytest.fixture
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield chromium
+        chromium.close()
+
+
+def log_in(browser, url, username, password):
+    page = browser.new_page(viewport={"width": 1280, "height": 860}, locale="zh-CN")
+    page.goto(f"{url}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("form.stacked button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    return page
+
+
+def test_schemes_from_preset_to_an_approved_change(site, browser, shots):
+    from kaohe.orgs.models import Unit
+    from kaohe.schemes.models import ChangeRequest, IndicatorSystem, Scheme
+    from kaohe.schemes.tests.factories import build_tree
+
+    url, password = site
+    admin = log_in(browser, url, "admin", password)
+
+    # a scheme from a preset, published
+    admin.click("nav >> text=考核方案")
+    admin.click("a.button:has-text('由预置方案创建')")
+    admin.select_option("#id_year", label="2024年度")
+    admin.check("input[value='seed001-party']")
+    admin.screenshot(path=shots / "schemes-preset.png", full_page=True)
+    admin.click("form.stacked button[type=submit]")
+    admin.wait_for_load_state("networkidle")
+    assert admin.locator("h1").inner_text().startswith("党建工作成效考核")
+    admin.click("button:has-text('发布')")
+    admin.wait_for_load_state("networkidle")
+    assert "已发布" in admin.locator("h1").inner_text()
+    admin.screenshot(path=shots / "schemes-detail.png", full_page=True)
+    admin.goto(f"{url}/schemes/")
+    admin.screenshot(path=shots / "schemes-list.png", full_page=True)
+
+    # a 镇街 system: the LibreOffice workbook is refused row by row (no unit zuzhibu here)
+    party = Scheme.objects.get(code="party")
+    admin.goto(f"{url}/schemes/systems/new/?scheme={party.pk}")
+    admin.select_option("#id_category", label="镇街")
+    admin.click("form.stacked button[type=submit]")
+    admin.wait_for_load_state("networkidle")
+    admin.click("a.button:has-text('从 Excel 导入')")
+    admin.set_input_files("#id_file", str(FIXTURE))
+    admin.click("form.stacked button[type=submit]")
+    admin.wait_for_load_state("networkidle")
+    errors = admin.locator("table.errors-table").inner_text()
+    assert re.search(r"6\s+J（考核责任单位）\s+没有名称或编码为“zuzhibu”的单位", errors)
+    admin.screenshot(path=shots / "schemes-import-errors.png", full_page=True)
+
+    system = IndicatorSystem.objects.get(category__name="镇街")
+    build_tree(system, responsible=Unit.objects.get(name="县委组织部"))
+
+    # edit an indicator of the draft, then publish
+    admin.goto(f"{url}/schemes/systems/{system.pk}/")
+    admin.click("#indicator-1\\.1 >> text=编辑")
+    admin.fill("#id_name", "党委理论学习中心组学习")
+    admin.fill("#id_rule", "全年专题学习不少于12次，每少1次扣1分")
+    admin.check("#id_evidence_required")
+    admin.fill("#id_evidence_text", "学习计划、会议记录")
+    admin.click("form.stacked button[type=submit]")
+    admin.wait_for_load_state("networkidle")
+    assert "党委理论学习中心组学习" in admin.locator("#indicator-1\\.1").inner_text()
+    admin.screenshot(path=shots / "schemes-system-draft.png", full_page=True)
+    admin.click("button:has-text('发布')")
+    admin.wait_for_load_state("networkidle")
+    assert "已发布" in admin.locator("h1").inner_text()
+    admin.screenshot(path=shots / "schemes-system-published.png", full_page=True)
+
+    # the scorer of 县委组织部 files a change request
+    scorer = log_in(browser, url, "scorer", password)
+    scorer.goto(f"{url}/schemes/systems/")
+    scorer.click(f"text={system.name}")
+    scorer.click("#indicator-1\\.1 >> text=申请变更")
+    scorer.fill("#id_reason", "按县委部署，中心组学习改为每季度专题研讨")
+    scorer.fill("#id_change-0-name", "党委理论学习中心组专题研讨")
+    scorer.screenshot(path=shots / "schemes-change-form.png", full_page=True)
+    scorer.click("button:has-text('提交申请')")
+    scorer.wait_for_load_state("networkidle")
+    change = ChangeRequest.objects.get()
+    assert scorer.url.endswith(f"/schemes/changes/{change.pk}/")
+
+    # a scorer of another unit cannot open the request nor the system
+    other = log_in(browser, url, "jiwei", password)
+    for path in (f"/schemes/changes/{change.pk}/", f"/schemes/systems/{system.pk}/"):
+        response = other.goto(f"{url}{path}")
+        assert response.status == 404
+    other.goto(f"{url}/schemes/changes/")
+    assert "党委理论学习中心组" not in other.content()
+    other.goto(f"{url}/schemes/systems/")
+    assert system.name not in other.content()
+
+    # the office approves it: version 2, and the diff shows the change
+    admin.goto(f"{url}/schemes/changes/")
+    admin.screenshot(path=shots / "schemes-changes.png", full_page=True)
+    admin.click(f"text=#{change.pk}")
+    admin.check("input[value='approved']")
+    admin.fill("#id_note", "同意")
+    admin.screenshot(path=shots / "schemes-change-decide.png", full_page=True)
+    admin.click("button:has-text('提交审批结果')")
+    admin.wait_for_load_state("networkidle")
+    assert "已批准" in admin.locator("h1").inner_text()
+    admin.click("dd >> text=v2")
+    admin.wait_for_load_state("networkidle")
+    diff = admin.locator("section.diff").inner_text()
+    assert "党委理论学习中心组学习" in diff and "党委理论学习中心组专题研讨" in diff
+    admin.screenshot(path=shots / "schemes-diff.png", full_page=True)
+
+    # the same system on a phone
+    phone = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    phone.context.add_cookies(admin.context.cookies())
+    phone.goto(f"{url}/schemes/systems/{system.pk}/")
+    phone.screenshot(path=shots / "schemes-system-phone.png", full_page=True)
