@@ -37,14 +37,30 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("file")
     presets = commands.add_parser("presets", help="list the bundled schemes of the seed documents")
     presets.add_argument("preset", nargs="?", help="print this preset's YAML")
-    commands.add_parser("demo", help="run the demo")
+    demo = commands.add_parser(
+        "demo", help="serve the site with the demo county on SQLite", add_help=False
+    )
+    demo.add_argument("args", nargs=argparse.REMAINDER)
+    commands.add_parser("example", help="grade the bundled example scenario and print the table")
     manage = commands.add_parser("manage", help="Django management commands", add_help=False)
     manage.add_argument("args", nargs=argparse.REMAINDER)
     return parser
 
 
+PASS_THROUGH = ("demo", "manage")  # their own options follow, untouched
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    command_at = next((i for i, word in enumerate(arguments) if not word.startswith("-")), None)
+    if command_at is not None and arguments[command_at] in PASS_THROUGH:
+        rest = arguments[command_at + 1 :]
+        if arguments[command_at] == "demo":
+            from kaohe.config.launcher import demo
+
+            return demo(rest)
+        return _manage(rest)
+    args = build_parser().parse_args(arguments)
     lang = _lang(args.lang)
     if args.command in ("evaluate", "validate"):
         return _evaluate(
@@ -56,9 +72,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     if args.command == "presets":
         return _presets(args.preset)
-    if args.command == "demo":
-        return _demo(lang)
-    return _manage(args.args)
+    if args.command == "example":
+        return _example(lang)
+    return 0  # demo and manage were passed through above
 
 
 def _evaluate(path: str, command: str, output: str, lang: str, *, notes: bool) -> int:
@@ -94,7 +110,7 @@ def _presets(preset: str | None) -> int:
     return 0
 
 
-def _demo(lang: str) -> int:
+def _example(lang: str) -> int:
     from kaohe.examples import demo_path
 
     return _evaluate(str(demo_path()), "evaluate", "table", lang, notes=True)

@@ -69,8 +69,8 @@ def test_validate_says_what_it_checked(capsys: pytest.CaptureFixture[str]) -> No
     assert capsys.readouterr().out.strip() == "valid: 2 schemes, 30 targets"
 
 
-def test_demo_prints_the_example_county(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["demo"]) == 0
+def test_example_prints_the_example_county(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["example"]) == 0
     out = capsys.readouterr().out
     assert "领导干部年度考核" in out and "单列" in out
 
@@ -101,3 +101,8 @@ def test_presets_are_listed_and_shown(capsys: pytest.CaptureFixture[str]) -> Non
     assert "0.875" in capsys.readouterr().out
     assert main(["presets", "nope"]) == 2
     assert "seed000-style" in capsys.readouterr().err
+
+
+def test_manage_passes_its_arguments_to_django(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--lang", "en", "manage", "check", "--fail-level", "ERROR"]) == 0
+    assert "no issues" in capsys.readouterr().out
