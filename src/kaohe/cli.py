@@ -50,9 +50,23 @@ def build_parser() -> argparse.ArgumentParser:
 PASS_THROUGH = ("demo", "manage")  # their own options follow, untouched
 
 
+def _command_index(arguments: list[str]) -> int | None:
+    """Where the command stands, past the global options (``--lang en``)."""
+    index = 0
+    while index < len(arguments):
+        word = arguments[index]
+        if word == "--lang":
+            index += 2
+        elif word.startswith("-"):
+            index += 1
+        else:
+            return index
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
-    command_at = next((i for i, word in enumerate(arguments) if not word.startswith("-")), None)
+    command_at = _command_index(arguments)
     if command_at is not None and arguments[command_at] in PASS_THROUGH:
         rest = arguments[command_at + 1 :]
         if arguments[command_at] == "demo":

@@ -352,6 +352,11 @@ def demo_load(*, year: int | None = None, seed: int = 2019) -> DemoSummary:
             raise DemoError(f"{username}: {error.messages}") from error
         summary.users.append((username, str(role.label), unit.name if unit else ""))
 
+    # the seed presets' schemes and a published 党建 indicator system per category
+    from kaohe.schemes.services import schemes_demo_load
+
+    schemes_demo_load(year=year)
+
     audit_record(
         actor=None,
         action="demo.load",
