@@ -45,7 +45,7 @@ def demo(argv: list[str]) -> int:
     from kaohe.demo.services import (
         database_is_empty,
         demo_instructions,
-        demo_load,
+        demo_site_load,
         demo_summary_from_database,
     )
 
@@ -53,7 +53,9 @@ def demo(argv: list[str]) -> int:
     if os.path.dirname(database):
         os.makedirs(os.path.dirname(database), exist_ok=True)
     call_command("migrate", interactive=False, verbosity=0)
-    summary = demo_load(year=args.year) if database_is_empty() else demo_summary_from_database()
+    summary = (
+        demo_site_load(year=args.year) if database_is_empty() else demo_summary_from_database()
+    )
     url = f"http://127.0.0.1:{args.port}/"
     print(demo_instructions(summary, url=url), flush=True)
     if args.no_serve:

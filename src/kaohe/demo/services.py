@@ -352,11 +352,6 @@ def demo_load(*, year: int | None = None, seed: int = 2019) -> DemoSummary:
             raise DemoError(f"{username}: {error.messages}") from error
         summary.users.append((username, str(role.label), unit.name if unit else ""))
 
-    # the seed presets' schemes and a published 党建 indicator system per category
-    from kaohe.schemes.services import schemes_demo_load
-
-    schemes_demo_load(year=year)
-
     audit_record(
         actor=None,
         action="demo.load",
@@ -396,3 +391,14 @@ def demo_instructions(summary: DemoSummary, *, url: str) -> str:
         for username, role, unit in summary.users
     ]
     return "\n".join(lines)
+
+
+@transaction.atomic
+def demo_site_load(*, year: int | None = None) -> DemoSummary:
+    """What ``kaohe demo`` loads: the demo county, then on it the seed presets' schemes and
+    a published 党建 indicator system per category."""
+    from kaohe.schemes.services import schemes_demo_load
+
+    summary = demo_load(year=year)
+    schemes_demo_load(year=summary.year)
+    return summary

@@ -103,5 +103,10 @@ def test_the_command_loads_the_demo_and_prints_how_to_log_in(db):
     out = StringIO()
     call_command("demo", "--year", str(YEAR), stdout=out)
     assert "admin" in out.getvalue() and DEMO_PASSWORD in out.getvalue()
+    from kaohe.schemes.models import IndicatorSystem, Scheme
+
+    # the site demo also holds the seed presets' schemes and the 党建 indicator systems
+    assert Scheme.objects.filter(year__year=YEAR).count() == 7
+    assert IndicatorSystem.objects.filter(status="published").count() == 5
     with pytest.raises(CommandError):
         call_command("demo", "--year", str(YEAR), stdout=StringIO())

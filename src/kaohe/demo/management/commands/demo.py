@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from kaohe.demo.services import DemoError, demo_instructions, demo_load
+from kaohe.demo.services import DemoError, demo_instructions, demo_site_load
 
 
 class Command(BaseCommand):
@@ -14,7 +14,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
         try:
-            summary = demo_load(year=options["year"])
+            summary = demo_site_load(year=options["year"])
         except DemoError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(demo_instructions(summary, url=options["url"]))
