@@ -184,3 +184,19 @@ class InvestigationOpenForm(forms.Form):
 class InvestigationCloseForm(forms.Form):
     closed_on = forms.DateField(label=_("结案日期"), widget=DATE)
     outcome = forms.CharField(label=_("处理结果"), max_length=200)
+
+
+class WorkbookImportForm(forms.Form):
+    kind = forms.ChoiceField(label=_("导入内容"))
+    file = forms.FileField(
+        label=_("Excel 文件（.xlsx）"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )
+
+    def __init__(self, *args: Any, kinds: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(kind.key, kind.label) for kind in kinds]
+
+
+class EndDateForm(forms.Form):
+    end_date = forms.DateField(label=_("结束日期"), widget=DATE)

@@ -5,14 +5,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaohe.core.audit import apply_changes, audit_record, snapshot
 from kaohe.core.errors import field_error
+from kaohe.core.models import AuditEntry
+from kaohe.core.xlsx import ImportFailed, RowError
+from kaohe.orgs import workbooks
 from kaohe.orgs.errors import OrgError
 from kaohe.orgs.models import (
     AssessmentYear,
@@ -437,3 +443,183 @@ def investigation_close(
         actor=actor, action="investigation.close", obj=investigation, before=before, after=after
     )
     return investigation
+
+
+# ---- Excel imports: all rows or none ---------------------------------------------------
+
+
+@dataclass
+class ImportSummary:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+def _row_failed(
+    errors: list[RowError], kind: workbooks.Kind, number: int, error: ValidationError
+) -> None:
+    """A service's ``ValidationError`` on one row, placed in that row's column."""
+    keys = {column.key for column in kind.columns}
+    fields = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
+    for name, messages in fields.items():
+        key = {"on": "start_date", "end_date": "start_date"}.get(name, name)
+        for message in messages:
+            if key in keys:
+                errors.append(RowError(number, kind.letter(key), kind.header(key), message))
+            else:
+                errors.append(RowError(number, "", "", message))
+
+
+def _count(summary: ImportSummary, audit_before: int, *, created: bool) -> None:
+    if created:
+        summary.created += 1
+    elif AuditEntry.objects.count() > audit_before:
+        summary.updated += 1
+    else:
+        summary.unchanged += 1
+
+
+def _units_in_order(rows: list[tuple[int, dict[str, Any]]]) -> list[tuple[int, dict[str, Any]]]:
+    """Rows whose parent or supervisor is another row of the file come after that row."""
+    pending = {row["code"]: (number, row) for number, row in rows}
+    ordered: list[tuple[int, dict[str, Any]]] = []
+    while pending:
+        ready = [
+            code
+            for code, (_n, row) in pending.items()
+            if not ({row["parent"], row["supervisor"]} & (set(pending) - {code}))
+        ]
+        if not ready:  # a cycle within the file: left for the services to refuse
+            ready = list(pending)
+        ordered.extend(pending.pop(code) for code in ready)
+    return ordered
+
+
+@transaction.atomic
+def units_import(*, actor: Any, file: IO[bytes], units: QuerySet[Unit]) -> ImportSummary:
+    """Create or change (by code) the units of a workbook; ``units`` are those the actor
+    may see. Every bad row is reported (``ImportFailed``); nothing is written unless all
+    rows are good. The audit rows are those of ``unit_create`` and ``unit_update``."""
+    sheet = workbooks.read_units(file, units=units)
+    existing = {unit.code: unit for unit in units.prefetch_related("flags")}
+    summary, errors = ImportSummary(), []
+    for number, row in _units_in_order(sheet.lines):
+        links = {
+            key: existing.get(row[key]) if row[key] else None for key in ("parent", "supervisor")
+        }
+        fields = {k: row[k] for k in ("name", "category", "order", "is_active")} | links
+        looped = [key for key in links if row[key] and links[key] is None]
+        for key in looped:
+            errors.append(
+                RowError(
+                    number,
+                    workbooks.UNITS.letter(key),
+                    workbooks.UNITS.header(key),
+                    _("与表中其他单位的上级关系形成循环"),
+                )
+            )
+        if looped:
+            continue
+        audit_before = AuditEntry.objects.count()
+        try:
+            unit = existing.get(row["code"])
+            if unit is None:
+                existing[row["code"]] = unit_create(
+                    actor=actor, code=row["code"], flags=row["flags"], **fields
+                )
+            else:
+                unit_update(actor=actor, unit=unit, flags=row["flags"], **fields)
+        except ValidationError as error:
+            _row_failed(errors, workbooks.UNITS, number, error)
+        else:
+            _count(summary, audit_before, created=unit is None)
+    if errors:
+        raise ImportFailed(errors)
+    return summary
+
+
+@transaction.atomic
+def teams_import(*, actor: Any, file: IO[bytes], teams: QuerySet[Team]) -> ImportSummary:
+    """Rename leadership teams and set whether they are assessed, from a workbook."""
+    sheet = workbooks.read_teams(file, teams=teams)
+    summary, errors = ImportSummary(), []
+    for number, row in sheet.lines:
+        audit_before = AuditEntry.objects.count()
+        try:
+            team_update(
+                actor=actor, team=row["team"], name=row["name"], is_assessed=row["is_assessed"]
+            )
+        except ValidationError as error:
+            _row_failed(errors, workbooks.TEAMS, number, error)
+        else:
+            _count(summary, audit_before, created=False)
+    if errors:
+        raise ImportFailed(errors)
+    return summary
+
+
+def _same_posting(posting: Posting, wanted: dict[str, Any]) -> bool:
+    return (
+        posting.unit_id == wanted["unit"].pk
+        and posting.post == wanted["post"]
+        and posting.role == wanted["role"]
+        and list(posting.duties) == list(wanted["duties"])
+        and posting.start_date == wanted["start_date"]
+    )
+
+
+def _cadre_posting(*, actor: Any, cadre: Cadre, wanted: dict[str, Any]) -> None:
+    """Bring a cadre's current primary posting to ``wanted``: nothing when it is the same,
+    a transfer when ``wanted`` starts later (history kept), else an error."""
+    day = wanted["start_date"]
+    current = (
+        Posting.objects.filter(active_on(timezone.localdate()), cadre=cadre, is_primary=True)
+        .order_by("-start_date")
+        .first()
+    )
+    if current is not None and _same_posting(current, wanted):
+        return
+    fields = {k: wanted[k] for k in ("unit", "post", "role", "duties")}
+    if current is None:
+        posting_start(actor=actor, cadre=cadre, start_date=day, **fields)
+    elif day > current.start_date:
+        cadre_transfer(actor=actor, cadre=cadre, on=day, **fields)
+    else:
+        raise field_error(
+            "start_date",
+            _(
+                "与现任职务（%(post)s，%(date)s 起）不同；职务变动的任职日期须晚于 %(date)s，"
+                "更正现任职务请在干部页面办理"
+            )
+            % {"post": current.post, "date": current.start_date},
+            OrgError.TRANSFER_BEFORE_START,
+        )
+
+
+@transaction.atomic
+def cadres_import(
+    *, actor: Any, file: IO[bytes], cadres: QuerySet[Cadre], units: QuerySet[Unit]
+) -> ImportSummary:
+    """Create cadres (no 干部编号) or change them (with one), and their current posts."""
+    sheet = workbooks.read_cadres(file, cadres=cadres, units=units)
+    summary, errors = ImportSummary(), []
+    for number, row in sheet.lines:
+        personal = {k: row[k] for k in CADRE_FIELDS}
+        wanted = row["posting"]
+        cadre = row["cadre"]
+        audit_before = AuditEntry.objects.count()
+        try:
+            with transaction.atomic():
+                if cadre is None:
+                    cadre_create(actor=actor, first_posting=wanted, **personal)
+                else:
+                    cadre_update(actor=actor, cadre=cadre, **personal)
+                    if wanted is not None:
+                        _cadre_posting(actor=actor, cadre=cadre, wanted=wanted)
+        except ValidationError as error:
+            _row_failed(errors, workbooks.CADRES, number, error)
+        else:
+            _count(summary, audit_before, created=cadre is None)
+    if errors:
+        raise ImportFailed(errors)
+    return summary

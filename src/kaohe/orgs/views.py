@@ -8,14 +8,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kaohe.core.listing import list_template, paginate
 from kaohe.core.roles import Action, can, require
-from kaohe.orgs import services
+from kaohe.core.xlsx import ImportFailed, RowError, xlsx_response
+from kaohe.orgs import services, workbooks
 from kaohe.orgs.forms import (
     CadreCreateForm,
     CadreFilterForm,
@@ -28,6 +30,7 @@ from kaohe.orgs.forms import (
     UnitFilterForm,
     UnitForm,
     VillageForm,
+    WorkbookImportForm,
     apply_service_error,
 )
 from kaohe.orgs.models import Cadre, Unit
@@ -37,6 +40,7 @@ from kaohe.orgs.selectors import (
     cadres_in_unit,
     categories_for_user,
     flags_for_user,
+    teams_for_user,
     today,
     unit_categories_for_user,
     units_for_user,
@@ -396,4 +400,89 @@ def investigation_close(request: HttpRequest, pk: int, investigation_pk: int) ->
         lambda data: services.investigation_close(
             actor=request.user, investigation=investigation, **data
         ),
+    )
+
+
+# ---- Excel: templates, exports and imports of units, teams and cadres ---------------
+
+# kind: (the action to export it, the action to import it)
+WORKBOOK_ACTIONS = {
+    "units": (Action.UNIT_VIEW, Action.UNIT_EDIT),
+    "teams": (Action.UNIT_VIEW, Action.UNIT_EDIT),
+    "cadres": (Action.CADRE_VIEW, Action.CADRE_EDIT),
+}
+
+
+def _kind(request: HttpRequest, which: int) -> workbooks.Kind:
+    """The kind named by ``?kind=`` (units when absent), after the role check."""
+    kind = workbooks.KINDS.get(request.GET.get("kind") or "units")
+    if kind is None:
+        raise Http404
+    require(request.user, WORKBOOK_ACTIONS[kind.key][which])
+    return kind
+
+
+@login_required
+def workbook_template(request: HttpRequest) -> HttpResponse:
+    kind = _kind(request, 1)
+    return xlsx_response(
+        workbooks.template_bytes(kind), _("%(kind)s导入模板.xlsx") % {"kind": kind.label}
+    )
+
+
+@login_required
+def workbook_export(request: HttpRequest) -> HttpResponse:
+    kind = _kind(request, 0)
+    if kind is workbooks.UNITS:
+        content = workbooks.units_export(units_for_user(request.user).prefetch_related("flags"))
+    elif kind is workbooks.TEAMS:
+        content = workbooks.teams_export(teams_for_user(request.user))
+    else:
+        cadres = with_current_state(cadres_for_user(request.user))
+        content = workbooks.cadres_export(cadres.iterator(chunk_size=2000))
+    stamp = today().strftime("%Y%m%d")
+    return xlsx_response(content, f"{kind.label}-{stamp}.xlsx")
+
+
+@login_required
+def workbook_import(request: HttpRequest) -> HttpResponse:
+    kinds = [
+        kind
+        for kind in workbooks.KINDS.values()
+        if can(request.user, WORKBOOK_ACTIONS[kind.key][1])
+    ]
+    if not kinds:
+        require(request.user, Action.UNIT_EDIT)
+    form = WorkbookImportForm(
+        request.POST or None,
+        request.FILES or None,
+        kinds=kinds,
+        initial={"kind": request.GET.get("kind")},
+    )
+    errors: list[RowError] = []
+    if request.method == "POST" and form.is_valid():
+        kind = workbooks.KINDS[form.cleaned_data["kind"]]
+        file = form.cleaned_data["file"]
+        user = request.user
+        try:
+            if kind is workbooks.UNITS:
+                summary = services.units_import(actor=user, file=file, units=units_for_user(user))
+            elif kind is workbooks.TEAMS:
+                summary = services.teams_import(actor=user, file=file, teams=teams_for_user(user))
+            else:
+                summary = services.cadres_import(
+                    actor=user, file=file, cadres=cadres_for_user(user), units=units_for_user(user)
+                )
+        except ImportFailed as failure:
+            errors = failure.errors
+            form.add_error("file", _("有 %(n)s 处错误，未导入任何数据") % {"n": len(errors)})
+        else:
+            messages.success(
+                request,
+                _("已导入%(kind)s：新增 %(created)s 条，修改 %(updated)s 条，未变 %(unchanged)s 条")
+                % ({"kind": kind.label} | vars(summary)),
+            )
+            return redirect(f"{reverse('orgs:workbook_import')}?kind={kind.key}")
+    return render(
+        request, "orgs/workbook_import.html", {"form": form, "kinds": kinds, "errors": errors}
     )

@@ -4,18 +4,27 @@ and a Chinese message; it writes nothing (the service does, when all rows are go
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
-from io import BytesIO
 from typing import IO, Any
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl import Workbook
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from kaohe.core.xlsx import (
+    NO,
+    YES,
+    ImportFailed,
+    RowError,
+    cell_text,
+    header_sheet,
+    notes_sheet,
+    read_rows,
+    workbook_bytes,
+)
 from kaohe.orgs.models import Unit
 from kaohe.schemes import tree
 from kaohe.schemes.models import Method
@@ -39,46 +48,10 @@ HEADERS = [header for _key, header, _width in COLUMNS]
 LETTER = {key: get_column_letter(i) for i, (key, _h, _w) in enumerate(COLUMNS, start=1)}
 HEADER_OF = {key: header for key, header, _w in COLUMNS}
 METHODS = {str(label): value for value, label in Method.choices} | {v: v for v in Method.values}
-YES = {"是", "yes", "y", "true", "1", "√"}
-NO = {"否", "no", "n", "false", "0", ""}
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str  # the column letter, "" for the whole row or file
-    header: str
-    message: str
-
-    def __str__(self) -> str:
-        place = _("第 %(row)s 行") % {"row": self.row} if self.row else ""
-        if self.column:
-            place += _("，%(column)s 列（%(header)s）") % {
-                "column": self.column,
-                "header": self.header,
-            }
-        return f"{place}：{self.message}" if place else self.message
-
-
-class ImportFailed(Exception):
-    def __init__(self, errors: Sequence[RowError]) -> None:
-        self.errors = list(errors)
-        super().__init__("\n".join(str(e) for e in self.errors))
 
 
 def _sheet_with_headers(workbook: Workbook) -> Any:
-    sheet = workbook.active
-    sheet.title = SHEET
-    sheet.append(HEADERS)
-    fill = PatternFill("solid", fgColor="F3E7E7")
-    for i, (_key, _header, width) in enumerate(COLUMNS, start=1):
-        cell = sheet.cell(row=1, column=i)
-        cell.font = Font(bold=True)
-        cell.fill = fill
-        cell.alignment = Alignment(vertical="center")
-        sheet.column_dimensions[get_column_letter(i)].width = width
-    sheet.freeze_panes = "A2"
+    sheet = header_sheet(workbook, SHEET, [(header, width) for _k, header, width in COLUMNS])
     methods = DataValidation(type="list", formula1='"赋分,扣分,加分"', allow_blank=False)
     methods.add(f"{LETTER['method']}2:{LETTER['method']}1000")
     evidence = DataValidation(type="list", formula1='"是,否"', allow_blank=True)
@@ -110,14 +83,7 @@ def _row_values(row: Mapping[str, Any]) -> list[Any]:
     ]
 
 
-def _save(workbook: Workbook) -> bytes:
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 def _notes(workbook: Workbook) -> None:
-    notes = workbook.create_sheet("填写说明")
     lines = [
         "指标体系导入模板填写说明",
         "1. 每行一个指标；第一行为表头，请勿修改。",
@@ -131,10 +97,7 @@ def _notes(workbook: Workbook) -> None:
         "7. 考核责任单位、主要考核责任单位：填写单位名称或单位编码（名称重复时请填编码）。",
         "8. 导入会替换草稿指标体系中的全部指标；任何一行有误则不导入任何数据，并列出所有错误。",
     ]
-    for line in lines:
-        notes.append([line])
-    notes.column_dimensions["A"].width = 110
-    notes["A1"].font = Font(bold=True, size=13)
+    notes_sheet(workbook, lines)
 
 
 def template_bytes() -> bytes:
@@ -156,7 +119,7 @@ def template_bytes() -> bytes:
     for row in example:
         sheet.append(_row_values(row))
     _notes(workbook)
-    return _save(workbook)
+    return workbook_bytes(workbook)
 
 
 def export_bytes(rows: Iterable[Mapping[str, Any]]) -> bytes:
@@ -168,18 +131,10 @@ def export_bytes(rows: Iterable[Mapping[str, Any]]) -> bytes:
         for cell in line:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     _notes(workbook)
-    return _save(workbook)
+    return workbook_bytes(workbook)
 
 
 # ---- reading ------------------------------------------------------------------------
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
 
 
 class _Units:
@@ -204,31 +159,8 @@ class _Units:
 def read_indicators(file: IO[bytes], *, units: Iterable[Unit]) -> list[dict[str, Any]]:
     """The workbook's rows as a snapshot (see ``tree``); raises ``ImportFailed`` listing
     every problem."""
-    try:
-        workbook = load_workbook(file, read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a file that is not a workbook
-        raise ImportFailed(
-            [RowError(0, "", "", _("文件不是有效的 Excel 工作簿（.xlsx）"))]
-        ) from None
-    sheet = workbook[SHEET] if SHEET in workbook.sheetnames else workbook.worksheets[0]
-    lines = list(sheet.iter_rows(values_only=True))
-    workbook.close()
+    lines = [(), *read_rows(file, sheet=SHEET, headers=HEADERS)]
     errors: list[RowError] = []
-    header = [_text(v) for v in (lines[0] if lines else ())]
-    for i, expected in enumerate(HEADERS):
-        got = header[i] if i < len(header) else ""
-        if got != expected:
-            errors.append(
-                RowError(
-                    1,
-                    get_column_letter(i + 1),
-                    expected,
-                    _("表头应为“%(expected)s”，实际为“%(got)s”，请使用下载的模板")
-                    % {"expected": expected, "got": got},
-                )
-            )
-    if errors:
-        raise ImportFailed(errors)
 
     lookup = _Units(units)
     rows: list[dict[str, Any]] = []
@@ -240,10 +172,10 @@ def read_indicators(file: IO[bytes], *, units: Iterable[Unit]) -> list[dict[str,
     for number, values in enumerate(lines[1:], start=2):
         cells = {key: (values[i] if i < len(values) else None) for i, (key, _h, _w) in
                  enumerate(COLUMNS)}  # fmt: skip
-        if all(_text(v) == "" for v in cells.values()):
+        if all(cell_text(v) == "" for v in cells.values()):
             continue
         row: dict[str, Any] = {"order": len(rows) + 1}
-        code = _text(cells["code"])
+        code = cell_text(cells["code"])
         if not code:
             bad(number, "code", _("编码不能为空"))
         elif len(code) > 20:
@@ -254,15 +186,15 @@ def read_indicators(file: IO[bytes], *, units: Iterable[Unit]) -> list[dict[str,
         else:
             line_of[code] = number
         row["code"] = code
-        row["parent"] = _text(cells["parent"]) or None
-        name = _text(cells["name"])
+        row["parent"] = cell_text(cells["parent"]) or None
+        name = cell_text(cells["name"])
         if not name:
             bad(number, "name", _("指标名称不能为空"))
         elif len(name) > 200:
             bad(number, "name", _("指标名称不能超过 200 个字符"))
         row["name"] = name
         for key in ("points", "cap"):
-            raw = _text(cells[key])
+            raw = cell_text(cells[key])
             row[key] = None
             if raw == "":
                 if key == "points":
@@ -279,7 +211,7 @@ def read_indicators(file: IO[bytes], *, units: Iterable[Unit]) -> list[dict[str,
                 bad(number, key, _("最多两位小数"))
             else:
                 row[key] = tree.number(value)
-        method_text = _text(cells["method"])
+        method_text = cell_text(cells["method"])
         row["method"] = METHODS.get(method_text)
         if row["method"] is None:
             bad(number, "method", _("计分方式应为赋分、扣分或加分，实际为“%(value)s”")
@@ -288,8 +220,8 @@ def read_indicators(file: IO[bytes], *, units: Iterable[Unit]) -> list[dict[str,
             bad(number, "cap", _("加分指标须填写上限"))
         elif row["method"] == Method.AWARD and row["cap"] is not None:
             bad(number, "cap", _("赋分指标不填上限"))
-        row["rule"] = _text(cells["rule"])
-        evidence = _text(cells["evidence_required"]).lower()
+        row["rule"] = cell_text(cells["rule"])
+        evidence = cell_text(cells["evidence_required"]).lower()
         if evidence in YES:
             row["evidence_required"] = True
         elif evidence in NO:
@@ -297,13 +229,13 @@ def read_indicators(file: IO[bytes], *, units: Iterable[Unit]) -> list[dict[str,
         else:
             row["evidence_required"] = False
             bad(number, "evidence_required", _("应填“是”或“否”"))
-        row["evidence_text"] = _text(cells["evidence_text"])
+        row["evidence_text"] = cell_text(cells["evidence_text"])
         if row["evidence_required"] and not row["evidence_text"]:
             bad(number, "evidence_text", _("需要佐证材料时须写明材料要求"))
         elif len(row["evidence_text"]) > 300:
             bad(number, "evidence_text", _("不能超过 300 个字符"))
         for key in tree.UNIT_FIELDS:
-            text = _text(cells[key])
+            text = cell_text(cells[key])
             row[key], row[f"{key}_name"] = None, ""
             if text:
                 try:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from kaohe.core.listing import list_template, paginate
 from kaohe.core.roles import Action, can, require
+from kaohe.core.xlsx import ImportFailed, RowError, xlsx_response
 from kaohe.orgs.forms import apply_service_error
 from kaohe.orgs.models import Unit
 from kaohe.orgs.selectors import categories_for_user, unit_categories_for_user, years_for_user
@@ -448,23 +448,17 @@ def indicator_delete(request: HttpRequest, pk: int) -> HttpResponse:
 # ---- Excel --------------------------------------------------------------------------
 
 
-def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=excel.XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
-
-
 @login_required
 def system_export(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, Action.INDICATOR_VIEW)
     system = _system(request, pk)
-    return _xlsx(excel.export_bytes(services.indicator_rows(system)), quote(f"{system.name}.xlsx"))
+    return xlsx_response(excel.export_bytes(services.indicator_rows(system)), f"{system.name}.xlsx")
 
 
 @login_required
 def system_template(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.INDICATOR_EDIT)
-    return _xlsx(excel.template_bytes(), quote("指标体系导入模板.xlsx"))
+    return xlsx_response(excel.template_bytes(), "指标体系导入模板.xlsx")
 
 
 @login_required
@@ -472,13 +466,13 @@ def system_import(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, Action.INDICATOR_EDIT)
     system = _system(request, pk)
     form = ImportForm(request.POST or None, request.FILES or None)
-    errors: list[excel.RowError] = []
+    errors: list[RowError] = []
     if request.method == "POST" and form.is_valid():
         try:
             count = services.indicator_system_import(
                 actor=request.user, system=system, file=form.cleaned_data["file"]
             )
-        except excel.ImportFailed as failure:
+        except ImportFailed as failure:
             errors = failure.errors
             form.add_error(
                 "file", _("有 %(n)s 处错误，未导入任何数据") % {"n": len(failure.errors)}
