@@ -107,3 +107,15 @@ def test_manage_passes_its_arguments_to_django(capfd: pytest.CaptureFixture[str]
     assert main(["--lang", "en", "manage", "check", "--fail-level", "ERROR"]) == 0
     captured = capfd.readouterr()
     assert "System check identified" in captured.out + captured.err
+
+
+def test_the_collector_runs_again_after_an_evaluation_even_a_refused_one() -> None:
+    import gc
+
+    from kaohe.engine import ScenarioError, evaluate, load_path
+
+    assert gc.isenabled()
+    evaluate(load_path(SCENARIOS / "seed000-bands-quota-veto.yaml")).to_dict()
+    with pytest.raises(ScenarioError):
+        evaluate(load_path(SCENARIOS / "bad-weights.yaml"))
+    assert gc.isenabled()

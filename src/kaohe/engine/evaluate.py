@@ -49,6 +49,7 @@ from kaohe.engine.result import (
     TraceStep,
     Violation,
     WarningResult,
+    paused_collector,
 )
 
 PRECISION = 80  # decimal digits for intermediate results: sums and products are exact
@@ -61,6 +62,11 @@ GRADED, PENDING, EXCLUDED = "graded", "pending", "excluded"
 def evaluate(document: object, *, lang: str = "zh") -> Result:
     """Grade every scheme of a ``kaohe-scenario/1`` document (see the module docstring)."""
     del lang  # messages are rendered when the result is shown: Result.to_dict(lang)
+    with paused_collector():
+        return _evaluate(document)
+
+
+def _evaluate(document: object) -> Result:
     with localcontext() as context:
         context.prec = PRECISION
         scenario = parse_scenario(document)

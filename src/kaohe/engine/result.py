@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import gc
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -10,6 +12,22 @@ from typing import Any
 from kaohe.engine.messages import message
 
 RESULT_FORMAT = "kaohe-result/1"
+
+
+@contextmanager
+def paused_collector() -> Iterator[None]:
+    """Pause the cyclic garbage collector while millions of small acyclic objects are
+    made: it would walk the whole heap again and again (a third of the engine's time for a
+    province). Reference counting still frees everything as usual."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
 TraceStep = dict[str, Any]
 
 
@@ -168,11 +186,12 @@ class Result:
     schemes: list[SchemeResult]
 
     def to_dict(self, lang: str = "zh", notes: bool = True) -> dict[str, Any]:
-        return {
-            "format": RESULT_FORMAT,
-            "year": self.year,
-            "schemes": [scheme.to_dict(lang, notes) for scheme in self.schemes],
-        }
+        with paused_collector():
+            return {
+                "format": RESULT_FORMAT,
+                "year": self.year,
+                "schemes": [scheme.to_dict(lang, notes) for scheme in self.schemes],
+            }
 
     def scheme(self, scheme_id: str) -> SchemeResult:
         for scheme in self.schemes:
