@@ -111,6 +111,14 @@ CASES: list[tuple[str, Any, str, str]] = [
         "missing",
     ),
     (
+        "ballot input in a pending rule",
+        with_scheme(score="b", targets=[{"id": "a"}],
+                    ballots={"into": "b", "choices": {"好": 1}, "rater_weights": {"x": 1}},
+                    rules=[{"id": "r", "when": {"input": "b", "below": 1}, "then": {"pending": "x"}}]),
+        "schemes[0].rules[0].when.input",
+        "condition_forbidden",
+    ),
+    (
         "ballot input given",
         with_scheme(score="b", targets=[{"id": "a", "inputs": {"b": 1}}],
                     ballots={"into": "b", "choices": {"好": 1}, "rater_weights": {"x": 1}}),

@@ -503,6 +503,7 @@ def parse_scheme(raw: object, path: str, position: int, ctx: _Context) -> Scheme
         known_input,
         ctx,
         depends,
+        ballots_into,
     )
     ballots = None
     if data.get("ballots") is not None:
@@ -824,6 +825,7 @@ def parse_rules(
     known_input: Any,
     ctx: _Context,
     depends: set[str],
+    ballots_into: str | None = None,
 ) -> tuple[Rule, ...]:
     rules: list[Rule] = []
     seen: set[str] = set()
@@ -856,6 +858,7 @@ def parse_rules(
         else:
             rule_text = text(value, effect_path)
         parser = _ConditionParser(scheme_id, subject, effect, known_input, ctx, depends)
+        parser.ballots_into = ballots_into
         when = parser.parse(data["when"], join(rule_path, "when"))
         soft = boolean(data.get("soft", False), join(rule_path, "soft"))
         rules.append(Rule(rule_id, when, effect, rule_grade, levels, rule_text, soft))
@@ -879,6 +882,7 @@ class _ConditionParser:
         self.ctx = ctx
         self.depends = depends
         self.forbidden = FORBIDDEN_CONDITIONS[effect]
+        self.ballots_into: str | None = None
 
     def parse(self, raw: object, path: str) -> Condition:
         data = mapping(raw, path)
@@ -940,6 +944,11 @@ class _ConditionParser:
 
     def _input(self, data: Mapping[Any, Any], path: str) -> Condition:
         name = self.known_input(data["input"], join(path, "input"))
+        if name == self.ballots_into and self.effect in ("exclude", "pending"):
+            # status rules come before the ballots are tallied (order of evaluation, 1)
+            raise ScenarioError(
+                join(path, "input"), "condition_forbidden", effect=self.effect, condition=name
+            )
         ops = [key for key in data if key != "input"]
         if len(ops) != 1 or ops[0] not in COMPARISONS + MEMBERSHIPS:
             raise ScenarioError(path, "one_comparison", choices=COMPARISONS + MEMBERSHIPS)
