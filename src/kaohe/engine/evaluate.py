@@ -582,18 +582,9 @@ class SchemeEvaluation:
                             {"grade": label, "used": len(fixed), "slots": slots},
                         )
                     )
-            room = max(0, slots - len(fixed))
-            keep_until = room
-            held_key: tuple[Any, ...] | None = None
-            if room < len(others) and room > 0 and others[room - 1][0] == others[room][0]:
-                if hold:
-                    held_key = others[room][0]
-                    while keep_until > 0 and others[keep_until - 1][0] == held_key:
-                        keep_until -= 1
-                else:  # exceed: every member of the tie keeps the grade
-                    tie_key = others[room][0]
-                    while keep_until < len(others) and others[keep_until][0] == tie_key:
-                        keep_until += 1
+            keep_until, held_key = quota_cut(
+                [key for key, _ in others], slots - len(fixed), hold=hold
+            )
             below = quota.grade + 1
             positions = tie_positions([key for key, _ in others], start=len(fixed) + 1)
             for index, ((key, state), position) in enumerate(zip(others, positions, strict=True)):
@@ -770,11 +761,7 @@ class SchemeEvaluation:
                 ),
                 key=lambda pair: pair[0],
             )
-            room = max(0, slots - len(fixed))
-            cut = room
-            if hold and 0 < room < len(others) and others[room - 1][0] == others[room][0]:
-                while cut > 0 and others[cut - 1][0] == others[room][0]:
-                    cut -= 1
+            cut, _ = quota_cut([key for key, _ in others], slots - len(fixed), hold=hold)
             positions = tie_positions([key for key, _ in others], start=len(fixed) + 1)
             for (_, state), position in zip(others[cut:], positions[cut:], strict=True):
                 if state.target.proposed is not None:
@@ -873,6 +860,25 @@ def expression_value(expression: Expression, value_of: Callable[[str], Decimal])
         low, high = expression.clamp
         total = min(max(total, low), high)
     return total
+
+
+def quota_cut(
+    keys: list[tuple[Any, ...]], room: int, *, hold: bool
+) -> tuple[int, tuple[Any, ...] | None]:
+    """How many of the sorted candidates keep the grade, and the key of a tie held at the
+    cut-off. ``hold``: no member of a tie that straddles the cut-off keeps the grade;
+    ``exceed``: every member does."""
+    room = max(0, room)
+    if not 0 < room < len(keys) or keys[room - 1] != keys[room]:
+        return min(room, len(keys)), None
+    tie, cut = keys[room], room
+    if hold:
+        while cut > 0 and keys[cut - 1] == tie:
+            cut -= 1
+        return cut, tie
+    while cut < len(keys) and keys[cut] == tie:
+        cut += 1
+    return cut, None
 
 
 def tie_positions(keys: list[tuple[Any, ...]], start: int) -> list[int]:

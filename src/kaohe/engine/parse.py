@@ -143,6 +143,18 @@ def sequence(value: object, path: str) -> list[Any]:
     return list(value)
 
 
+def record(
+    value: object, path: str, allowed: set[str], *, required: Iterable[str] = ()
+) -> Mapping[Any, Any]:
+    """A mapping with only ``allowed`` keys and every ``required`` one."""
+    data = mapping(value, path)
+    check_keys(data, allowed, path)
+    for key in required:
+        if key not in data:
+            raise ScenarioError(join(path, key), "missing")
+    return data
+
+
 def check_keys(data: Mapping[Any, Any], allowed: set[str], path: str) -> None:
     if data.keys() <= allowed:
         return
@@ -765,11 +777,7 @@ def parse_quotas(
     seen: set[int] = set()
     for i, item in enumerate(sequence(raw, path)):
         quota_path = f"{path}[{i}]"
-        data = mapping(item, quota_path)
-        check_keys(data, QUOTA_KEYS, quota_path)
-        for key in ("grade", "ratio"):
-            if key not in data:
-                raise ScenarioError(join(quota_path, key), "missing")
+        data = record(item, quota_path, QUOTA_KEYS, required=("grade", "ratio"))
         index = grade(data["grade"], join(quota_path, "grade"))
         if index == len(grades) - 1:
             raise ScenarioError(join(quota_path, "grade"), "band_for_lowest", grade=grades[index])
@@ -831,11 +839,7 @@ def parse_rules(
     seen: set[str] = set()
     for i, item in enumerate(sequence(raw, path)):
         rule_path = f"{path}[{i}]"
-        data = mapping(item, rule_path)
-        check_keys(data, RULE_KEYS, rule_path)
-        for key in ("id", "when", "then"):
-            if key not in data:
-                raise ScenarioError(join(rule_path, key), "missing")
+        data = record(item, rule_path, RULE_KEYS, required=("id", "when", "then"))
         rule_id = text(data["id"], join(rule_path, "id"))
         if rule_id in seen:
             raise ScenarioError(join(rule_path, "id"), "duplicate_id", id=rule_id)
@@ -995,11 +999,7 @@ class _ConditionParser:
 
 
 def parse_ballots(raw: object, path: str) -> Ballots:
-    data = mapping(raw, path)
-    check_keys(data, BALLOT_KEYS, path)
-    for key in ("into", "choices", "rater_weights"):
-        if key not in data:
-            raise ScenarioError(join(path, key), "missing")
+    data = record(raw, path, BALLOT_KEYS, required=("into", "choices", "rater_weights"))
     into = text(data["into"], join(path, "into"))
     choices: dict[str, Decimal] = {}
     for key, value in mapping(data["choices"], join(path, "choices")).items():
@@ -1048,11 +1048,7 @@ def parse_warnings(raw: object, path: str) -> Warnings:
 
 
 def parse_award(raw: object, path: str, grade: Any) -> Award:
-    data = mapping(raw, path)
-    check_keys(data, AWARD_KEYS, path)
-    for key in AWARD_KEYS:
-        if key not in data:
-            raise ScenarioError(join(path, key), "missing")
+    data = record(raw, path, AWARD_KEYS, required=AWARD_KEYS)
     return Award(
         text(data["name"], join(path, "name")),
         grade(data["grade"], join(path, "grade")),
