@@ -679,6 +679,9 @@ class SchemeEvaluation:
     ) -> None:
         self.violations.append(Violation(state.target.id, rule_id, level, code, dict(params)))
 
+    def rule_violation(self, state: State, rule: Rule, code: str, **params: object) -> None:
+        self.violation(state, rule.id, severity(rule), code, rule=rule.id, **params)
+
     def check_proposal(self, state: State) -> None:
         proposed = state.target.proposed
         assert proposed is not None
@@ -693,12 +696,10 @@ class SchemeEvaluation:
         if state.set_rule is not None and state.set_grade is not None:
             rule = state.set_rule
             if proposed < state.set_grade or proposed > state.prequota:
-                self.violation(
+                self.rule_violation(
                     state,
-                    rule.id,
-                    severity(rule),
+                    rule,
                     "violation_set",
-                    rule=rule.id,
                     grade=self.grades[state.set_grade],
                     proposed=name,
                 )
@@ -716,24 +717,20 @@ class SchemeEvaluation:
         for rule in state.caps:
             assert rule.grade is not None
             if proposed < rule.grade:
-                self.violation(
+                self.rule_violation(
                     state,
-                    rule.id,
-                    severity(rule),
+                    rule,
                     "violation_cap",
-                    rule=rule.id,
                     cap=self.grades[rule.grade],
                     proposed=name,
                 )
                 named = True
         if not named and proposed < state.prequota:
             for rule in state.downgrades:
-                self.violation(
+                self.rule_violation(
                     state,
-                    rule.id,
-                    severity(rule),
+                    rule,
                     "violation_downgrade",
-                    rule=rule.id,
                     grade=self.grades[state.prequota],
                     proposed=name,
                 )
