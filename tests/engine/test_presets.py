@@ -494,10 +494,10 @@ def fill_002() -> dict[str, Any]:
                 }
             )
     by_id = {target["id"]: target for target in cadre_targets}
-    # 一票肯定: units q2 and z3 won a 真抓实干 incentive (every cadre of the unit carries it).
-    for target in cadre_targets:
-        if target["id"].startswith(("q2", "z3")):
-            target["flags"].append("真抓实干激励")
+    # 一票肯定: units q2 and z3 won a 真抓实干 incentive (a flag of the unit).
+    for unit in units:
+        if unit["id"] in ("q2", "z3"):
+            unit["flags"] = ["真抓实干激励"]
     by_id["z3p"]["inputs"]["score"] = D("55")  # the affirmation lifts a low score
     by_id["z3p"]["history"] = {YEAR - 2: "优秀", YEAR - 1: "优秀"}  # and completes three years
     by_id["z3m1"]["inputs"]["score"] = D("55")  # a member of the same unit is not lifted
@@ -534,10 +534,13 @@ def test_seed002_team_weights_affirmation_veto_and_award() -> None:
 
     grades = tuple(cadre_scheme["grades"])
     role = {c["id"]: c["role"] for c in document["entities"]["cadres"]}
+    home = {c["id"]: c["unit"] for c in document["entities"]["cadres"]}
+    unit_flags = {u["id"]: u.get("flags", []) for u in document["entities"]["units"]}
     for target in cadre_scheme["targets"]:
         row = cadre[target["id"]]
         expected = band(target["inputs"]["score"], cadre_scheme["bands"], grades)
-        if role[target["id"]] == "principal" and "真抓实干激励" in target["flags"]:
+        incentive = "真抓实干激励" in unit_flags[home[target["id"]]]
+        if role[target["id"]] == "principal" and incentive:
             expected = "优秀"  # 一票肯定
         if "区级以上通报批评" in target["flags"]:
             expected = worse(grades, expected, "称职")  # 一票否决, after the affirmation
@@ -665,7 +668,9 @@ def fill_004() -> tuple[dict[str, Any], list[dict[str, Any]]]:
             {"rater": classes[0], "marks": {c: "优秀" if c in spoiled else "称职" for c in marked}}
         )
 
-    incident = {c["id"] for c in cadres if c["unit"] == "t4"}  # 004: 辖区内群体性事件
+    for unit in units:  # 004: a 群体性事件 in t4's area (a flag of the unit)
+        if unit["id"] == "t4":
+            unit["flags"] = ["辖区内群体性事件"]
     targets: list[dict[str, Any]] = []
     for cadre in cadres:
         cadre_id = cadre["id"]
@@ -673,10 +678,7 @@ def fill_004() -> tuple[dict[str, Any], list[dict[str, Any]]]:
             ratings = GOOD_ONLY if cadre_id == "t1m1" else EXCELLENT
         else:
             ratings = [rng.choice(("优秀", "良好", "一般")) for _ in range(4)]
-        target: dict[str, Any] = {"id": cadre_id, "inputs": {"leader_ratings": ratings}}
-        if cadre_id in incident:
-            target["flags"] = ["辖区内群体性事件"]
-        targets.append(target)
+        targets.append({"id": cadre_id, "inputs": {"leader_ratings": ratings}})
     proposals = {"t2p1": "优秀", "t3p1": "称职", "t4p1": "优秀"}
     for target in targets:
         if target["id"] in proposals:
