@@ -44,6 +44,9 @@ INSTALLED_APPS = [
     "kaohe.orgs",
     "kaohe.schemes",
     "kaohe.demo",
+    "kaohe.api",
+    "rest_framework",
+    "drf_spectacular",
 ]
 
 MIDDLEWARE = [
@@ -158,6 +161,28 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 
 PAGE_SIZE = envint("PAGE_SIZE", 50)
+
+# The JSON API (kaohe.api): token or session, the roles table, JSON only, paged lists.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "kaohe.api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["kaohe.api.permissions.RoleAllows"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "kaohe.api.pagination.Pages",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Kaohe API",
+    "DESCRIPTION": "考核管理系统数据接口：单位、领导班子、干部（含任职）、考核年度、单位类别的读写，"
+    "考核方案和指标体系的读取。权限与网页相同。",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/",
+}
 
 LOGGING = {
     "version": 1,

@@ -12,11 +12,14 @@ NAV_ITEMS = (
     ("core:home", _("首页"), Action.DASHBOARD_VIEW, "home"),
     ("orgs:unit_list", _("单位"), Action.UNIT_VIEW, "unit"),
     ("orgs:cadre_list", _("干部"), Action.CADRE_VIEW, "cadre"),
+    ("orgs:team_list", _("领导班子"), Action.UNIT_VIEW, "team"),
     ("orgs:category_list", _("单位类别"), Action.CATEGORY_VIEW, "category"),
+    ("orgs:year_list", _("考核年度"), Action.YEAR_EDIT, "year"),
     ("schemes:scheme_list", _("考核方案"), Action.SCHEME_VIEW, "scheme"),
     ("schemes:system_list", _("指标体系"), Action.INDICATOR_VIEW, "system"),
     ("schemes:change_list", _("变更申请"), Action.CHANGE_VIEW, "change"),
     ("core:audit_list", _("操作日志"), Action.AUDIT_VIEW, "audit"),
+    ("core:user_list", _("用户"), Action.USER_MANAGE, "user"),
 )
 
 

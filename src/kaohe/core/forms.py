@@ -1,10 +1,22 @@
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from kaohe.core.roles import Role
+
+
+def apply_service_error(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ``ValidationError`` beside the fields it names (or above the form)."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
 
 
 class LoginForm(AuthenticationForm):
@@ -42,3 +54,68 @@ class AuditFilterForm(forms.Form):
     def __init__(self, *args: object, object_types: list[str], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["object_type"].choices = [("", _("全部")), *((t, t) for t in object_types)]
+
+
+class UserFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("搜索"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("用户名或姓名")}),
+    )
+    role = forms.ChoiceField(
+        label=_("角色"), required=False, choices=[("", _("全部角色")), *Role.choices]
+    )
+
+
+class UserForm(forms.Form):
+    display_name = forms.CharField(label=_("姓名"), max_length=50, required=False)
+    role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
+    unit = forms.ModelChoiceField(
+        label=_("所属单位"),
+        required=False,
+        queryset=None,
+        help_text=_("责任单位评分人和被考核单位联络员必须指定所属单位"),
+    )
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+
+class PasswordPairForm(forms.Form):
+    password1 = forms.CharField(
+        label=_("新密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("再次输入新密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("password1") and data.get("password1") != data.get("password2"):
+            self.add_error("password2", _("两次输入的密码不一致"))
+        return data
+
+
+class UserCreateForm(UserForm, PasswordPairForm):
+    username = forms.CharField(label=_("用户名"), max_length=150)
+    field_order = ("username", "display_name", "role", "unit", "password1", "password2")
+
+    def clean_username(self) -> str:
+        from kaohe.core.models import User
+
+        username = self.cleaned_data["username"].strip()
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("用户名已被使用"), code="username_taken")
+        return username
+
+
+class UserEditForm(UserForm):
+    is_active = forms.BooleanField(
+        label=_("启用"), required=False, help_text=_("停用的账号不能登录，也不能使用接口令牌")
+    )

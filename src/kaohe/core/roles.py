@@ -29,6 +29,8 @@ class Action(models.TextChoices):
     CADRE_VIEW = "cadre.view", _("查看干部")
     CADRE_EDIT = "cadre.edit", _("维护干部")
     AUDIT_VIEW = "audit.view", _("查看操作日志")
+    USER_MANAGE = "user.manage", _("管理用户和接口令牌")
+    YEAR_EDIT = "year.edit", _("维护考核年度")
     SCHEME_VIEW = "scheme.view", _("查看考核方案")
     SCHEME_EDIT = "scheme.edit", _("维护考核方案")
     SCHEME_PUBLISH = "scheme.publish", _("发布、锁定考核方案")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -10,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kaohe.core.audit import audit_record, snapshot
+from kaohe.core.audit import apply_changes, audit_record, snapshot
 from kaohe.core.errors import field_error
 from kaohe.core.models import LoginThrottle, User
 from kaohe.core.roles import UNIT_BOUND_ROLES, Role
@@ -40,6 +41,36 @@ def user_create(
     user.full_clean(exclude=["password"])
     user.save()
     audit_record(actor=actor, action="user.create", obj=user, after=snapshot(user, USER_FIELDS))
+    return user
+
+
+@transaction.atomic
+def user_update(*, actor: User | None, user: User, **changes: Any) -> User:
+    """Change a user's name, role, unit or whether they may log in (``is_active``)."""
+    role = changes.get("role", user.role)
+    if "role" in changes or "unit" in changes:
+        unit = changes.get("unit", user.unit)
+        if role in UNIT_BOUND_ROLES and unit is None:
+            raise field_error("unit", _("该角色必须指定所属单位"), "unit_required")
+        if role not in UNIT_BOUND_ROLES:
+            changes["unit"] = None
+    if actor is not None and user.pk == actor.pk and changes.get("is_active") is False:
+        raise field_error("is_active", _("不能停用自己的账号"), "self_deactivate")
+    changed, before, after = apply_changes(user, changes, USER_FIELDS[1:])
+    if changed:
+        user.save(update_fields=changed)
+        audit_record(actor=actor, action="user.update", obj=user, before=before, after=after)
+    return user
+
+
+@transaction.atomic
+def user_password_reset(*, actor: User | None, user: User, password: str) -> User:
+    """Set a new password (checked by the password rules); the audit row holds no secret."""
+    validate_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    LoginThrottle.objects.filter(username=user.username.lower()).delete()
+    audit_record(actor=actor, action="user.password_reset", obj=user)
     return user
 
 

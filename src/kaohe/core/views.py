@@ -2,23 +2,36 @@ from __future__ import annotations
 
 import datetime as dt
 from io import BytesIO
+from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kaohe.core.forms import AuditFilterForm, LoginForm
+from kaohe.core import services
+from kaohe.core.forms import (
+    AuditFilterForm,
+    LoginForm,
+    PasswordPairForm,
+    UserCreateForm,
+    UserEditForm,
+    UserFilterForm,
+    apply_service_error,
+)
 from kaohe.core.listing import list_template, paginate
-from kaohe.core.models import AuditEntry
-from kaohe.core.roles import Action, can, require
-from kaohe.core.selectors import audit_entries_for_user
+from kaohe.core.models import AuditEntry, User
+from kaohe.core.roles import Action, Role, can, require
+from kaohe.core.selectors import audit_entries_for_user, users_for_user
 from kaohe.core.services import (
     login_failure_record,
     login_locked_until,
@@ -206,3 +219,101 @@ def _json_cell(value: object) -> str:
     if value is None:
         return ""
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+# ---- users (the office manages them) -------------------------------------------------
+
+
+def _units(request: HttpRequest) -> QuerySet:
+    from kaohe.orgs.selectors import units_for_user
+
+    return units_for_user(request.user)
+
+
+@login_required
+def user_list(request: HttpRequest) -> HttpResponse:
+    require(request.user, Action.USER_MANAGE)
+    users = users_for_user(request.user)
+    form = UserFilterForm(request.GET or None)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            users = users.filter(
+                Q(username__icontains=data["q"]) | Q(display_name__icontains=data["q"])
+            )
+        if data["role"]:
+            users = users.filter(role=data["role"])
+    page = paginate(request, users)
+    template = list_template(request, "core/user_list.html", "core/_user_table.html")
+    return render(request, template, {"form": form, "page": page})
+
+
+def _form_page(request: HttpRequest, form: Any, title: str, back: str) -> HttpResponse:
+    return render(request, "core/form.html", {"form": form, "title": title, "back_url": back})
+
+
+@login_required
+def user_create(request: HttpRequest) -> HttpResponse:
+    require(request.user, Action.USER_MANAGE)
+    form = UserCreateForm(request.POST or None, units=_units(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = services.user_create(
+                actor=request.user,
+                username=data["username"],
+                password=data["password1"],
+                role=Role(data["role"]),
+                unit=data["unit"],
+                display_name=data["display_name"],
+            )
+        except ValidationError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, _("已新增用户：%(name)s") % {"name": user})
+            return redirect("core:user_list")
+    return _form_page(request, form, _("新增用户"), reverse("core:user_list"))
+
+
+def _user(request: HttpRequest, pk: int) -> User:
+    require(request.user, Action.USER_MANAGE)
+    return get_object_or_404(users_for_user(request.user), pk=pk)
+
+
+@login_required
+def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request, pk)
+    fields = ("display_name", "role", "unit", "is_active")
+    form = UserEditForm(
+        request.POST or None, initial={f: getattr(user, f) for f in fields}, units=_units(request)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_update(actor=request.user, user=user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, _("已保存"))
+            return redirect("core:user_list")
+    return _form_page(
+        request, form, _("编辑用户：%(name)s") % {"name": user.username}, reverse("core:user_list")
+    )
+
+
+@login_required
+def user_password(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request, pk)
+    form = PasswordPairForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_password_reset(
+                actor=request.user, user=user, password=form.cleaned_data["password1"]
+            )
+        except ValidationError as error:
+            form.add_error("password1", error)
+        else:
+            messages.success(request, _("已重置 %(name)s 的密码") % {"name": user.username})
+            return redirect("core:user_list")
+    return _form_page(
+        request, form, _("重置密码：%(name)s") % {"name": user.username}, reverse("core:user_list")
+    )

@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from kaohe.core.forms import apply_service_error as apply_service_error
 from kaohe.orgs.models import (
     Duty,
     Gender,
@@ -22,15 +23,6 @@ from kaohe.orgs.models import (
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 CODE_RE = re.compile(r"^[A-Za-z0-9_-]+$")
-
-
-def apply_service_error(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ``ValidationError`` beside the fields it names (or above the form)."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
 
 
 class UnitFilterForm(forms.Form):
@@ -200,3 +192,39 @@ class WorkbookImportForm(forms.Form):
 
 class EndDateForm(forms.Form):
     end_date = forms.DateField(label=_("结束日期"), widget=DATE)
+
+
+class YearForm(forms.Form):
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    name = forms.CharField(label=_("名称"), max_length=100, required=False)
+    note = forms.CharField(
+        label=_("备注"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class TeamForm(forms.Form):
+    name = forms.CharField(label=_("班子名称"), max_length=120)
+    is_assessed = forms.BooleanField(
+        label=_("参加班子考核"),
+        required=False,
+        help_text=_("派出所、司法所等在上级主管部门考核的班子不参加"),
+    )
+
+
+class TeamFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("搜索"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("班子或单位名称")}),
+    )
+    category = forms.ModelChoiceField(
+        label=_("类别"),
+        required=False,
+        queryset=UnitCategory.objects.none(),
+        empty_label=_("全部类别"),
+    )
+
+    def __init__(self, *args: Any, categories: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = categories

@@ -57,11 +57,22 @@ def _check_dates(start: dt.date, end: dt.date | None, *, field: str = "end_date"
 
 @transaction.atomic
 def year_create(*, actor: Any, year: int, name: str = "", note: str = "") -> AssessmentYear:
+    if AssessmentYear.objects.filter(year=year).exists():
+        raise field_error("year", _("该年度已存在"), OrgError.NAME_TAKEN)
     row = AssessmentYear.objects.create(year=year, name=name, note=note)
     audit_record(
         actor=actor, action="year.create", obj=row, after=snapshot(row, ("year", "name", "note"))
     )
     return row
+
+
+@transaction.atomic
+def year_update(*, actor: Any, year: AssessmentYear, **changes: Any) -> AssessmentYear:
+    changed, before, after = apply_changes(year, changes, ("name", "note"))
+    if changed:
+        year.save(update_fields=changed)
+        audit_record(actor=actor, action="year.update", obj=year, before=before, after=after)
+    return year
 
 
 # ---- categories ----------------------------------------------------------------------

@@ -12,6 +12,10 @@ urlpatterns = [
     path("excel/", views.workbook_import, name="workbook_import"),
     path("excel/template.xlsx", views.workbook_template, name="workbook_template"),
     path("excel/export.xlsx", views.workbook_export, name="workbook_export"),
+    path("years/", views.year_list, name="year_list"),
+    path("years/<int:pk>/edit/", views.year_edit, name="year_edit"),
+    path("teams/", views.team_list, name="team_list"),
+    path("teams/<int:pk>/edit/", views.team_edit, name="team_edit"),
     path("categories/", views.category_list, name="category_list"),
     path("categories/<int:pk>/edit/", views.category_edit, name="category_edit"),
     path("categories/<int:pk>/delete/", views.category_delete, name="category_delete"),
@@ -21,6 +25,12 @@ urlpatterns = [
     path("cadres/<int:pk>/edit/", views.cadre_edit, name="cadre_edit"),
     path("cadres/<int:pk>/transfer/", views.cadre_transfer, name="cadre_transfer"),
     path("cadres/<int:pk>/secondments/new/", views.secondment_add, name="secondment_add"),
+    path("cadres/<int:pk>/postings/<int:posting_pk>/end/", views.posting_end, name="posting_end"),
+    path(
+        "cadres/<int:pk>/secondments/<int:secondment_pk>/end/",
+        views.secondment_end,
+        name="secondment_end",
+    ),
     path("cadres/<int:pk>/village/new/", views.village_add, name="village_add"),
     path(
         "cadres/<int:pk>/investigations/new/", views.investigation_open, name="investigation_open"

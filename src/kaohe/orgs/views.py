@@ -23,14 +23,18 @@ from kaohe.orgs.forms import (
     CadreFilterForm,
     CadreForm,
     CategoryForm,
+    EndDateForm,
     InvestigationCloseForm,
     InvestigationOpenForm,
     PostingForm,
     SecondmentForm,
+    TeamFilterForm,
+    TeamForm,
     UnitFilterForm,
     UnitForm,
     VillageForm,
     WorkbookImportForm,
+    YearForm,
     apply_service_error,
 )
 from kaohe.orgs.models import Cadre, Unit
@@ -45,6 +49,7 @@ from kaohe.orgs.selectors import (
     unit_categories_for_user,
     units_for_user,
     with_current_state,
+    years_for_user,
 )
 
 # ---- units ---------------------------------------------------------------------------
@@ -485,4 +490,114 @@ def workbook_import(request: HttpRequest) -> HttpResponse:
             return redirect(f"{reverse('orgs:workbook_import')}?kind={kind.key}")
     return render(
         request, "orgs/workbook_import.html", {"form": form, "kinds": kinds, "errors": errors}
+    )
+
+
+# ---- assessment years ----------------------------------------------------------------
+
+
+@login_required
+def year_list(request: HttpRequest) -> HttpResponse:
+    require(request.user, Action.DASHBOARD_VIEW)
+    years = years_for_user(request.user)
+    form = YearForm(request.POST or None)
+    if request.method == "POST":
+        require(request.user, Action.YEAR_EDIT)
+        if form.is_valid():
+            try:
+                services.year_create(actor=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                apply_service_error(form, error)
+            else:
+                messages.success(request, _("已新增考核年度"))
+                return redirect("orgs:year_list")
+    return render(request, "orgs/year_list.html", {"years": years, "form": form})
+
+
+@login_required
+def year_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, Action.YEAR_EDIT)
+    year = get_object_or_404(years_for_user(request.user), pk=pk)
+    form = YearForm(request.POST or None, initial={"year": year.year, "name": year.name,
+                                                   "note": year.note})  # fmt: skip
+    form.fields["year"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        data = {k: form.cleaned_data[k] for k in ("name", "note")}
+        services.year_update(actor=request.user, year=year, **data)
+        messages.success(request, _("已保存"))
+        return redirect("orgs:year_list")
+    return render(
+        request,
+        "orgs/form.html",
+        {"form": form, "title": _("编辑考核年度：%(year)s") % {"year": year.year},
+         "back": "orgs:year_list"},
+    )  # fmt: skip
+
+
+# ---- leadership teams ----------------------------------------------------------------
+
+
+@login_required
+def team_list(request: HttpRequest) -> HttpResponse:
+    require(request.user, Action.UNIT_VIEW)
+    teams = teams_for_user(request.user)
+    form = TeamFilterForm(request.GET or None, categories=unit_categories_for_user(request.user))
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            teams = teams.filter(Q(name__icontains=data["q"]) | Q(unit__name__icontains=data["q"]))
+        if data["category"]:
+            teams = teams.filter(unit__category=data["category"])
+    page = paginate(request, teams)
+    template = list_template(request, "orgs/team_list.html", "orgs/_team_table.html")
+    return render(request, template, {"form": form, "page": page})
+
+
+@login_required
+def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, Action.UNIT_EDIT)
+    team = get_object_or_404(teams_for_user(request.user), pk=pk)
+    form = TeamForm(
+        request.POST or None, initial={"name": team.name, "is_assessed": team.is_assessed}
+    )
+    if request.method == "POST" and form.is_valid():
+        services.team_update(actor=request.user, team=team, **form.cleaned_data)
+        messages.success(request, _("已保存"))
+        return redirect("orgs:team_list")
+    return render(
+        request,
+        "orgs/form.html",
+        {"form": form, "title": _("编辑领导班子：%(name)s") % {"name": team.unit.name},
+         "back": "orgs:team_list"},
+    )  # fmt: skip
+
+
+# ---- ending a posting or a secondment -------------------------------------------------
+
+
+@login_required
+def posting_end(request: HttpRequest, pk: int, posting_pk: int) -> HttpResponse:
+    cadre = _cadre_for_edit(request, pk)
+    posting = get_object_or_404(cadre.postings.select_related("unit"), pk=posting_pk)
+    form = EndDateForm(request.POST or None, initial={"end_date": today()})
+    return _cadre_form_page(
+        request,
+        cadre,
+        form,
+        _("免职（%(unit)s %(post)s）") % {"unit": posting.unit, "post": posting.post},
+        lambda data: services.posting_end(actor=request.user, posting=posting, **data),
+    )
+
+
+@login_required
+def secondment_end(request: HttpRequest, pk: int, secondment_pk: int) -> HttpResponse:
+    cadre = _cadre_for_edit(request, pk)
+    secondment = get_object_or_404(cadre.secondments.select_related("host"), pk=secondment_pk)
+    form = EndDateForm(request.POST or None, initial={"end_date": today()})
+    return _cadre_form_page(
+        request,
+        cadre,
+        form,
+        _("结束挂职（%(host)s）") % {"host": secondment.host},
+        lambda data: services.secondment_end(actor=request.user, secondment=secondment, **data),
     )

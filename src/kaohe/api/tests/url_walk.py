@@ -1,0 +1,35 @@
+"""Every URL of the API with every role, logged in with a session as the walk does
+(a token gives the same answers: ``test_api``). Anonymous: 401 from the JSON endpoints,
+the login page from the token pages; the documentation and the schema are public."""
+
+from __future__ import annotations
+
+from typing import Any
+
+#                                                         anon admin scorer liaison outsider leader team committee
+ROWS = [
+    ("api:docs", (),                                         (200, 200, 200, 200, 200, 200, 200, 200)),
+    ("api:schema", (),                                       (200, 200, 200, 200, 200, 200, 200, 200)),
+    ("api:token_list", (),                                   (302, 200, 403, 403, 403, 403, 403, 403)),
+    ("api:year-list", (),                                    (401, 200, 200, 200, 200, 200, 200, 200)),
+    ("api:year-detail", ("orgs_year",),                      (401, 200, 200, 200, 200, 200, 200, 200)),
+    ("api:category-list", (),                                (401, 200, 403, 403, 403, 403, 403, 403)),
+    ("api:category-detail", ("town_category",),              (401, 200, 403, 403, 403, 403, 403, 403)),
+    ("api:unit-list", (),                                    (401, 200, 200, 200, 200, 200, 200, 200)),
+    ("api:unit-detail", ("unit_a",),                         (401, 200, 200, 200, 404, 200, 200, 200)),
+    ("api:team-list", (),                                    (401, 200, 200, 200, 200, 200, 200, 200)),
+    ("api:team-detail", ("orgs_team_a",),                    (401, 200, 200, 200, 404, 200, 200, 200)),
+    ("api:cadre-list", (),                                   (401, 200, 403, 200, 200, 200, 200, 200)),
+    ("api:cadre-detail", ("cadre_a",),                       (401, 200, 403, 200, 404, 200, 200, 200)),
+    ("api:scheme-list", (),                                  (401, 200, 200, 200, 200, 200, 200, 200)),
+    ("api:scheme-detail", ("schemes_scheme",),               (401, 200, 200, 200, 200, 200, 200, 200)),
+    ("api:scheme-detail", ("schemes_draft_scheme",),         (401, 200, 404, 404, 404, 404, 404, 404)),
+    ("api:indicator-system-list", (),                        (401, 200, 200, 200, 200, 200, 200, 200)),
+    ("api:indicator-system-detail", ("schemes_town",),       (401, 200, 200, 200, 200, 200, 200, 200)),
+    ("api:indicator-system-detail", ("schemes_dept",),       (401, 200, 404, 404, 404, 200, 200, 200)),
+]  # fmt: skip
+POST_ONLY = {"api:token_revoke", "api:cadre-transfer"}
+
+
+def objects(cast: Any) -> dict[str, Any]:
+    return {}
