@@ -7,31 +7,45 @@ from django.utils.translation import gettext_lazy as _
 
 from kaohe.core.roles import Action, can, role_of
 
-# (url name, label, action required, section matched against the resolver's namespace/url)
+SETTINGS = "settings"
+# (url name, label, action required, section matched against the url name, menu group):
+# items of a group share one drop-down, so the bar fits one line at a laptop's width.
 NAV_ITEMS = (
-    ("core:home", _("首页"), Action.DASHBOARD_VIEW, "home"),
-    ("orgs:unit_list", _("单位"), Action.UNIT_VIEW, "unit"),
-    ("orgs:cadre_list", _("干部"), Action.CADRE_VIEW, "cadre"),
-    ("orgs:team_list", _("领导班子"), Action.UNIT_VIEW, "team"),
-    ("orgs:category_list", _("单位类别"), Action.CATEGORY_VIEW, "category"),
-    ("orgs:year_list", _("考核年度"), Action.YEAR_EDIT, "year"),
-    ("schemes:scheme_list", _("考核方案"), Action.SCHEME_VIEW, "scheme"),
-    ("schemes:system_list", _("指标体系"), Action.INDICATOR_VIEW, "system"),
-    ("schemes:change_list", _("变更申请"), Action.CHANGE_VIEW, "change"),
-    ("core:audit_list", _("操作日志"), Action.AUDIT_VIEW, "audit"),
-    ("core:user_list", _("用户"), Action.USER_MANAGE, "user"),
+    ("core:home", _("首页"), Action.DASHBOARD_VIEW, "home", None),
+    ("orgs:unit_list", _("单位"), Action.UNIT_VIEW, "unit", None),
+    ("orgs:cadre_list", _("干部"), Action.CADRE_VIEW, "cadre", None),
+    ("orgs:team_list", _("领导班子"), Action.UNIT_VIEW, "team", None),
+    ("schemes:scheme_list", _("考核方案"), Action.SCHEME_VIEW, "scheme", None),
+    ("schemes:system_list", _("指标体系"), Action.INDICATOR_VIEW, "system", None),
+    ("schemes:change_list", _("变更申请"), Action.CHANGE_VIEW, "change", None),
+    ("orgs:category_list", _("单位类别"), Action.CATEGORY_VIEW, "category", SETTINGS),
+    ("orgs:year_list", _("考核年度"), Action.YEAR_EDIT, "year", SETTINGS),
+    ("core:user_list", _("用户"), Action.USER_MANAGE, "user", SETTINGS),
+    ("core:audit_list", _("操作日志"), Action.AUDIT_VIEW, "audit", SETTINGS),
 )
+GROUP_LABELS = {SETTINGS: _("设置")}
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
     match = getattr(request, "resolver_match", None)
     current = match.url_name if match else ""
-    items = [
-        {"url": url, "label": label, "active": (current or "").startswith(section)}
-        for url, label, action, section in NAV_ITEMS
-        if can(user, action)
-    ]
+    items: list[dict[str, object]] = []
+    groups: dict[str, dict[str, object]] = {}
+    for url, label, action, section, group in NAV_ITEMS:
+        if not can(user, action):
+            continue
+        item = {"url": url, "label": label, "active": (current or "").startswith(section)}
+        if group is None:
+            items.append(item)
+            continue
+        if group not in groups:
+            groups[group] = {"label": GROUP_LABELS[group], "items": [], "active": False}
+            items.append({"group": groups[group]})
+        entries = groups[group]["items"]
+        assert isinstance(entries, list)
+        entries.append(item)
+        groups[group]["active"] = bool(groups[group]["active"]) or bool(item["active"])
     role = role_of(user)
     return {
         "nav_items": items,

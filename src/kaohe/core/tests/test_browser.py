@@ -9,40 +9,19 @@ refreshes the committed ones).
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
+from kaohe.core.tests.browser import MARKS, browser, log_in, plain_http, shots
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="Debian's chromium (/usr/bin/chromium) is not installed"
-    ),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
-
-# Playwright's sync API keeps an event loop in this thread; the ORM calls below are sync.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@pytest.fixture
-def shots(tmp_path):
-    target = Path(os.environ.get("KAOHE_SCREENSHOTS") or tmp_path)
-    target.mkdir(parents=True, exist_ok=True)
-    return target
+pytestmark = MARKS
+__all__ = ["browser", "shots"]  # fixtures used by name
 
 
 @pytest.fixture
 def site(live_server, settings):
     from kaohe.demo.services import DEMO_PASSWORD, demo_load
 
-    # The live server speaks plain http; production keeps Secure cookies.
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    plain_http(settings)
     demo_load()
     return live_server.url, DEMO_PASSWORD
 
@@ -54,26 +33,6 @@ def qingshan_pk(site):
     from kaohe.orgs.models import Unit
 
     return Unit.objects.get(name="青山镇").pk
-
-
-@pytest.fixture
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield chromium
-        chromium.close()
-
-
-def log_in(page, url, username, password):
-    page.goto(f"{url}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("form.stacked button[type=submit]")
-    page.wait_for_load_state("networkidle")
 
 
 def test_the_office_admin_logs_in_and_searches_the_units(site, browser, shots):
@@ -120,6 +79,46 @@ def test_the_office_admin_logs_in_and_searches_the_units(site, browser, shots):
     page.select_option("#language-select", "en")
     page.wait_for_selector("text=Add unit")
     page.screenshot(path=shots / "units-english.png")
+
+
+@pytest.fixture
+def menus_by_user(site):
+    """Each demo user's role and the menu entries its role allows, from the one roles table
+    (read before the browser starts)."""
+    from kaohe.core.context_processors import NAV_ITEMS
+    from kaohe.core.models import User
+    from kaohe.core.roles import can, role_of
+
+    return {
+        user.username: (
+            str(role_of(user).label),
+            [
+                str(label)
+                for _url, label, action, _section, _group in NAV_ITEMS
+                if can(user, action)
+            ],
+        )
+        for user in User.objects.all()
+    }
+
+
+def test_every_role_logs_in_and_sees_the_menu_its_role_allows(site, menus_by_user, browser, shots):
+    url, password = site
+    assert len({role for role, _menu in menus_by_user.values()}) == 6  # every role has a user
+    for username, (role, menu) in menus_by_user.items():
+        context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+        page = context.new_page()
+        log_in(page, url, username, password)
+        assert page.locator(".userbox .role").inner_text() == role, username
+        for group in page.locator("nav.nav details").all():
+            group.locator("summary").click()
+        shown = [text.strip() for text in page.locator("nav.nav a").all_inner_texts()]
+        assert shown == menu, username
+        bar = page.locator("header.topbar").bounding_box()
+        assert bar is not None and bar["height"] < 70, f"{username}: the menu bar wraps"
+        if username == "admin":
+            page.screenshot(path=shots / "menu-settings.png")
+        context.close()
 
 
 def test_pages_work_at_phone_width(site, browser, shots):

@@ -5,28 +5,19 @@ token and API documentation pages (``KAOHE_SCREENSHOTS=docs/screenshots`` keeps 
 
 from __future__ import annotations
 
-import os
 from io import BytesIO
 from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
 
-from kaohe.core.tests import test_browser as base
+from kaohe.core.tests.browser import MARKS, browser, log_in, plain_http, shots
 
-CHROMIUM, log_in = base.CHROMIUM, base.log_in
-browser, shots = base.browser, base.shots  # the same fixtures
+__all__ = ["browser", "shots"]  # fixtures used by name
 
 FIXTURE = Path(__file__).parent / "fixtures" / "cadres-libreoffice.xlsx"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="Debian's chromium (/usr/bin/chromium) is not installed"
-    ),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+pytestmark = MARKS
 PASSWORD = "Browser-test-pass-9"
 
 
@@ -39,9 +30,7 @@ def site(live_server, settings):
     from kaohe.orgs import services
     from kaohe.orgs.models import UnitCategory
 
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    plain_http(settings)
     town = UnitCategory.objects.get(name="镇街")
     dept = UnitCategory.objects.get(name="县直部门")
     qingshan = services.unit_create(actor=None, code="qingshan", name="青山镇", category=town)

@@ -11,29 +11,18 @@ refreshes the committed ``schemes-*.png``).
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
+from kaohe.core.tests.browser import MARKS, browser, plain_http, shots
+from kaohe.core.tests.browser import log_in as sign_in
+
 FIXTURE = Path(__file__).parent / "fixtures" / "indicators-libreoffice.xlsx"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed"),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
-
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-
-@pytest.fixture
-def shots(tmp_path):
-    target = Path(os.environ.get("KAOHE_SCREENSHOTS") or tmp_path)
-    target.mkdir(parents=True, exist_ok=True)
-    return target
+pytestmark = MARKS
+__all__ = ["browser", "shots"]  # fixtures used by name
 
 
 @pytest.fixture
@@ -43,9 +32,7 @@ def site(live_server, settings):
     from kaohe.demo.services import DEMO_PASSWORD, demo_load
     from kaohe.orgs.models import Unit
 
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    plain_http(settings)
     demo_load(year=2024)
     user_create(
         actor=None, username="jiwei", password=DEMO_PASSWORD, role=Role.SCORER,
@@ -54,25 +41,9 @@ def site(live_server, settings):
     return live_server.url, DEMO_PASSWORD
 
 
-@pytest.fixture
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield chromium
-        chromium.close()
-
-
 def log_in(browser, url, username, password):
     page = browser.new_page(viewport={"width": 1280, "height": 860}, locale="zh-CN")
-    page.goto(f"{url}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("form.stacked button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    sign_in(page, url, username, password)
     return page
 
 
