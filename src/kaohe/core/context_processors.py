@@ -4,6 +4,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kaohe.core.roles import Action, can, role_of
 
@@ -11,19 +12,31 @@ SETTINGS = "settings"
 # (url name, label, action required, section matched against the url name, menu group):
 # items of a group share one drop-down, so the bar fits one line at a laptop's width.
 NAV_ITEMS = (
-    ("core:home", _("首页"), Action.DASHBOARD_VIEW, "home", None),
-    ("orgs:unit_list", _("单位"), Action.UNIT_VIEW, "unit", None),
-    ("orgs:cadre_list", _("干部"), Action.CADRE_VIEW, "cadre", None),
-    ("orgs:team_list", _("领导班子"), Action.UNIT_VIEW, "team", None),
-    ("schemes:scheme_list", _("考核方案"), Action.SCHEME_VIEW, "scheme", None),
-    ("schemes:system_list", _("指标体系"), Action.INDICATOR_VIEW, "system", None),
-    ("schemes:change_list", _("变更申请"), Action.CHANGE_VIEW, "change", None),
-    ("orgs:category_list", _("单位类别"), Action.CATEGORY_VIEW, "category", SETTINGS),
-    ("orgs:year_list", _("考核年度"), Action.YEAR_EDIT, "year", SETTINGS),
-    ("core:user_list", _("用户"), Action.USER_MANAGE, "user", SETTINGS),
-    ("core:audit_list", _("操作日志"), Action.AUDIT_VIEW, "audit", SETTINGS),
+    ("core:home", pgettext_lazy("menu", "首页"), Action.DASHBOARD_VIEW, "home", None),
+    ("orgs:unit_list", pgettext_lazy("menu", "单位"), Action.UNIT_VIEW, "unit", None),
+    ("orgs:cadre_list", pgettext_lazy("menu", "干部"), Action.CADRE_VIEW, "cadre", None),
+    ("orgs:team_list", pgettext_lazy("menu", "领导班子"), Action.UNIT_VIEW, "team", None),
+    ("schemes:scheme_list", pgettext_lazy("menu", "考核方案"), Action.SCHEME_VIEW, "scheme", None),
+    (
+        "schemes:system_list",
+        pgettext_lazy("menu", "指标体系"),
+        Action.INDICATOR_VIEW,
+        "system",
+        None,
+    ),
+    ("schemes:change_list", pgettext_lazy("menu", "变更申请"), Action.CHANGE_VIEW, "change", None),
+    (
+        "orgs:category_list",
+        pgettext_lazy("menu", "单位类别"),
+        Action.CATEGORY_VIEW,
+        "category",
+        SETTINGS,
+    ),
+    ("orgs:year_list", pgettext_lazy("menu", "考核年度"), Action.YEAR_EDIT, "year", SETTINGS),
+    ("core:user_list", pgettext_lazy("menu", "用户"), Action.USER_MANAGE, "user", SETTINGS),
+    ("core:audit_list", pgettext_lazy("menu", "操作日志"), Action.AUDIT_VIEW, "audit", SETTINGS),
 )
-GROUP_LABELS = {SETTINGS: _("设置")}
+GROUP_LABELS = {SETTINGS: pgettext_lazy("menu", "设置")}
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
