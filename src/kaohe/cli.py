@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from kaohe.engine import ScenarioError, evaluate, load_path, render_table
+from kaohe.engine import ScenarioError, evaluate, load_path, load_text, render_table
 from kaohe.engine.messages import message
 
 BAD_INPUT = 2
@@ -28,20 +28,27 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--lang", choices=["zh", "en"], help="message language (default zh, or KAOHE_LANG)"
     )
+    # --lang may also follow the command: kaohe evaluate FILE --lang en
+    language = argparse.ArgumentParser(add_help=False)
+    language.add_argument("--lang", choices=["zh", "en"], default=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", required=True)
-    run = commands.add_parser("evaluate", help="grade a scenario file and print the result")
-    run.add_argument("file")
+    run = commands.add_parser(
+        "evaluate", parents=[language], help="grade a scenario file and print the result"
+    )
+    run.add_argument("file", help="a YAML or JSON file, or - for standard input")
     run.add_argument("--format", choices=["json", "table"], default="table")
     run.add_argument("--no-notes", action="store_true", help="json: leave out the trace notes")
-    check = commands.add_parser("validate", help="check a scenario file")
-    check.add_argument("file")
+    check = commands.add_parser("validate", parents=[language], help="check a scenario file")
+    check.add_argument("file", help="a YAML or JSON file, or - for standard input")
     presets = commands.add_parser("presets", help="list the bundled schemes of the seed documents")
     presets.add_argument("preset", nargs="?", help="print this preset's YAML")
     demo = commands.add_parser(
         "demo", help="serve the site with the demo county on SQLite", add_help=False
     )
     demo.add_argument("args", nargs=argparse.REMAINDER)
-    commands.add_parser("example", help="grade the bundled example scenario and print the table")
+    commands.add_parser(
+        "example", parents=[language], help="grade the bundled example scenario, print the table"
+    )
     manage = commands.add_parser("manage", help="Django management commands", add_help=False)
     manage.add_argument("args", nargs=argparse.REMAINDER)
     return parser
@@ -93,7 +100,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _evaluate(path: str, command: str, output: str, lang: str, *, notes: bool) -> int:
     try:
-        result = evaluate(load_path(path))
+        document = load_text(sys.stdin.read()) if path == "-" else load_path(path)
+        result = evaluate(document)
     except ScenarioError as error:
         print(error.message(lang), file=sys.stderr)
         return BAD_INPUT

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -119,3 +120,13 @@ def test_the_collector_runs_again_after_an_evaluation_even_a_refused_one() -> No
     with pytest.raises(ScenarioError):
         evaluate(load_path(SCENARIOS / "bad-weights.yaml"))
     assert gc.isenabled()
+
+
+def test_the_language_may_follow_the_command_and_stdin_is_read(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(
+        "sys.stdin", io.StringIO((SCENARIOS / "bad-weights.yaml").read_text("utf-8"))
+    )
+    assert main(["validate", "-", "--lang", "en"]) == 2
+    assert capsys.readouterr().err.strip() == "schemes[0].score.sum: weights add up to 0.95, not 1"
