@@ -23,6 +23,7 @@ from kaohe.orgs.models import (
     UnitFlag,
 )
 from kaohe.orgs.selectors import categories_for_user, units_for_user
+from kaohe.schemes import tree
 from kaohe.schemes.models import Indicator, IndicatorSystem, Scheme
 
 
@@ -196,20 +197,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Indicator
-        fields = (
-            "code",
-            "parent",
-            "name",
-            "points",
-            "method",
-            "cap",
-            "rule",
-            "evidence_required",
-            "evidence_text",
-            "responsible_unit",
-            "lead_unit",
-            "order",
-        )
+        fields = ("code", *tree.FIELDS)
         read_only_fields = fields
 
 

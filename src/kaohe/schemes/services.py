@@ -38,20 +38,7 @@ from kaohe.schemes.models import (
 
 SCHEME_FIELDS = ("year", "suite", "code", "name", "subject", "preset", "status")
 SYSTEM_FIELDS = ("scheme", "category", "name", "total_points", "status")
-INDICATOR_FIELDS = (
-    "parent",
-    "code",
-    "name",
-    "points",
-    "method",
-    "cap",
-    "rule",
-    "evidence_required",
-    "evidence_text",
-    "responsible_unit",
-    "lead_unit",
-    "order",
-)
+INDICATOR_FIELDS = ("code", *tree.FIELDS)
 CHANGE_FIELDS = ("system", "reason", "changes", "status", "requested_unit", "decision_note")
 
 

@@ -18,7 +18,8 @@ from django.utils.translation import gettext_lazy
 
 from kaohe.schemes.models import Method
 
-# Fields a change may touch, in the order the diff and the forms show them.
+# An indicator's fields besides its code: those a change may touch, in the order the diff
+# and the forms show them. The services and the API list ``("code", *FIELDS)``.
 FIELDS: tuple[str, ...] = (
     "parent",
     "name",
