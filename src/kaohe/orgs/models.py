@@ -202,6 +202,13 @@ def active_on(day: dt.date, prefix: str = "") -> Q:
     )
 
 
+def ends_after_start(name: str) -> models.CheckConstraint:
+    """A dated row's ``end_date``, when it has one, is not before its ``start_date``."""
+    return models.CheckConstraint(
+        condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")), name=name
+    )
+
+
 class Posting(models.Model):
     """A post held by a cadre in a unit between two dates (任职)."""
 
@@ -227,12 +234,7 @@ class Posting(models.Model):
         )
         verbose_name = _("任职")
         verbose_name_plural = _("任职")
-        constraints = (
-            models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
-                name="orgs_posting_ends_after_start",
-            ),
-        )
+        constraints = (ends_after_start("orgs_posting_ends_after_start"),)
         indexes = (models.Index(fields=["unit", "end_date"], name="orgs_posting_unit_end_idx"),)
 
     def __str__(self) -> str:
@@ -251,7 +253,22 @@ class SecondmentLevel(models.TextChoices):
     COUNTY = "county", _("县")
 
 
-class Secondment(models.Model):
+class Assignment(models.Model):
+    """A cadre's time somewhere else than the home unit, from ``start_date`` to ``end_date``
+    (open while it has none): a secondment or a village team."""
+
+    start_date = models.DateField(_("开始日期"))
+    end_date = models.DateField(_("结束日期"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = (
+            "-start_date",
+            "-id",
+        )
+
+
+class Secondment(Assignment):
     """挂职: a cadre sent to work in a host unit for a period."""
 
     cadre = models.ForeignKey(
@@ -261,50 +278,28 @@ class Secondment(models.Model):
     host = models.ForeignKey(
         Unit, verbose_name=_("挂职单位"), on_delete=models.PROTECT, related_name="secondees"
     )
-    start_date = models.DateField(_("开始日期"))
-    end_date = models.DateField(_("结束日期"), null=True, blank=True)
 
-    class Meta:
-        ordering = (
-            "-start_date",
-            "-id",
-        )
+    class Meta(Assignment.Meta):
         verbose_name = _("挂职")
         verbose_name_plural = _("挂职")
-        constraints = (
-            models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
-                name="orgs_secondment_ends_after_start",
-            ),
-        )
+        constraints = (ends_after_start("orgs_secondment_ends_after_start"),)
 
     def __str__(self) -> str:
         return f"{self.cadre} → {self.host}"
 
 
-class VillageAssignment(models.Model):
+class VillageAssignment(Assignment):
     """驻村工作队: assessed with the team, not in the home unit."""
 
     cadre = models.ForeignKey(
         Cadre, verbose_name=_("干部"), on_delete=models.CASCADE, related_name="village_assignments"
     )
     village = models.CharField(_("驻村"), max_length=100)
-    start_date = models.DateField(_("开始日期"))
-    end_date = models.DateField(_("结束日期"), null=True, blank=True)
 
-    class Meta:
-        ordering = (
-            "-start_date",
-            "-id",
-        )
+    class Meta(Assignment.Meta):
         verbose_name = _("驻村工作队")
         verbose_name_plural = _("驻村工作队")
-        constraints = (
-            models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
-                name="orgs_village_ends_after_start",
-            ),
-        )
+        constraints = (ends_after_start("orgs_village_ends_after_start"),)
 
     def __str__(self) -> str:
         return f"{self.cadre} · {self.village}"
