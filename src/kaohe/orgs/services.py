@@ -302,14 +302,23 @@ def posting_start(
     return posting
 
 
+def _row_end(
+    *, actor: Any, row: Posting | Secondment, end_date: dt.date, action: str, closed: str
+) -> None:
+    """Close a dated row that is still open (``closed``: the message when it is not)."""
+    if row.end_date is not None:
+        raise ValidationError(closed, code=OrgError.ALREADY_CLOSED)
+    _check_dates(row.start_date, end_date)
+    changed, before, after = apply_changes(row, {"end_date": end_date}, ("end_date",))
+    row.save(update_fields=changed)
+    audit_record(actor=actor, action=action, obj=row, before=before, after=after)
+
+
 @transaction.atomic
 def posting_end(*, actor: Any, posting: Posting, end_date: dt.date) -> Posting:
-    if posting.end_date is not None:
-        raise ValidationError(_("该任职已结束"), code=OrgError.ALREADY_CLOSED)
-    _check_dates(posting.start_date, end_date)
-    changed, before, after = apply_changes(posting, {"end_date": end_date}, ("end_date",))
-    posting.save(update_fields=changed)
-    audit_record(actor=actor, action="posting.end", obj=posting, before=before, after=after)
+    _row_end(
+        actor=actor, row=posting, end_date=end_date, action="posting.end", closed=_("该任职已结束")
+    )
     return posting
 
 
@@ -399,12 +408,13 @@ def secondment_create(
 
 @transaction.atomic
 def secondment_end(*, actor: Any, secondment: Secondment, end_date: dt.date) -> Secondment:
-    if secondment.end_date is not None:
-        raise ValidationError(_("该挂职已结束"), code=OrgError.ALREADY_CLOSED)
-    _check_dates(secondment.start_date, end_date)
-    changed, before, after = apply_changes(secondment, {"end_date": end_date}, ("end_date",))
-    secondment.save(update_fields=changed)
-    audit_record(actor=actor, action="secondment.end", obj=secondment, before=before, after=after)
+    _row_end(
+        actor=actor,
+        row=secondment,
+        end_date=end_date,
+        action="secondment.end",
+        closed=_("该挂职已结束"),
+    )
     return secondment
 
 
