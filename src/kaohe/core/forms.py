@@ -19,6 +19,16 @@ def apply_service_error(form: forms.Form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
+def search_field(placeholder: str) -> forms.CharField:
+    """The search box (``q``) of a list page's filter form."""
+    return forms.CharField(
+        label=_("搜索"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": placeholder}),
+    )
+
+
 class LoginForm(AuthenticationForm):
     username = forms.CharField(
         label=_("用户名"), max_length=150, widget=forms.TextInput(attrs={"autofocus": True})
@@ -35,12 +45,7 @@ class LoginForm(AuthenticationForm):
 
 
 class AuditFilterForm(forms.Form):
-    q = forms.CharField(
-        label=_("搜索"),
-        required=False,
-        max_length=100,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("对象或操作")}),
-    )
+    q = search_field(_("对象或操作"))
     action = forms.CharField(label=_("操作"), required=False, max_length=60)
     object_type = forms.ChoiceField(label=_("对象类型"), required=False)
     actor = forms.CharField(label=_("操作人"), required=False, max_length=150)
@@ -57,12 +62,7 @@ class AuditFilterForm(forms.Form):
 
 
 class UserFilterForm(forms.Form):
-    q = forms.CharField(
-        label=_("搜索"),
-        required=False,
-        max_length=100,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("用户名或姓名")}),
-    )
+    q = search_field(_("用户名或姓名"))
     role = forms.ChoiceField(
         label=_("角色"), required=False, choices=[("", _("全部角色")), *Role.choices]
     )

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from kaohe.core.forms import apply_service_error as apply_service_error
+from kaohe.core.forms import search_field
 from kaohe.orgs.models import (
     Duty,
     Gender,
@@ -26,12 +27,7 @@ CODE_RE = re.compile(r"^[A-Za-z0-9_-]+$")
 
 
 class UnitFilterForm(forms.Form):
-    q = forms.CharField(
-        label=_("搜索"),
-        required=False,
-        max_length=100,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("名称或编码")}),
-    )
+    q = search_field(_("名称或编码"))
     category = forms.ModelChoiceField(
         label=_("类别"),
         required=False,
@@ -100,12 +96,7 @@ class CadreFilterForm(forms.Form):
         ("investigation", _("立案审查")),
         ("retired", _("已退休")),
     ]
-    q = forms.CharField(
-        label=_("搜索"),
-        required=False,
-        max_length=100,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("姓名")}),
-    )
+    q = search_field(_("姓名"))
     unit = forms.ModelChoiceField(
         label=_("单位"), required=False, queryset=Unit.objects.none(), empty_label=_("全部单位")
     )
@@ -212,12 +203,7 @@ class TeamForm(forms.Form):
 
 
 class TeamFilterForm(forms.Form):
-    q = forms.CharField(
-        label=_("搜索"),
-        required=False,
-        max_length=100,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("班子或单位名称")}),
-    )
+    q = search_field(_("班子或单位名称"))
     category = forms.ModelChoiceField(
         label=_("类别"),
         required=False,

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kaohe.core.forms import search_field
 from kaohe.orgs.models import AssessmentYear, Unit, UnitCategory
 from kaohe.presets import list_presets
 from kaohe.schemes.models import (
@@ -20,7 +21,6 @@ from kaohe.schemes.models import (
     SystemStatus,
 )
 
-SEARCH = {"type": "search"}
 CODE_AREA = forms.Textarea(
     attrs={"rows": 24, "class": "code", "spellcheck": "false", "autocapitalize": "off"}
 )
@@ -33,12 +33,7 @@ def _points(label: Any, *, required: bool = True) -> forms.DecimalField:
 
 
 class SchemeFilterForm(forms.Form):
-    q = forms.CharField(
-        label=_("搜索"),
-        required=False,
-        max_length=100,
-        widget=forms.TextInput(attrs={**SEARCH, "placeholder": _("名称、编号或方案组")}),
-    )
+    q = search_field(_("名称、编号或方案组"))
     year = forms.ModelChoiceField(
         label=_("年度"), required=False, queryset=AssessmentYear.objects.none(),
         empty_label=_("全部年度"),
@@ -94,12 +89,7 @@ class SchemeEditForm(forms.Form):
 
 
 class SystemFilterForm(forms.Form):
-    q = forms.CharField(
-        label=_("搜索"),
-        required=False,
-        max_length=100,
-        widget=forms.TextInput(attrs={**SEARCH, "placeholder": _("体系或方案名称")}),
-    )
+    q = search_field(_("体系或方案名称"))
     year = forms.ModelChoiceField(
         label=_("年度"), required=False, queryset=AssessmentYear.objects.none(),
         empty_label=_("全部年度"),
@@ -282,12 +272,7 @@ class DecisionForm(forms.Form):
 
 
 class ChangeFilterForm(forms.Form):
-    q = forms.CharField(
-        label=_("搜索"),
-        required=False,
-        max_length=100,
-        widget=forms.TextInput(attrs={**SEARCH, "placeholder": _("指标体系、理由或申请单位")}),
-    )
+    q = search_field(_("指标体系、理由或申请单位"))
     status = forms.ChoiceField(
         label=_("状态"), required=False, choices=[("", _("全部状态")), *ChangeStatus.choices]
     )
