@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 
 def is_htmx(request: HttpRequest) -> bool:
@@ -24,3 +26,12 @@ def list_template(request: HttpRequest, full: str, partial: str) -> str:
         if is_htmx(request) and not request.headers.get("HX-History-Restore-Request")
         else full
     )
+
+
+def list_page(
+    request: HttpRequest, form: Form, queryset: QuerySet, full: str, partial: str
+) -> HttpResponse:
+    """A list page: its filter ``form`` and one page of ``queryset``, in the whole page
+    (``full``) or only the results (``partial``) as ``list_template`` chooses."""
+    page = paginate(request, queryset)
+    return render(request, list_template(request, full, partial), {"form": form, "page": page})

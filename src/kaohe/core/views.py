@@ -28,7 +28,7 @@ from kaohe.core.forms import (
     UserFilterForm,
     apply_service_error,
 )
-from kaohe.core.listing import list_template, paginate
+from kaohe.core.listing import list_page
 from kaohe.core.models import AuditEntry, User
 from kaohe.core.roles import Action, Role, can, require
 from kaohe.core.selectors import audit_entries_for_user, users_for_user
@@ -160,9 +160,7 @@ def _filtered_audit(request: HttpRequest) -> tuple[AuditFilterForm, QuerySet[Aud
 def audit_list(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.AUDIT_VIEW)
     form, entries = _filtered_audit(request)
-    page = paginate(request, entries)
-    template = list_template(request, "core/audit_list.html", "core/_audit_table.html")
-    return render(request, template, {"form": form, "page": page})
+    return list_page(request, form, entries, "core/audit_list.html", "core/_audit_table.html")
 
 
 EXPORT_LIMIT = 100_000
@@ -243,9 +241,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
             )
         if data["role"]:
             users = users.filter(role=data["role"])
-    page = paginate(request, users)
-    template = list_template(request, "core/user_list.html", "core/_user_table.html")
-    return render(request, template, {"form": form, "page": page})
+    return list_page(request, form, users, "core/user_list.html", "core/_user_table.html")
 
 
 def _form_page(request: HttpRequest, form: Any, title: str, back: str) -> HttpResponse:

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kaohe.core.listing import list_template, paginate
+from kaohe.core.listing import list_page, paginate
 from kaohe.core.roles import Action, can, require
 from kaohe.core.xlsx import ImportFailed, RowError, xlsx_response
 from kaohe.orgs import services, workbooks
@@ -71,9 +71,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
             units = units.filter(category=data["category"])
         if data["flag"]:
             units = units.filter(flags=data["flag"])
-    page = paginate(request, units)
-    template = list_template(request, "orgs/unit_list.html", "orgs/_unit_table.html")
-    return render(request, template, {"form": form, "page": page})
+    return list_page(request, form, units, "orgs/unit_list.html", "orgs/_unit_table.html")
 
 
 @login_required
@@ -250,9 +248,9 @@ def cadre_list(request: HttpRequest) -> HttpResponse:
             cadres = cadres.filter(rank=data["rank"])
         if data["special"]:
             cadres = cadre_filter(cadres, special=data["special"])
-    page = paginate(request, with_current_state(cadres))
-    template = list_template(request, "orgs/cadre_list.html", "orgs/_cadre_table.html")
-    return render(request, template, {"form": form, "page": page})
+    return list_page(
+        request, form, with_current_state(cadres), "orgs/cadre_list.html", "orgs/_cadre_table.html"
+    )
 
 
 @login_required
@@ -548,9 +546,7 @@ def team_list(request: HttpRequest) -> HttpResponse:
             teams = teams.filter(Q(name__icontains=data["q"]) | Q(unit__name__icontains=data["q"]))
         if data["category"]:
             teams = teams.filter(unit__category=data["category"])
-    page = paginate(request, teams)
-    template = list_template(request, "orgs/team_list.html", "orgs/_team_table.html")
-    return render(request, template, {"form": form, "page": page})
+    return list_page(request, form, teams, "orgs/team_list.html", "orgs/_team_table.html")
 
 
 @login_required

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kaohe.core.listing import list_template, paginate
+from kaohe.core.listing import list_page
 from kaohe.core.roles import Action, can, require
 from kaohe.core.xlsx import ImportFailed, RowError, xlsx_response
 from kaohe.orgs.forms import apply_service_error
@@ -96,9 +96,9 @@ def scheme_list(request: HttpRequest) -> HttpResponse:
             schemes = schemes.filter(year=data["year"])
         if data["status"]:
             schemes = schemes.filter(status=data["status"])
-    page = paginate(request, schemes)
-    template = list_template(request, "schemes/scheme_list.html", "schemes/_scheme_table.html")
-    return render(request, template, {"form": form, "page": page})
+    return list_page(
+        request, form, schemes, "schemes/scheme_list.html", "schemes/_scheme_table.html"
+    )
 
 
 @login_required
@@ -246,9 +246,9 @@ def system_list(request: HttpRequest) -> HttpResponse:
             systems = systems.filter(category=data["category"])
         if data["status"]:
             systems = systems.filter(status=data["status"])
-    page = paginate(request, systems)
-    template = list_template(request, "schemes/system_list.html", "schemes/_system_table.html")
-    return render(request, template, {"form": form, "page": page})
+    return list_page(
+        request, form, systems, "schemes/system_list.html", "schemes/_system_table.html"
+    )
 
 
 def _system(request: HttpRequest, pk: int) -> IndicatorSystem:
@@ -578,9 +578,9 @@ def change_list(request: HttpRequest) -> HttpResponse:
             )
         if data["status"]:
             changes = changes.filter(status=data["status"])
-    page = paginate(request, changes)
-    template = list_template(request, "schemes/change_list.html", "schemes/_change_table.html")
-    return render(request, template, {"form": form, "page": page})
+    return list_page(
+        request, form, changes, "schemes/change_list.html", "schemes/_change_table.html"
+    )
 
 
 def _described(changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
