@@ -9,8 +9,10 @@ Never ``playwright install``: the browser is the system's.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
@@ -50,6 +52,25 @@ def plain_http(settings: Any) -> None:
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+T = TypeVar("T")
+
+
+def in_thread(work: Callable[[], T]) -> T:
+    """Database work while the browser runs. Playwright's loop gives this thread another
+    context, and a connection opened in it would outlive the test database; a short-lived
+    thread opens its own connection and closes it."""
+    from django.db import connections
+
+    def run() -> T:
+        try:
+            return work()
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(run).result()
 
 
 def log_in(page: Any, url: str, username: str, password: str) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from kaohe.core.tests.browser import MARKS, browser, plain_http, shots
+from kaohe.core.tests.browser import MARKS, browser, in_thread, plain_http, shots
 from kaohe.core.tests.browser import log_in as sign_in
 
 FIXTURE = Path(__file__).parent / "fixtures" / "indicators-libreoffice.xlsx"
@@ -72,7 +72,7 @@ def test_schemes_from_preset_to_an_approved_change(site, browser, shots):
     admin.screenshot(path=shots / "schemes-list.png", full_page=True)
 
     # a 镇街 system: the LibreOffice workbook is refused row by row (no unit zuzhibu here)
-    party = Scheme.objects.get(code="party")
+    party = in_thread(lambda: Scheme.objects.get(code="party"))
     admin.goto(f"{url}/schemes/systems/new/?scheme={party.pk}")
     admin.select_option("#id_category", label="镇街")
     admin.click("form.stacked button[type=submit]")
@@ -85,8 +85,12 @@ def test_schemes_from_preset_to_an_approved_change(site, browser, shots):
     assert re.search(r"6\s+J（考核责任单位）\s+没有名称或编码为“zuzhibu”的单位", errors)
     admin.screenshot(path=shots / "schemes-import-errors.png", full_page=True)
 
-    system = IndicatorSystem.objects.get(category__name="镇街")
-    build_tree(system, responsible=Unit.objects.get(name="县委组织部"))
+    def draft_system():
+        system = IndicatorSystem.objects.get(category__name="镇街")
+        build_tree(system, responsible=Unit.objects.get(name="县委组织部"))
+        return system
+
+    system = in_thread(draft_system)
 
     # edit an indicator of the draft, then publish
     admin.goto(f"{url}/schemes/systems/{system.pk}/")
@@ -114,7 +118,7 @@ def test_schemes_from_preset_to_an_approved_change(site, browser, shots):
     scorer.screenshot(path=shots / "schemes-change-form.png", full_page=True)
     scorer.click("button:has-text('提交申请')")
     scorer.wait_for_load_state("networkidle")
-    change = ChangeRequest.objects.get()
+    change = in_thread(ChangeRequest.objects.get)
     assert scorer.url.endswith(f"/schemes/changes/{change.pk}/")
 
     # a scorer of another unit cannot open the request nor the system
