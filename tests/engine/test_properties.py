@@ -152,4 +152,6 @@ def test_bad_input_never_yields_a_partial_result(doc: dict[str, Any], rng: rando
     except ScenarioError as error:
         assert error.message("zh") and error.message("en")
         return
-    assert len(result.schemes[0].results) == len(broken["schemes"][0]["targets"])
+    assert len(result.schemes) == len(broken["schemes"])
+    for scheme_result, scheme in zip(result.schemes, broken["schemes"], strict=True):
+        assert len(scheme_result.results) == len(scheme.get("targets", []))
