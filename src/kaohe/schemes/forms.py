@@ -253,7 +253,7 @@ class BaseChangeOpFormSet(forms.BaseFormSet):
 
 
 ChangeOpFormSet = forms.formset_factory(
-    ChangeOpForm, formset=BaseChangeOpFormSet, extra=3, max_num=20, validate_max=True
+    ChangeOpForm, formset=BaseChangeOpFormSet, extra=1, max_num=20, validate_max=True
 )
 
 

@@ -115,11 +115,26 @@ def test_schemes_from_preset_to_an_approved_change(site, browser, shots):
     scorer.click("#indicator-1\\.1 >> text=申请变更")
     scorer.fill("#id_reason", "按县委部署，中心组学习改为每季度专题研讨")
     scorer.fill("#id_change-0-name", "党委理论学习中心组专题研讨")
+    assert scorer.locator("fieldset.op").count() == 2  # the indicator's item and one empty
+    scorer.click("#change-op-add")  # one more item, numbered on
+    assert scorer.locator("fieldset.op").count() == 3
+    assert "第 3 项" in scorer.locator("fieldset.op").nth(2).inner_text()
+    assert scorer.evaluate("document.activeElement.id") == "id_change-2-op"
+    scorer.select_option("#id_change-2-op", "update")
+    scorer.fill("#id_change-2-code", "1.1")
+    scorer.fill("#id_change-2-evidence_text", "专题研讨记录")
     scorer.screenshot(path=shots / "schemes-change-form.png", full_page=True)
+    scorer.evaluate("document.getElementById('id_change-MAX_NUM_FORMS').value = '4'")
+    scorer.click("#change-op-add")  # the fourth, left empty, is the last the formset takes
+    assert scorer.locator("fieldset.op").count() == 4
+    assert not scorer.locator("#change-op-add").is_visible()
     scorer.click("button:has-text('提交申请')")
     scorer.wait_for_load_state("networkidle")
     change = in_thread(ChangeRequest.objects.get)
     assert scorer.url.endswith(f"/schemes/changes/{change.pk}/")
+    assert [c["fields"] for c in change.changes] == [
+        {"name": "党委理论学习中心组专题研讨"}, {"evidence_text": "专题研讨记录"}
+    ]  # fmt: skip
 
     # a scorer of another unit cannot open the request nor the system
     other = log_in(browser, url, "jiwei", password)
