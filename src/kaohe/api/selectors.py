@@ -1,3 +1,5 @@
+"""Which API tokens a user sees (the API's records come from the apps' selectors)."""
+
 from __future__ import annotations
 
 from django.db.models import QuerySet

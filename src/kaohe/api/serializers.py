@@ -15,14 +15,17 @@ from kaohe.orgs.models import (
     AssessmentYear,
     Cadre,
     Duty,
+    Investigation,
     Posting,
     Role,
+    Secondment,
     Team,
     Unit,
     UnitCategory,
     UnitFlag,
+    VillageAssignment,
 )
-from kaohe.orgs.selectors import categories_for_user, units_for_user
+from kaohe.orgs.selectors import cadres_for_user, categories_for_user, units_for_user
 from kaohe.schemes import tree
 from kaohe.schemes.models import Indicator, IndicatorSystem, Scheme
 
@@ -39,6 +42,14 @@ class VisibleUnitField(serializers.PrimaryKeyRelatedField):
 class VisibleCategoryField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self) -> Any:
         return categories_for_user(self.context["request"].user)
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class VisibleCadreField(serializers.PrimaryKeyRelatedField):
+    """A cadre by id, among the cadres the requesting user sees."""
+
+    def get_queryset(self) -> Any:
+        return cadres_for_user(self.context["request"].user)
 
 
 class YearSerializer(serializers.ModelSerializer):
@@ -146,8 +157,100 @@ class TransferSerializer(serializers.Serializer):
     on = serializers.DateField(help_text=_("新职务的任职日期；原主要职务在前一天免去"))
 
 
+# ---- a cadre's secondments, village-team stints and investigations ----------------------
+# Created, then ended or closed; never edited or deleted, so the history stays.
+
+
+class CadreRecordSerializer(serializers.ModelSerializer):
+    """A record of a cadre, who is named by id among the cadres the user sees."""
+
+    cadre = VisibleCadreField()
+    cadre_name = serializers.CharField(source="cadre.name", read_only=True)
+
+
+class SecondmentSerializer(CadreRecordSerializer):
+    """挂职: ``end_date`` empty while it lasts."""
+
+    host = VisibleUnitField()
+    host_code = serializers.CharField(source="host.code", read_only=True)
+    host_name = serializers.CharField(source="host.name", read_only=True)
+
+    class Meta:
+        model = Secondment
+        fields = (
+            "id",
+            "cadre",
+            "cadre_name",
+            "level",
+            "host",
+            "host_code",
+            "host_name",
+            "start_date",
+            "end_date",
+        )
+
+
+class VillageAssignmentSerializer(CadreRecordSerializer):
+    """驻村工作队: ``end_date`` empty while it lasts."""
+
+    class Meta:
+        model = VillageAssignment
+        fields = ("id", "cadre", "cadre_name", "village", "start_date", "end_date")
+
+
+class InvestigationSerializer(CadreRecordSerializer):
+    """立案审查: opened with ``cadre`` and ``opened_on``; closing fills the rest."""
+
+    class Meta:
+        model = Investigation
+        fields = ("id", "cadre", "cadre_name", "opened_on", "closed_on", "outcome")
+        read_only_fields = ("closed_on", "outcome")
+
+
+class CadreSecondmentSerializer(SecondmentSerializer):
+    """A secondment as listed inside its cadre."""
+
+    host = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta(SecondmentSerializer.Meta):
+        fields = ("id", "level", "host", "host_code", "host_name", "start_date", "end_date")
+        read_only_fields = fields
+
+
+class CadreVillageAssignmentSerializer(VillageAssignmentSerializer):
+    class Meta(VillageAssignmentSerializer.Meta):
+        fields = ("id", "village", "start_date", "end_date")
+        read_only_fields = fields
+
+
+class CadreInvestigationSerializer(InvestigationSerializer):
+    class Meta(InvestigationSerializer.Meta):
+        fields = ("id", "opened_on", "closed_on", "outcome")
+        read_only_fields = fields
+
+
+class EndDateSerializer(serializers.Serializer):
+    end_date = serializers.DateField(help_text=_("最后一天；不能早于开始日期"))
+
+
+class InvestigationCloseSerializer(serializers.Serializer):
+    closed_on = serializers.DateField(help_text=_("结案日期；不能早于立案日期"))
+    outcome = serializers.CharField(max_length=200)
+
+
+class CadreFilterSerializer(serializers.Serializer):
+    """The query of the lists of a cadre's records."""
+
+    cadre = serializers.IntegerField(
+        required=False, min_value=1, help_text=_("只列出该干部（编号）的记录")
+    )
+
+
 class CadreSerializer(serializers.ModelSerializer):
     postings = PostingSerializer(many=True, read_only=True)
+    secondments = CadreSecondmentSerializer(many=True, read_only=True)
+    village_assignments = CadreVillageAssignmentSerializer(many=True, read_only=True)
+    investigations = CadreInvestigationSerializer(many=True, read_only=True)
     first_posting = NewPostingSerializer(
         write_only=True, required=False, help_text=_("新增干部时的现任职务")
     )
@@ -163,6 +266,9 @@ class CadreSerializer(serializers.ModelSerializer):
             "retired_on",
             "note",
             "postings",
+            "secondments",
+            "village_assignments",
+            "investigations",
             "first_posting",
         )
 

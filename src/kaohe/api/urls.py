@@ -12,6 +12,11 @@ router.register("categories", views.CategoryViewSet, basename="category")
 router.register("units", views.UnitViewSet, basename="unit")
 router.register("teams", views.TeamViewSet, basename="team")
 router.register("cadres", views.CadreViewSet, basename="cadre")
+router.register("secondments", views.SecondmentViewSet, basename="secondment")
+router.register(
+    "village-assignments", views.VillageAssignmentViewSet, basename="village-assignment"
+)
+router.register("investigations", views.InvestigationViewSet, basename="investigation")
 router.register("schemes", views.SchemeViewSet, basename="scheme")
 router.register("indicator-systems", views.IndicatorSystemViewSet, basename="indicator-system")
 

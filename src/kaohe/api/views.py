@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, QuerySet
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -20,12 +20,15 @@ from rest_framework.response import Response
 from kaohe.api import serializers as shapes
 from kaohe.core.roles import Action
 from kaohe.orgs import services
-from kaohe.orgs.models import Posting
+from kaohe.orgs.models import Posting, Secondment
 from kaohe.orgs.selectors import (
     cadres_for_user,
     categories_for_user,
+    investigations_for_user,
+    secondments_for_user,
     teams_for_user,
     units_for_user,
+    village_assignments_for_user,
     years_for_user,
 )
 from kaohe.schemes.models import Indicator
@@ -50,20 +53,26 @@ class ReadViewSet(viewsets.ReadOnlyModelViewSet):
         return type(self).selector(self.request.user)
 
 
-class WriteViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ReadViewSet):
+class CreateViewSet(mixins.CreateModelMixin, ReadViewSet):
+    """Create with ``create_row`` (through the service); no change or deletion."""
+
+    http_method_names = ("get", "post", "head", "options")
+
+    def create_row(self, data: dict[str, Any]) -> Any:
+        raise NotImplementedError
+
+    def perform_create(self, serializer: Any) -> None:
+        serializer.instance = self.create_row(dict(serializer.validated_data))
+
+
+class WriteViewSet(mixins.UpdateModelMixin, CreateViewSet):
     """Create with ``create_row``, change with ``update_row``; PUT is a full update and
     PATCH a partial one, both through the service."""
 
     http_method_names = ("get", "post", "put", "patch", "head", "options")
 
-    def create_row(self, data: dict[str, Any]) -> Any:
-        raise NotImplementedError
-
     def update_row(self, row: Any, data: dict[str, Any]) -> Any:
         raise NotImplementedError
-
-    def perform_create(self, serializer: Any) -> None:
-        serializer.instance = self.create_row(dict(serializer.validated_data))
 
     def perform_update(self, serializer: Any) -> None:
         serializer.instance = self.update_row(serializer.instance, dict(serializer.validated_data))
@@ -145,7 +154,10 @@ class CadreViewSet(WriteViewSet):
 
     def get_queryset(self) -> QuerySet:
         return cadres_for_user(self.request.user).prefetch_related(
-            Prefetch("postings", queryset=Posting.objects.select_related("unit"))
+            Prefetch("postings", queryset=Posting.objects.select_related("unit")),
+            Prefetch("secondments", queryset=Secondment.objects.select_related("host")),
+            "village_assignments",
+            "investigations",
         )
 
     def create_row(self, data: dict[str, Any]) -> Any:
@@ -167,6 +179,84 @@ class CadreViewSet(WriteViewSet):
             services.cadre_transfer, actor=request.user, cadre=cadre, **shape.validated_data
         )
         return Response(shapes.PostingSerializer(posting).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(list=extend_schema(parameters=[shapes.CadreFilterSerializer]))
+class CadreRecordViewSet(CreateViewSet):
+    """A dated record of a cadre (挂职, 驻村, 立案审查), seen with the cadre: created, then
+    ended or closed, never edited or deleted. ``?cadre=<id>`` lists one cadre's records."""
+
+    read_action, write_action = Action.CADRE_VIEW, Action.CADRE_EDIT
+    creator: Callable[..., Any]  # the service that creates a row
+
+    def create_row(self, data: dict[str, Any]) -> Any:
+        return run(type(self).creator, actor=self.request.user, **data)
+
+    def get_queryset(self) -> QuerySet:
+        rows = super().get_queryset()
+        if self.action == "list":
+            query = shapes.CadreFilterSerializer(data=self.request.query_params)
+            query.is_valid(raise_exception=True)
+            if "cadre" in query.validated_data:
+                rows = rows.filter(cadre_id=query.validated_data["cadre"])
+        return rows
+
+    def finish(
+        self, shape: type[serializers.Serializer], service: Callable[..., Any], name: str
+    ) -> Response:
+        """End or close the row: ``service`` takes it as ``name`` and the body ``shape``
+        validates."""
+        row = self.get_object()
+        body = shape(data=self.request.data, context=self.get_serializer_context())
+        body.is_valid(raise_exception=True)
+        run(service, actor=self.request.user, **{name: row}, **body.validated_data)
+        return Response(self.get_serializer(row).data)
+
+
+class SecondmentViewSet(CadreRecordViewSet):
+    """Secondments (挂职): a cadre works in a host unit for a period."""
+
+    selector, creator = secondments_for_user, services.secondment_create
+    serializer_class = shapes.SecondmentSerializer
+
+    @extend_schema(request=shapes.EndDateSerializer, responses={200: shapes.SecondmentSerializer})
+    @action(detail=True, methods=["post"])
+    def end(self, request: Request, pk: str | None = None) -> Response:
+        """End the secondment on ``end_date`` (its last day)."""
+        return self.finish(shapes.EndDateSerializer, services.secondment_end, "secondment")
+
+
+class VillageAssignmentViewSet(CadreRecordViewSet):
+    """Village-team stints (驻村工作队): the cadre is assessed with the team."""
+
+    selector, creator = village_assignments_for_user, services.village_assignment_create
+    serializer_class = shapes.VillageAssignmentSerializer
+
+    @extend_schema(
+        request=shapes.EndDateSerializer, responses={200: shapes.VillageAssignmentSerializer}
+    )
+    @action(detail=True, methods=["post"])
+    def end(self, request: Request, pk: str | None = None) -> Response:
+        """End the stint on ``end_date`` (its last day)."""
+        return self.finish(shapes.EndDateSerializer, services.village_assignment_end, "assignment")
+
+
+class InvestigationViewSet(CadreRecordViewSet):
+    """Investigations (立案审查): while one is open the cadre is assessed but not graded.
+    Creating one opens it."""
+
+    selector, creator = investigations_for_user, services.investigation_open
+    serializer_class = shapes.InvestigationSerializer
+
+    @extend_schema(
+        request=shapes.InvestigationCloseSerializer, responses={200: shapes.InvestigationSerializer}
+    )
+    @action(detail=True, methods=["post"])
+    def close(self, request: Request, pk: str | None = None) -> Response:
+        """Close the case on ``closed_on`` with its ``outcome``."""
+        return self.finish(
+            shapes.InvestigationCloseSerializer, services.investigation_close, "investigation"
+        )
 
 
 class SchemeViewSet(ReadViewSet):
