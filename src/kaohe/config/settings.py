@@ -176,7 +176,7 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Kaohe API",
-    "DESCRIPTION": "考核管理系统数据接口：单位、领导班子、干部（含任职）、考核年度、单位类别的读写，"
+    "DESCRIPTION": "考核管理系统数据接口：单位、领导班子、干部（含任职、挂职、驻村、立案审查）、考核年度、单位类别的读写，"
     "考核方案和指标体系的读取。权限与网页相同。",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -41,10 +41,13 @@ ACTION_LABELS = {
     "posting.end": _("结束任职"),
     "secondment.create": _("登记挂职"),
     "secondment.end": _("结束挂职"),
+    "village.end": _("结束驻村"),
     "village.create": _("登记驻村"),
     "investigation.open": _("登记立案审查"),
     "investigation.close": _("立案审查结案"),
     "demo.load": _("加载示例数据"),
+    "job.submit": _("提交后台任务"),
+    "job.status": _("后台任务状态变化"),
 }
 
 

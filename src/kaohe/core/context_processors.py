@@ -35,6 +35,14 @@ NAV_ITEMS = (
     ("orgs:year_list", pgettext_lazy("menu", "考核年度"), Action.YEAR_EDIT, "year", SETTINGS),
     ("core:user_list", pgettext_lazy("menu", "用户"), Action.USER_MANAGE, "user", SETTINGS),
     ("core:audit_list", pgettext_lazy("menu", "操作日志"), Action.AUDIT_VIEW, "audit", SETTINGS),
+    (
+        "orgs:workbook_import",
+        pgettext_lazy("menu", "Excel 导入导出"),
+        Action.UNIT_EDIT,
+        "workbook",
+        SETTINGS,
+    ),
+    ("core:job_list", pgettext_lazy("menu", "后台任务"), Action.UNIT_EDIT, "job", SETTINGS),
 )
 GROUP_LABELS = {SETTINGS: pgettext_lazy("menu", "设置")}
 

@@ -78,3 +78,78 @@ class LoginThrottle(models.Model):
 
     def __str__(self) -> str:
         return self.username
+
+
+class JobKind(models.TextChoices):
+    """What a background job does; ``kaohe.core.tasks.RUNNERS`` names the code that runs it."""
+
+    UNITS_IMPORT = "orgs.units_import", _("导入单位")
+    TEAMS_IMPORT = "orgs.teams_import", _("导入领导班子")
+    CADRES_IMPORT = "orgs.cadres_import", _("导入干部")
+    ASSIGNMENTS_IMPORT = "orgs.assignments_import", _("导入挂职、驻村与立案审查")
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("进行中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+# The only moves a job makes (``job_set_status`` refuses the rest). A queued job fails
+# without running when it cannot be handed to the queue.
+JOB_TRANSITIONS = frozenset(
+    {
+        (JobStatus.QUEUED, JobStatus.RUNNING),
+        (JobStatus.QUEUED, JobStatus.FAILED),
+        (JobStatus.RUNNING, JobStatus.DONE),
+        (JobStatus.RUNNING, JobStatus.FAILED),
+    }
+)
+
+
+class Job(models.Model):
+    """A piece of background work (an Excel import) and, once it ends, its outcome.
+
+    The uploaded file is kept in the row (``file``) until the job ends: it is committed in
+    the same transaction as the job, a worker on another host reads it without a shared
+    disk, and the UPDATE that ends the job empties it. ``result`` holds the counts
+    (``created``/``updated``/``unchanged``), the row errors (``errors``: row, column,
+    header, message) or, when the code failed, ``message``."""
+
+    kind = models.CharField(_("类型"), max_length=40, choices=JobKind.choices)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("提交人"),
+        on_delete=models.PROTECT,
+        related_name="jobs",
+    )
+    unit = models.ForeignKey(
+        "orgs.Unit",
+        verbose_name=_("单位范围"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    file_name = models.CharField(_("文件名"), max_length=200, blank=True)
+    file = models.BinaryField(_("文件"), null=True, blank=True)
+    result = models.JSONField(_("结果"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    created_at = models.DateTimeField(_("提交时间"), db_index=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        verbose_name = _("后台任务")
+        verbose_name_plural = _("后台任务")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (JobStatus.QUEUED, JobStatus.RUNNING)

@@ -1,11 +1,11 @@
-"""Reads of the core app: which audit entries a user may see."""
+"""Reads of the core app: which audit entries, users and background jobs a user may see."""
 
 from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from kaohe.core.models import AuditEntry, User
-from kaohe.core.roles import Action, can
+from kaohe.core.models import AuditEntry, Job, User
+from kaohe.core.roles import Action, Role, can, role_of
 
 
 def audit_entries_for_user(user: object) -> QuerySet[AuditEntry]:
@@ -18,3 +18,13 @@ def users_for_user(user: object) -> QuerySet[User]:
     if not can(user, Action.USER_MANAGE):
         return User.objects.none()
     return User.objects.select_related("unit").order_by("username")
+
+
+def jobs_for_user(user: object) -> QuerySet[Job]:
+    """The office admin sees every job, anyone else the jobs they submitted (never the
+    file, which only the worker reads)."""
+    role = role_of(user)
+    if role is None:
+        return Job.objects.none()
+    jobs = Job.objects.defer("file").select_related("submitted_by", "unit")
+    return jobs if role == Role.OFFICE_ADMIN else jobs.filter(submitted_by=user)

@@ -1,4 +1,4 @@
-"""Write services of the core app: users and login throttling."""
+"""Write services of the core app: users, login throttling and background jobs."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from kaohe.core.audit import apply_changes, audit_record, snapshot
 from kaohe.core.errors import field_error
-from kaohe.core.models import LoginThrottle, User
+from kaohe.core.models import JOB_TRANSITIONS, Job, JobKind, JobStatus, LoginThrottle, User
 from kaohe.core.roles import UNIT_BOUND_ROLES, Role
 
 USER_FIELDS = ("username", "display_name", "role", "unit", "is_active")
@@ -121,3 +121,48 @@ def login_success_record(*, user: User) -> None:
 @transaction.atomic
 def logout_record(*, user: User) -> None:
     audit_record(actor=user, action="logout", obj=user)
+
+
+@transaction.atomic
+def job_submit(*, actor: User, kind: JobKind, file: bytes, file_name: str = "") -> Job:
+    """Keep the job and its file, and hand it to the queue once they are committed (in
+    eager mode the job runs right then, in this process)."""
+    from kaohe.core.tasks import job_enqueue
+
+    job = Job.objects.create(
+        kind=kind,
+        submitted_by=actor,
+        unit=actor.unit,
+        file=file,
+        file_name=file_name[:200],
+        created_at=timezone.now(),
+    )
+    audit_record(actor=actor, action="job.submit", obj=job, after={"kind": kind, "file": file_name})
+    transaction.on_commit(lambda: job_enqueue(job.pk))
+    return job
+
+
+@transaction.atomic
+def job_set_status(*, job: Job, status: JobStatus, result: dict[str, Any] | None = None) -> Job:
+    """Move a job along ``JOB_TRANSITIONS`` (refusing the rest); an ended job keeps its
+    ``result`` and drops its file."""
+    if (job.status, status) not in JOB_TRANSITIONS:
+        raise ValueError(f"job {job.pk}: {job.status} → {status} is not allowed")
+    before = job.status
+    job.status = status
+    fields = ["status"]
+    if status == JobStatus.RUNNING:
+        job.started_at = timezone.now()
+        fields.append("started_at")
+    else:
+        job.finished_at, job.file, job.result = timezone.now(), None, result or {}
+        fields += ["finished_at", "file", "result"]
+    job.save(update_fields=fields)
+    audit_record(
+        actor=None,
+        action="job.status",
+        obj=job,
+        before={"status": before},
+        after={"status": status},
+    )
+    return job

@@ -28,10 +28,10 @@ from kaohe.core.forms import (
     UserFilterForm,
     apply_service_error,
 )
-from kaohe.core.listing import list_page
+from kaohe.core.listing import is_htmx, list_page, paginate
 from kaohe.core.models import AuditEntry, User
 from kaohe.core.roles import Action, Role, can, require
-from kaohe.core.selectors import audit_entries_for_user, users_for_user
+from kaohe.core.selectors import audit_entries_for_user, jobs_for_user, users_for_user
 from kaohe.core.services import (
     login_failure_record,
     login_locked_until,
@@ -313,3 +313,20 @@ def user_password(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(
         request, form, _("重置密码：%(name)s") % {"name": user.username}, reverse("core:user_list")
     )
+
+
+# ---- background jobs -----------------------------------------------------------------
+
+
+@login_required
+def job_list(request: HttpRequest) -> HttpResponse:
+    page = paginate(request, jobs_for_user(request.user))
+    return render(request, "core/job_list.html", {"page": page})
+
+
+@login_required
+def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A job's state and outcome; htmx polls the state part while the job is not over."""
+    job = get_object_or_404(jobs_for_user(request.user), pk=pk)
+    template = "core/_job_state.html" if is_htmx(request) else "core/job_detail.html"
+    return render(request, template, {"job": job, "errors": job.result.get("errors", [])})

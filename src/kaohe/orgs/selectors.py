@@ -7,6 +7,8 @@ what exists in another unit.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection, Mapping
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
@@ -163,3 +165,51 @@ def postings_for_user(user: object) -> QuerySet[Posting]:
     return Posting.objects.filter(cadre__in=cadres_for_user(user).values("pk")).select_related(
         "unit"
     )
+
+
+# A dated record of a cadre's career outside the postings (挂职, 驻村, 立案审查).
+CadreRecord = Secondment | VillageAssignment | Investigation
+# each kind of record: the relations selected with it
+RECORD_RELATED: dict[type[CadreRecord], tuple[str, ...]] = {
+    Secondment: ("cadre", "host"),
+    VillageAssignment: ("cadre",),
+    Investigation: ("cadre",),
+}
+
+
+def records_of(model: type[CadreRecord], cadres: QuerySet[Cadre]) -> QuerySet[Any]:
+    """The ``model`` records of ``cadres``: seen with the cadre, as on the cadre's page."""
+    return model.objects.filter(cadre__in=cadres.values("pk")).select_related(
+        *RECORD_RELATED[model]
+    )
+
+
+def secondments_for_user(user: object) -> QuerySet[Secondment]:
+    return records_of(Secondment, cadres_for_user(user))
+
+
+def village_assignments_for_user(user: object) -> QuerySet[VillageAssignment]:
+    return records_of(VillageAssignment, cadres_for_user(user))
+
+
+def investigations_for_user(user: object) -> QuerySet[Investigation]:
+    return records_of(Investigation, cadres_for_user(user))
+
+
+def cadre_records(
+    cadres: QuerySet[Cadre], *, only: Mapping[type[CadreRecord], Collection[int]] | None = None
+) -> list[CadreRecord]:
+    """The secondments, village-team stints and investigations of ``cadres`` (with the
+    cadre and the host unit selected), by cadre, type and start; ``only`` narrows each
+    table to the listed ids."""
+    found: list[tuple[Any, ...]] = []
+    for order, model in enumerate(RECORD_RELATED):
+        if only is not None and not only.get(model):
+            continue
+        rows = records_of(model, cadres)
+        if only is not None:
+            rows = rows.filter(pk__in=only[model])
+        for row in rows:
+            start = row.opened_on if isinstance(row, Investigation) else row.start_date
+            found.append((row.cadre.name, row.cadre_id, order, start, row.pk, row))
+    return [key[-1] for key in sorted(found, key=lambda key: key[:-1])]

@@ -4,13 +4,13 @@ one audit row each. Validation errors carry an ``OrgError`` code."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -303,7 +303,12 @@ def posting_start(
 
 
 def _row_end(
-    *, actor: Any, row: Posting | Secondment, end_date: dt.date, action: str, closed: str
+    *,
+    actor: Any,
+    row: Posting | Secondment | VillageAssignment,
+    end_date: dt.date,
+    action: str,
+    closed: str,
 ) -> None:
     """Close a dated row that is still open (``closed``: the message when it is not)."""
     if row.end_date is not None:
@@ -438,6 +443,20 @@ def village_assignment_create(
 
 
 @transaction.atomic
+def village_assignment_end(
+    *, actor: Any, assignment: VillageAssignment, end_date: dt.date
+) -> VillageAssignment:
+    _row_end(
+        actor=actor,
+        row=assignment,
+        end_date=end_date,
+        action="village.end",
+        closed=_("该驻村已结束"),
+    )
+    return assignment
+
+
+@transaction.atomic
 def investigation_open(*, actor: Any, cadre: Cadre, opened_on: dt.date) -> Investigation:
     row = Investigation.objects.create(cadre=cadre, opened_on=opened_on)
     audit_record(
@@ -476,14 +495,26 @@ class ImportSummary:
     unchanged: int = 0
 
 
+# The column of the cadre sheet where a service's error on a posting's field belongs.
+POSTING_COLUMNS = {"on": "start_date", "end_date": "start_date"}
+# The same for the secondments, village-team stints and investigations sheet.
+RECORD_COLUMNS = {"opened_on": "start_date", "closed_on": "end_date"}
+
+
 def _row_failed(
-    errors: list[RowError], kind: workbooks.Kind, number: int, error: ValidationError
+    errors: list[RowError],
+    kind: workbooks.Kind,
+    number: int,
+    error: ValidationError,
+    *,
+    columns: Mapping[str, str] = POSTING_COLUMNS,
 ) -> None:
-    """A service's ``ValidationError`` on one row, placed in that row's column."""
+    """A service's ``ValidationError`` on one row, placed in that row's column (a field
+    named in ``columns`` in the column given there)."""
     keys = {column.key for column in kind.columns}
     fields = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
     for name, messages in fields.items():
-        key = {"on": "start_date", "end_date": "start_date"}.get(name, name)
+        key = columns.get(name, name)
         for message in messages:
             if key in keys:
                 errors.append(RowError(number, kind.letter(key), kind.header(key), message))
@@ -491,10 +522,16 @@ def _row_failed(
                 errors.append(RowError(number, "", "", message))
 
 
+def _audit_mark() -> int:
+    """The newest audit row's key: what a row of an import wrote is what comes after it.
+    (A maximum is read off the index; a count would scan the table once per row.)"""
+    return AuditEntry.objects.aggregate(mark=Max("pk"))["mark"] or 0
+
+
 def _count(summary: ImportSummary, audit_before: int, *, created: bool) -> None:
     if created:
         summary.created += 1
-    elif AuditEntry.objects.count() > audit_before:
+    elif AuditEntry.objects.filter(pk__gt=audit_before).exists():
         summary.updated += 1
     else:
         summary.unchanged += 1
@@ -541,7 +578,7 @@ def units_import(*, actor: Any, file: IO[bytes], units: QuerySet[Unit]) -> Impor
             )
         if looped:
             continue
-        audit_before = AuditEntry.objects.count()
+        audit_before = _audit_mark()
         try:
             unit = existing.get(row["code"])
             if unit is None:
@@ -565,7 +602,7 @@ def teams_import(*, actor: Any, file: IO[bytes], teams: QuerySet[Team]) -> Impor
     sheet = workbooks.read_teams(file, teams=teams)
     summary, errors = ImportSummary(), []
     for number, row in sheet.lines:
-        audit_before = AuditEntry.objects.count()
+        audit_before = _audit_mark()
         try:
             team_update(
                 actor=actor, team=row["team"], name=row["name"], is_assessed=row["is_assessed"]
@@ -628,7 +665,7 @@ def cadres_import(
         personal = {k: row[k] for k in CADRE_FIELDS}
         wanted = row["posting"]
         cadre = row["cadre"]
-        audit_before = AuditEntry.objects.count()
+        audit_before = _audit_mark()
         try:
             with transaction.atomic():
                 if cadre is None:
@@ -641,6 +678,57 @@ def cadres_import(
             _row_failed(errors, workbooks.CADRES, number, error)
         else:
             _count(summary, audit_before, created=cadre is None)
+    if errors:
+        raise ImportFailed(errors)
+    return summary
+
+
+def _record_write(*, actor: Any, row: dict[str, Any]) -> None:
+    """Create the record of a row without 记录编号, or end the existing one when the row
+    gives the end it lacks (reading has checked that nothing else differs)."""
+    kind, record, end = row["type"], row["record"], row["end_date"]
+    cadre, start = row["cadre"], row["start_date"]
+    if record is None:
+        if kind is workbooks.SECONDMENT:
+            secondment_create(actor=actor, cadre=cadre, level=row["level"], host=row["host"],
+                              start_date=start, end_date=end)  # fmt: skip
+            return
+        if kind is workbooks.VILLAGE:
+            village_assignment_create(
+                actor=actor, cadre=cadre, village=row["village"], start_date=start, end_date=end
+            )
+            return
+        record = investigation_open(actor=actor, cadre=cadre, opened_on=start)
+    if end is None or getattr(record, kind.end) is not None:
+        return  # left open, or ended as it was
+    if isinstance(record, Secondment):
+        secondment_end(actor=actor, secondment=record, end_date=end)
+    elif isinstance(record, VillageAssignment):
+        village_assignment_end(actor=actor, assignment=record, end_date=end)
+    else:
+        investigation_close(
+            actor=actor, investigation=record, closed_on=end, outcome=row["outcome"]
+        )
+
+
+@transaction.atomic
+def assignments_import(
+    *, actor: Any, file: IO[bytes], cadres: QuerySet[Cadre], units: QuerySet[Unit]
+) -> ImportSummary:
+    """Create secondments, village-team stints and investigations (no 记录编号) or end
+    them (with one). Rows that end a record go first, so that a new secondment may start
+    where the one the same file ends stops."""
+    sheet = workbooks.read_assignments(file, cadres=cadres, units=units)
+    summary, errors = ImportSummary(), []
+    for number, row in sorted(sheet.lines, key=lambda line: line[1]["record"] is None):
+        audit_before = _audit_mark()
+        try:
+            with transaction.atomic():
+                _record_write(actor=actor, row=row)
+        except ValidationError as error:
+            _row_failed(errors, workbooks.ASSIGNMENTS, number, error, columns=RECORD_COLUMNS)
+        else:
+            _count(summary, audit_before, created=row["record"] is None)
     if errors:
         raise ImportFailed(errors)
     return summary

@@ -32,6 +32,7 @@ urlpatterns = [
         name="secondment_end",
     ),
     path("cadres/<int:pk>/village/new/", views.village_add, name="village_add"),
+    path("cadres/<int:pk>/village/<int:assignment_pk>/end/", views.village_end, name="village_end"),
     path(
         "cadres/<int:pk>/investigations/new/", views.investigation_open, name="investigation_open"
     ),

@@ -10,13 +10,14 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kaohe.core.listing import list_page, paginate
+from kaohe.core.models import JobKind
 from kaohe.core.roles import Action, can, require
-from kaohe.core.xlsx import ImportFailed, RowError, xlsx_response
+from kaohe.core.services import job_submit
+from kaohe.core.xlsx import xlsx_response
 from kaohe.orgs import services, workbooks
 from kaohe.orgs.forms import (
     CadreCreateForm,
@@ -40,6 +41,7 @@ from kaohe.orgs.forms import (
 from kaohe.orgs.models import Cadre, Unit
 from kaohe.orgs.selectors import (
     cadre_filter,
+    cadre_records,
     cadres_for_user,
     cadres_in_unit,
     categories_for_user,
@@ -406,13 +408,21 @@ def investigation_close(request: HttpRequest, pk: int, investigation_pk: int) ->
     )
 
 
-# ---- Excel: templates, exports and imports of units, teams and cadres ---------------
+# ---- Excel: templates, exports and imports of units, teams, cadres and their records --
 
 # kind: (the action to export it, the action to import it)
 WORKBOOK_ACTIONS = {
     "units": (Action.UNIT_VIEW, Action.UNIT_EDIT),
     "teams": (Action.UNIT_VIEW, Action.UNIT_EDIT),
     "cadres": (Action.CADRE_VIEW, Action.CADRE_EDIT),
+    "assignments": (Action.CADRE_VIEW, Action.CADRE_EDIT),
+}
+# kind: the background job that imports it (``kaohe.orgs.jobs``)
+IMPORT_JOBS = {
+    "units": JobKind.UNITS_IMPORT,
+    "teams": JobKind.TEAMS_IMPORT,
+    "cadres": JobKind.CADRES_IMPORT,
+    "assignments": JobKind.ASSIGNMENTS_IMPORT,
 }
 
 
@@ -440,6 +450,8 @@ def workbook_export(request: HttpRequest) -> HttpResponse:
         content = workbooks.units_export(units_for_user(request.user).prefetch_related("flags"))
     elif kind is workbooks.TEAMS:
         content = workbooks.teams_export(teams_for_user(request.user))
+    elif kind is workbooks.ASSIGNMENTS:
+        content = workbooks.assignments_export(cadre_records(cadres_for_user(request.user)))
     else:
         cadres = with_current_state(cadres_for_user(request.user))
         content = workbooks.cadres_export(cadres.iterator(chunk_size=2000))
@@ -462,33 +474,16 @@ def workbook_import(request: HttpRequest) -> HttpResponse:
         kinds=kinds,
         initial={"kind": request.GET.get("kind")},
     )
-    errors: list[RowError] = []
     if request.method == "POST" and form.is_valid():
-        kind = workbooks.KINDS[form.cleaned_data["kind"]]
         file = form.cleaned_data["file"]
-        user = request.user
-        try:
-            if kind is workbooks.UNITS:
-                summary = services.units_import(actor=user, file=file, units=units_for_user(user))
-            elif kind is workbooks.TEAMS:
-                summary = services.teams_import(actor=user, file=file, teams=teams_for_user(user))
-            else:
-                summary = services.cadres_import(
-                    actor=user, file=file, cadres=cadres_for_user(user), units=units_for_user(user)
-                )
-        except ImportFailed as failure:
-            errors = failure.errors
-            form.add_error("file", _("有 %(n)s 处错误，未导入任何数据") % {"n": len(errors)})
-        else:
-            messages.success(
-                request,
-                _("已导入%(kind)s：新增 %(created)s 条，修改 %(updated)s 条，未变 %(unchanged)s 条")
-                % ({"kind": kind.label} | vars(summary)),
-            )
-            return redirect(f"{reverse('orgs:workbook_import')}?kind={kind.key}")
-    return render(
-        request, "orgs/workbook_import.html", {"form": form, "kinds": kinds, "errors": errors}
-    )
+        job = job_submit(
+            actor=request.user,
+            kind=IMPORT_JOBS[form.cleaned_data["kind"]],
+            file=file.read(),
+            file_name=file.name,
+        )
+        return redirect("core:job_detail", job.pk)
+    return render(request, "orgs/workbook_import.html", {"form": form, "kinds": kinds})
 
 
 # ---- assessment years ----------------------------------------------------------------
@@ -596,4 +591,20 @@ def secondment_end(request: HttpRequest, pk: int, secondment_pk: int) -> HttpRes
         form,
         _("结束挂职（%(host)s）") % {"host": secondment.host},
         lambda data: services.secondment_end(actor=request.user, secondment=secondment, **data),
+    )
+
+
+@login_required
+def village_end(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResponse:
+    cadre = _cadre_for_edit(request, pk)
+    assignment = get_object_or_404(cadre.village_assignments, pk=assignment_pk)
+    form = EndDateForm(request.POST or None, initial={"end_date": today()})
+    return _cadre_form_page(
+        request,
+        cadre,
+        form,
+        _("结束驻村（%(village)s）") % {"village": assignment.village},
+        lambda data: services.village_assignment_end(
+            actor=request.user, assignment=assignment, **data
+        ),
     )

@@ -1,10 +1,11 @@
-"""Units, leadership teams and cadres in Excel: the templates, the exports (which import
-back unchanged) and the reading of an import.
+"""Units, leadership teams, cadres and the cadres' secondments, village-team stints and
+investigations in Excel: the templates, the exports (which import back unchanged) and the
+reading of an import.
 
 Reading checks every row against the database and the rest of the file and reports every
 problem with its row number, column and a Chinese message (``ImportFailed``); it writes
-nothing. The services (``units_import``, ``teams_import``, ``cadres_import``) write the
-rows, all or none, in one transaction.
+nothing. The services (``units_import``, ``teams_import``, ``cadres_import``,
+``assignments_import``) write the rows, all or none, in one transaction.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
@@ -32,7 +34,22 @@ from kaohe.core.xlsx import (
     read_rows,
     workbook_bytes,
 )
-from kaohe.orgs.models import Cadre, Duty, Gender, Rank, Role, Team, Unit, UnitCategory, UnitFlag
+from kaohe.orgs.models import (
+    Cadre,
+    Duty,
+    Gender,
+    Investigation,
+    Rank,
+    Role,
+    Secondment,
+    SecondmentLevel,
+    Team,
+    Unit,
+    UnitCategory,
+    UnitFlag,
+    VillageAssignment,
+)
+from kaohe.orgs.selectors import CadreRecord, cadre_records
 
 CODE_RE = re.compile(r"^[A-Za-z0-9_-]+$")
 LIST_SPLIT = re.compile(r"[、,，;；\s]+")
@@ -171,7 +188,97 @@ CADRES = Kind(
         ),
     ),
 )
-KINDS = {kind.key: kind for kind in (UNITS, TEAMS, CADRES)}
+
+
+@dataclass(frozen=True)
+class RecordType:
+    """One of the three kinds of row of the 挂职、驻村与立案审查 sheet (its 类型)."""
+
+    label: str
+    prefix: str  # of its 记录编号, which is unique across the three tables: GZ-12
+    model: type[CadreRecord]
+    own: tuple[str, ...]  # the columns only this type fills
+    start: str  # the model's fields behind 开始日期 and 结束日期
+    end: str
+
+    def ident(self, pk: int) -> str:
+        return f"{self.prefix}-{pk}"
+
+
+SECONDMENT = RecordType("挂职", "GZ", Secondment, ("level", "host"), "start_date", "end_date")
+VILLAGE = RecordType("驻村", "ZC", VillageAssignment, ("village",), "start_date", "end_date")
+INVESTIGATION = RecordType("立案审查", "LA", Investigation, ("outcome",), "opened_on", "closed_on")
+RECORD_TYPES = {t.label: t for t in (SECONDMENT, VILLAGE, INVESTIGATION)}
+RECORD_ID_RE = re.compile(r"^(GZ|ZC|LA)-?(\d{1,9})$", re.IGNORECASE)
+# The workbook's words for the levels (plain Chinese, whatever the language of the page).
+LEVEL_LABELS = {
+    SecondmentLevel.CENTRAL: "中央",
+    SecondmentLevel.PROVINCE: "省",
+    SecondmentLevel.CITY: "市",
+    SecondmentLevel.COUNTY: "县",
+}
+ASSIGNMENTS = Kind(
+    key="assignments",
+    label=gettext_lazy("挂职、驻村与立案审查"),
+    sheet="挂职、驻村与立案审查",
+    columns=(
+        Column("id", "记录编号", 12),
+        Column("type", "类型", 10, tuple(RECORD_TYPES)),
+        Column("cadre", "干部编号", 10),
+        Column("name", "姓名", 12),
+        Column("level", "派出层级", 10, tuple(LEVEL_LABELS.values())),
+        Column("host", "挂职单位编码", 16),
+        Column("village", "驻村", 20),
+        Column("start_date", "开始日期", 12),
+        Column("end_date", "结束日期", 12),
+        Column("outcome", "处理结果", 28),
+    ),
+    notes=(
+        "挂职、驻村与立案审查导入模板填写说明",
+        "1. 每行一条记录：一次挂职、一次驻村工作队或一起立案审查；第一行为表头，请勿修改。",
+        "2. 记录编号：新增记录留空；已有记录填写导出表中的编号（挂职 GZ-、驻村 ZC-、立案审查 LA- 开头），"
+        "只能补填结束日期，即结束挂职、结束驻村或结案。",
+        "3. 类型：必填，挂职、驻村或立案审查。",
+        "4. 干部编号：必填，干部导出表或干部页面中的编号。姓名：必填，须与该编号的干部姓名一致，"
+        "用于核对编号是否填错。",
+        "5. 派出层级（中央、省、市、县）和挂职单位编码（系统中已有的单位）：仅挂职填写，必填。"
+        "驻村：仅驻村填写村名，必填。处理结果：仅立案审查填写。不适用于本行类型的列须留空。",
+        "6. 开始日期：必填，立案审查填立案日期。结束日期：尚未结束的留空，立案审查填结案日期；"
+        "结案时须填写处理结果，未结案的不填。日期为 Excel 日期，或写作 2024-01-31。",
+        "7. 已有记录的类型、干部编号、派出层级、挂职单位编码、驻村和开始日期不能修改；已结束的记录，"
+        "其结束日期和处理结果也不能修改。与系统中相同的行不作改动。",
+        "8. 同一干部的挂职时间不能重叠，驻村时间也不能重叠；结束日期不能早于开始日期。",
+        "9. 任何一行有误则不导入任何数据，并列出所有错误的行号、列和原因。",
+    ),
+    example=(
+        (
+            None,
+            "挂职",
+            1024,
+            "王红旗",
+            "市",
+            "hongqi",
+            None,
+            dt.date(2024, 3, 1),
+            dt.date(2025, 2, 28),
+            None,
+        ),
+        (None, "驻村", 1025, "刘青禾", None, None, "青石村", dt.date(2023, 6, 1), None, None),
+        (
+            None,
+            "立案审查",
+            1026,
+            "陈远山",
+            None,
+            None,
+            None,
+            dt.date(2024, 9, 10),
+            dt.date(2025, 1, 20),
+            "党内警告",
+        ),
+    ),
+)
+KINDS = {kind.key: kind for kind in (UNITS, TEAMS, CADRES, ASSIGNMENTS)}
 
 
 # ---- writing ------------------------------------------------------------------------
@@ -269,6 +376,40 @@ def cadres_export(cadres: Iterable[Cadre]) -> bytes:
     return _book(CADRES, (line(cadre) for cadre in cadres))
 
 
+def record_type(record: CadreRecord) -> RecordType:
+    return next(t for t in RECORD_TYPES.values() if isinstance(record, t.model))
+
+
+def record_cells(record: CadreRecord) -> dict[str, Any]:
+    """A record as its row of the 挂职、驻村与立案审查 sheet (``cadre`` and, for a
+    secondment, ``host`` selected)."""
+    kind = record_type(record)
+    cells: dict[str, Any] = dict.fromkeys(c.key for c in ASSIGNMENTS.columns)
+    cells |= {
+        "id": kind.ident(record.pk),
+        "type": kind.label,
+        "cadre": record.cadre_id,
+        "name": record.cadre.name,
+        "start_date": getattr(record, kind.start),
+        "end_date": getattr(record, kind.end),
+    }
+    if isinstance(record, Secondment):
+        cells |= {"level": LEVEL_LABELS[SecondmentLevel(record.level)], "host": record.host.code}
+    elif isinstance(record, VillageAssignment):
+        cells["village"] = record.village
+    else:
+        cells["outcome"] = record.outcome or None
+    return cells
+
+
+def assignments_export(records: Iterable[CadreRecord]) -> bytes:
+    """``records`` as ``cadre_records`` gives them."""
+    return _book(
+        ASSIGNMENTS,
+        ([cells[c.key] for c in ASSIGNMENTS.columns] for cells in map(record_cells, records)),
+    )
+
+
 # ---- reading ------------------------------------------------------------------------
 
 
@@ -319,9 +460,13 @@ class Cells:
             self.bad(key, _("不能超过 %(n)s 个字符") % {"n": max_length})
         return value
 
-    def choice(self, key: str, allowed: Mapping[str, str], default: str = "") -> str:
+    def choice(
+        self, key: str, allowed: Mapping[str, str], default: str = "", *, required: bool = False
+    ) -> str:
         value = cell_text(self.cells[key])
         if not value:
+            if required:
+                self.bad(key, _("不能为空"))
             return default
         if value not in allowed:
             self.bad(
@@ -351,7 +496,7 @@ class Cells:
             return 0
         return int(value)
 
-    def date(self, key: str) -> dt.date | None:
+    def date(self, key: str, *, required: bool = False) -> dt.date | None:
         value = self.cells[key]
         if isinstance(value, dt.datetime):
             return value.date()
@@ -359,6 +504,8 @@ class Cells:
             return value
         text = cell_text(value)
         if not text:
+            if required:
+                self.bad(key, _("不能为空"))
             return None
         for pattern in DATE_FORMATS:
             try:
@@ -410,15 +557,13 @@ def read_units(file: IO[bytes], *, units: Iterable[Unit]) -> Sheet:
         row = {
             "code": code,
             "name": cells.text("name", max_length=100, required=True),
-            "category": cells.choice("category", categories),  # type: ignore[arg-type]
+            "category": cells.choice("category", categories, required=True),  # type: ignore[arg-type]
             "parent": cells.text("parent", max_length=40),
             "supervisor": cells.text("supervisor", max_length=40),
             "flags": cells.names("flags", flags, _("这些单位标记")),
             "order": cells.integer("order"),
             "is_active": cells.boolean("is_active", default=True),
         }
-        if not row["category"] and cell_text(raw["category"]) == "":
-            cells.bad("category", _("不能为空"))
         rows.append((number, row))
     in_file = set(seen)
     for number, row in rows:
@@ -506,6 +651,133 @@ def read_cadres(file: IO[bytes], *, cadres: Iterable[Cadre], units: Iterable[Uni
                     cells.bad(key, _("填写现任职务时，单位编码、职务和任职日期都不能为空"))
             row["posting"] = posting
         rows.append((number, row))
+    sheet.lines = rows
+    sheet.fail_if_bad()
+    return sheet
+
+
+def _shown(value: Any) -> str:
+    return value.isoformat() if isinstance(value, dt.date) else cell_text(value)
+
+
+def _check_record(
+    cells: Cells, record: CadreRecord, new: Mapping[str, Any], *, skip: set[str]
+) -> None:
+    """A row naming an existing record may only end it: the type, the cadre, the start and
+    the type's own columns stay as they are, and so does the end of an ended record.
+    ``new`` is the row in the form of ``record_cells``; columns in ``skip`` (letters) are
+    already reported."""
+    kind, old = record_type(record), record_cells(record)
+    if new["type"] != kind.label:
+        cells.bad("type", _("该记录为%(old)s，类型不能修改") % {"old": kind.label})
+        return
+    frozen = ["cadre", "start_date", *(key for key in kind.own if key != "outcome")]
+    if old["end_date"] is not None:
+        frozen += ["end_date", "outcome"] if kind is INVESTIGATION else ["end_date"]
+    for key in frozen:
+        if ASSIGNMENTS.letter(key) not in skip and (old[key] or None) != (new[key] or None):
+            cells.bad(
+                key,
+                _("已有记录的%(column)s不能修改（原为“%(old)s”）")
+                % {"column": ASSIGNMENTS.header(key), "old": _shown(old[key])},
+            )
+
+
+def _record_ident(text: str) -> str:
+    """A 记录编号 as ``RecordType.ident`` writes it (gz12 → GZ-12), other text as it is."""
+    found = RECORD_ID_RE.match(text)
+    return f"{found.group(1).upper()}-{int(found.group(2))}" if found else text
+
+
+def _records_named(idents: Iterable[str], cadres: QuerySet[Cadre]) -> dict[str, CadreRecord]:
+    """The records of ``cadres`` that the file names, by 记录编号."""
+    prefixes = {t.prefix: t.model for t in RECORD_TYPES.values()}
+    wanted: dict[type[CadreRecord], list[int]] = {}
+    for ident in idents:
+        if found := RECORD_ID_RE.match(ident):
+            wanted.setdefault(prefixes[found.group(1).upper()], []).append(int(found.group(2)))
+    return {record_type(r).ident(r.pk): r for r in cadre_records(cadres, only=wanted)}
+
+
+def read_assignments(file: IO[bytes], *, cadres: QuerySet[Cadre], units: QuerySet[Unit]) -> Sheet:
+    """Rows of the 挂职、驻村与立案审查 sheet: ``type`` (a ``RecordType``), ``record`` (the
+    existing record, or None), ``cadre``, ``level``, ``host``, ``village``, ``start_date``,
+    ``end_date`` and ``outcome``. Cadres, host units and records are looked up among
+    ``cadres`` and ``units``, those the submitter may see."""
+    sheet = read_sheet(ASSIGNMENTS, file)
+    texts = {
+        key: [cell_text(raw[key]) for _n, raw in sheet.lines] for key in ("id", "cadre", "host")
+    }
+    numbers = [i for i in texts["cadre"] if i.isdecimal() and len(i) < 10]
+    by_id = {str(c.pk): c for c in cadres.filter(pk__in=numbers)}
+    by_code = {u.code: u for u in units.filter(code__in=texts["host"])}
+    records = _records_named(texts["id"], cadres)
+    types = {label: label for label in RECORD_TYPES}
+    levels = {label: value for value, label in LEVEL_LABELS.items()} | {
+        v: v for v in SecondmentLevel.values
+    }
+    seen: dict[str, int] = {}
+    rows = []
+    for number, raw in sheet.lines:
+        cells = Cells(sheet, number, raw)
+        ident = _record_ident(cell_text(raw["id"]))
+        _unique(sheet, seen, number, "id", ident)
+        record = records.get(ident)
+        if ident and record is None:
+            cells.bad("id", _("没有编号为“%(id)s”的记录；新增记录请留空") % {"id": ident})
+        kind = RECORD_TYPES.get(cells.choice("type", types, required=True))
+        cadre_id = cells.text("cadre", max_length=20, required=True)
+        cadre = by_id.get(cadre_id)
+        if cadre_id and cadre is None:
+            cells.bad("cadre", _("没有编号为“%(id)s”的干部") % {"id": cadre_id})
+        name = cells.text("name", max_length=50, required=True)
+        if cadre is not None and name and name != cadre.name:
+            cells.bad(
+                "name",
+                _("编号为 %(id)s 的干部是“%(name)s”，请核对干部编号和姓名")
+                % {"id": cadre.pk, "name": cadre.name},
+            )
+        host_code = cells.text("host", max_length=40)
+        row: dict[str, Any] = {
+            "type": kind,
+            "record": record,
+            "cadre": cadre,
+            "level": cells.choice("level", levels),
+            "host": by_code.get(host_code),
+            "village": cells.text("village", max_length=100),
+            "start_date": cells.date("start_date", required=True),
+            "end_date": cells.date("end_date"),
+            "outcome": cells.text("outcome", max_length=200),
+        }
+        if host_code and row["host"] is None:
+            cells.bad("host", _("没有编码为“%(code)s”的单位") % {"code": host_code})
+        rows.append((number, row))
+        if kind is None:
+            continue
+        for key in ("level", "host", "village", "outcome"):
+            filled = bool(cell_text(raw[key]))
+            if key not in kind.own and filled:
+                cells.bad(key, _("%(type)s不填此列，请留空") % {"type": kind.label})
+            elif key in kind.own and key != "outcome" and not filled:
+                cells.bad(key, _("%(type)s必须填写此列") % {"type": kind.label})
+        if record is not None and record_type(record) is kind:
+            closing = getattr(record, kind.end) is None
+        else:
+            closing = record is None
+        if kind is INVESTIGATION and closing:
+            if row["end_date"] is not None and not row["outcome"]:
+                cells.bad("outcome", _("结案时须填写处理结果"))
+            elif not cell_text(raw["end_date"]) and row["outcome"]:
+                cells.bad("outcome", _("尚未结案（结束日期为空）时不填处理结果"))
+        if record is not None:
+            new = row | {
+                "type": kind.label,
+                "cadre": cadre.pk if cadre else None,
+                "level": LEVEL_LABELS.get(row["level"]),
+                "host": host_code,
+            }
+            skip = {e.column for e in sheet.errors if e.row == number}
+            _check_record(cells, record, new, skip=skip)
     sheet.lines = rows
     sheet.fail_if_bad()
     return sheet

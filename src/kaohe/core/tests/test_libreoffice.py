@@ -4,6 +4,7 @@ each export and template is converted by ``soffice --headless`` and its first sh
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import shutil
 import subprocess
 from pathlib import Path
@@ -30,10 +31,24 @@ def first_sheet_in_libreoffice(content: bytes, tmp_path: Path) -> list[list[str]
         return list(csv.reader(handle))
 
 
-def test_libreoffice_opens_the_unit_team_and_cadre_exports(cast, tmp_path):
+def test_libreoffice_opens_the_unit_team_cadre_and_assignment_exports(cast, tmp_path):
+    from kaohe.orgs import services
     from kaohe.orgs.models import Cadre, Team, Unit
-    from kaohe.orgs.selectors import with_current_state
-    from kaohe.orgs.workbooks import CADRES, TEAMS, UNITS, cadres_export, teams_export, units_export
+    from kaohe.orgs.selectors import cadre_records, with_current_state
+    from kaohe.orgs.workbooks import (
+        ASSIGNMENTS,
+        CADRES,
+        TEAMS,
+        UNITS,
+        assignments_export,
+        cadres_export,
+        teams_export,
+        units_export,
+    )
+
+    services.village_assignment_create(
+        actor=None, cadre=cast.cadre_a, village="青石村", start_date=dt.date(2024, 2, 1)
+    )
 
     for kind, content, expected in (
         (UNITS, units_export(Unit.objects.order_by("code")), cast.unit_a.name),
@@ -43,6 +58,7 @@ def test_libreoffice_opens_the_unit_team_and_cadre_exports(cast, tmp_path):
             cadres_export(with_current_state(Cadre.objects.order_by("pk"))),
             cast.cadre_a.name,
         ),
+        (ASSIGNMENTS, assignments_export(cadre_records(Cadre.objects.all())), "青石村"),
     ):
         rows = first_sheet_in_libreoffice(content, tmp_path / kind.key)
         assert rows[0][: len(kind.columns)] == [column.header for column in kind.columns]

@@ -1,5 +1,6 @@
 """In a real browser (Debian's chromium): the office imports the LibreOffice cadre workbook
-through the Excel page, sees a bad workbook's errors by row and column, and a liaison of
+through the Excel page (a background job: its page shows the outcome), sees a bad
+workbook's errors by row and column, and a liaison of
 another unit sees none of the imported cadres. Also screenshots of the users, teams, years,
 token and API documentation pages (``KAOHE_SCREENSHOTS=docs/screenshots`` keeps them)."""
 
@@ -70,12 +71,13 @@ def test_the_office_imports_cadres_and_another_unit_sees_none(site, browser, sho
     page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     log_in(page, site, "admin", PASSWORD)
     page.goto(f"{site}/orgs/cadres/")
-    page.click("text=Excel 导入导出")
+    page.click("main a:has-text('Excel 导入导出')")
     page.wait_for_selector("h1:has-text('Excel 导入导出')")
     assert page.locator("#id_kind").input_value() == "cadres"
 
     page.set_input_files("#id_file", str(_bad_workbook(tmp_path)))
     page.click("form.stacked button[type=submit]")
+    page.wait_for_url("**/jobs/*/")  # the import is a background job with its own page
     page.wait_for_selector("#import-errors")
     rows = page.locator("#import-errors tbody tr").all_inner_texts()
     assert any("D（出生日期）" in r and "去年" in r for r in rows)
@@ -83,12 +85,18 @@ def test_the_office_imports_cadres_and_another_unit_sees_none(site, browser, sho
     assert "未导入任何数据" in page.content()
     page.screenshot(path=shots / "orgs-import-errors.png", full_page=True)
 
+    page.click("main a:has-text('Excel 导入导出')")
     page.select_option("#id_kind", "cadres")
     page.set_input_files("#id_file", str(FIXTURE))
     page.click("form.stacked button[type=submit]")
-    page.wait_for_selector(".messages .success")
+    page.wait_for_selector("#job-state[data-status=done] .messages .success")
     assert "新增 4 条" in page.locator(".messages").inner_text()
+    assert "已完成" in page.locator("#job-state").inner_text()
     page.screenshot(path=shots / "orgs-import-done.png", full_page=True)
+    page.click("main a:has-text('后台任务')")
+    page.wait_for_selector("h1:has-text('后台任务')")
+    assert page.locator("table.list tbody tr").count() == 2
+    page.screenshot(path=shots / "job-list.png", full_page=True)
     page.goto(f"{site}/orgs/cadres/?q=赵青禾")
     assert "青山镇" in page.locator("#results tbody").inner_text()
 

@@ -42,7 +42,7 @@ def test_teams_are_listed_searched_and_edited(client, cast, django_assert_max_nu
     assert "青山镇" not in page and "白水镇领导班子" in page
 
 
-def test_a_posting_and_a_secondment_are_ended_on_their_pages(client, cast):
+def test_a_posting_a_secondment_and_a_village_stint_are_ended_on_their_pages(client, cast):
     from kaohe.core.models import AuditEntry
     from kaohe.orgs import services
 
@@ -70,3 +70,21 @@ def test_a_posting_and_a_secondment_are_ended_on_their_pages(client, cast):
     assert AuditEntry.objects.filter(action__in=["posting.end", "secondment.end"]).count() == 2
     other = reverse("orgs:secondment_end", args=[cast.cadre_a.pk, secondment.pk])
     assert client.get(other).status_code == 404  # not a secondment of that cadre
+
+    village = services.village_assignment_create(
+        actor=None, cadre=cast.cadre_b, village="石桥村", start_date=dt.date(2024, 2, 1)
+    )
+    url = reverse("orgs:village_end", args=[cast.cadre_b.pk, village.pk])
+    detail = client.get(reverse("orgs:cadre_detail", args=[cast.cadre_b.pk])).content.decode()
+    assert url in detail
+    page = client.post(url, {"end_date": "2024-01-31"}).content.decode()
+    assert "结束日期不能早于开始日期" in page
+    assert client.post(url, {"end_date": "2024-08-31"}).status_code == 302
+    village.refresh_from_db()
+    assert village.end_date == dt.date(2024, 8, 31)
+    assert AuditEntry.objects.filter(action="village.end", object_id=str(village.pk)).exists()
+    assert "该驻村已结束" in client.post(url, {"end_date": "2024-09-30"}).content.decode()
+    detail = client.get(reverse("orgs:cadre_detail", args=[cast.cadre_b.pk])).content.decode()
+    assert url not in detail  # an ended stint has no end link
+    other = reverse("orgs:village_end", args=[cast.cadre_a.pk, village.pk])
+    assert client.get(other).status_code == 404

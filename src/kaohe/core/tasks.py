@@ -1,0 +1,63 @@
+"""The background jobs' Celery task: run one job and record how it ended.
+
+``RUNNERS`` names, per kind, the function that does the work: called with the job and its
+file, it returns the counts or raises ``ImportFailed``. It runs in one transaction
+together with the job's move to done, so an import writes all its rows or none.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict
+from io import BytesIO
+
+from django.db import transaction
+from django.utils.module_loading import import_string
+
+from kaohe.config.celery import app
+from kaohe.core.models import Job, JobKind, JobStatus
+from kaohe.core.services import job_set_status
+from kaohe.core.xlsx import ImportFailed
+
+logger = logging.getLogger(__name__)
+
+RUNNERS = {
+    JobKind.UNITS_IMPORT: "kaohe.orgs.jobs.units_import_run",
+    JobKind.TEAMS_IMPORT: "kaohe.orgs.jobs.teams_import_run",
+    JobKind.CADRES_IMPORT: "kaohe.orgs.jobs.cadres_import_run",
+    JobKind.ASSIGNMENTS_IMPORT: "kaohe.orgs.jobs.assignments_import_run",
+}
+
+
+def _ended(job_id: int, status: JobStatus, result: dict[str, object]) -> None:
+    job = Job.objects.defer("file").get(pk=job_id)  # as committed, not as the rollback left it
+    job_set_status(job=job, status=status, result=result)
+
+
+def job_enqueue(job_id: int) -> None:
+    """Hand a committed job to the queue; a queue that cannot take it fails the job."""
+    try:
+        job_run.delay(job_id)
+    except Exception as error:
+        logger.exception("job %s could not be queued", job_id)
+        if Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).exists():
+            _ended(job_id, JobStatus.FAILED, {"message": f"{type(error).__name__}: {error}"})
+
+
+@app.task
+def job_run(job_id: int) -> str:
+    with transaction.atomic():
+        job = Job.objects.select_for_update().select_related("submitted_by").get(pk=job_id)
+        if job.status != JobStatus.QUEUED:  # delivered twice: the first delivery has it
+            return str(job.status)
+        job_set_status(job=job, status=JobStatus.RUNNING)
+    try:
+        with transaction.atomic():
+            result = import_string(RUNNERS[JobKind(job.kind)])(job=job, file=BytesIO(job.file))
+            job_set_status(job=job, status=JobStatus.DONE, result=result)
+    except ImportFailed as failure:
+        _ended(job_id, JobStatus.DONE, {"errors": [asdict(e) for e in failure.errors]})
+    except Exception as error:
+        logger.exception("job %s failed", job_id)
+        _ended(job_id, JobStatus.FAILED, {"message": f"{type(error).__name__}: {error}"})
+    return str(Job.objects.values_list("status", flat=True).get(pk=job_id))

@@ -1,0 +1,153 @@
+"""Background jobs in eager mode (no broker: the job runs when its submission commits):
+the Excel import page submits a job and shows its state, counts or row errors; a failing
+job says why; only the submitter and the office admin see a job."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from kaohe.core.models import Job, JobKind, JobStatus
+from kaohe.core.services import job_set_status, job_submit
+from kaohe.orgs.tests.test_workbooks import _fixture, _workbook
+
+
+def _post(client, kind, file, on_commit):
+    with on_commit(execute=True):
+        return client.post(reverse("orgs:workbook_import"), {"kind": kind, "file": file})
+
+
+def test_an_import_job_runs_to_done_with_the_counts(
+    client, cast, django_capture_on_commit_callbacks
+):
+    from kaohe.core.models import AuditEntry
+    from kaohe.orgs.models import Cadre
+
+    client.force_login(cast.admin)
+    with _fixture("cadres") as file:
+        response = _post(client, "cadres", file, django_capture_on_commit_callbacks)
+    job = Job.objects.get()
+    assert response.url == reverse("core:job_detail", args=[job.pk])
+    assert (job.status, job.kind, job.submitted_by, job.unit) == (
+        JobStatus.DONE, JobKind.CADRES_IMPORT, cast.admin, None
+    )  # fmt: skip
+    assert job.result == {"created": 4, "updated": 0, "unchanged": 0}
+    assert job.file is None and job.started_at <= job.finished_at
+    assert Cadre.objects.filter(name="赵青禾").exists()
+    assert AuditEntry.objects.filter(action="job.submit", object_id=str(job.pk)).exists()
+    page = client.get(response.url).content.decode()
+    assert "新增 4 条" in page and "hx-trigger" not in page
+
+
+def test_a_bad_workbook_ends_done_with_its_row_errors_and_writes_nothing(
+    client, cast, django_capture_on_commit_callbacks
+):
+    from kaohe.orgs.models import Cadre
+    from kaohe.orgs.workbooks import CADRES
+
+    client.force_login(cast.admin)
+    bad = _workbook(CADRES, [[None, "某人", "男", "去年"], [None, "甲", None, None]])
+    bad.name = "bad.xlsx"
+    before = Cadre.objects.count()
+    response = _post(client, "cadres", bad, django_capture_on_commit_callbacks)
+    job = Job.objects.get()
+    assert job.status == JobStatus.DONE and job.file_name == "bad.xlsx"
+    assert {"row": 2, "column": "D", "header": "出生日期"}.items() <= job.result["errors"][
+        0
+    ].items()
+    assert Cadre.objects.count() == before
+    page = client.get(response.url).content.decode()
+    assert "未导入任何数据" in page and "D（出生日期）" in page and "去年" in page
+    assert 'id="import-errors"' in page
+
+
+def test_an_exception_fails_the_job_with_its_message_and_rolls_back(
+    cast, monkeypatch, django_capture_on_commit_callbacks
+):
+    from kaohe.core import tasks
+    from kaohe.orgs.models import Unit
+
+    def broken(*, job, file):
+        Unit.objects.filter(pk=cast.unit_a.pk).update(name="改了一半")
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setitem(tasks.RUNNERS, JobKind.UNITS_IMPORT, f"{__name__}._broken")
+    monkeypatch.setattr(f"{__name__}._broken", broken, raising=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = job_submit(actor=cast.admin, kind=JobKind.UNITS_IMPORT, file=b"x", file_name="u.xlsx")
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED and job.finished_at and job.file is None
+    assert job.result == {"message": "RuntimeError: disk on fire"}
+    assert Unit.objects.get(pk=cast.unit_a.pk).name == "青山镇"
+
+
+def test_a_queue_that_cannot_take_the_job_fails_it(
+    cast, monkeypatch, django_capture_on_commit_callbacks
+):
+    from kaohe.core import tasks
+
+    def refuse(job_id):
+        raise ConnectionError("no broker")
+
+    monkeypatch.setattr(tasks.job_run, "delay", refuse)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = job_submit(actor=cast.admin, kind=JobKind.TEAMS_IMPORT, file=b"x")
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED and "no broker" in job.result["message"]
+
+
+def test_the_status_moves_only_along_the_table(cast):
+    job = job_submit(actor=cast.admin, kind=JobKind.UNITS_IMPORT, file=b"x")  # not run: no commit
+    with pytest.raises(ValueError, match="queued → done"):
+        job_set_status(job=job, status=JobStatus.DONE)
+    job_set_status(job=job, status=JobStatus.RUNNING)
+    job_set_status(job=job, status=JobStatus.DONE, result={"created": 0})
+    with pytest.raises(ValueError, match="done → running"):
+        job_set_status(job=job, status=JobStatus.RUNNING)
+
+
+def test_only_the_submitter_and_the_office_admin_see_a_job(client, cast):
+    job = job_submit(
+        actor=cast.liaison, kind=JobKind.CADRES_IMPORT, file=b"x", file_name="mine.xlsx"
+    )
+    url = reverse("core:job_detail", args=[job.pk])
+    for user, status in ((cast.liaison, 200), (cast.admin, 200), (cast.outsider, 404),
+                         (cast.scorer, 404), (cast.leader, 404)):  # fmt: skip
+        client.force_login(user)
+        assert client.get(url).status_code == status, user
+        listed = "mine.xlsx" in client.get(reverse("core:job_list")).content.decode()
+        assert listed is (status == 200), user
+    client.logout()
+    assert client.get(url).status_code == 302
+
+
+def test_the_state_part_polls_every_two_seconds_only_while_the_job_is_not_over(client, cast):
+    job = job_submit(actor=cast.admin, kind=JobKind.UNITS_IMPORT, file=b"x")
+    client.force_login(cast.admin)
+    url = reverse("core:job_detail", args=[job.pk])
+    part = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert part.startswith('<div id="job-state"') and 'hx-trigger="every 2s"' in part
+    assert "<html" not in part
+    job_set_status(job=job, status=JobStatus.RUNNING)
+    job_set_status(
+        job=job, status=JobStatus.DONE, result={"created": 1, "updated": 0, "unchanged": 0}
+    )
+    part = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "hx-trigger" not in part and "新增 1 条" in part
+
+
+def test_the_job_list_runs_the_same_queries_for_few_or_many_jobs(client, cast):
+    client.force_login(cast.admin)
+    job_submit(actor=cast.liaison, kind=JobKind.CADRES_IMPORT, file=b"x")
+    client.get(reverse("core:job_list"))  # warm the session
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("core:job_list"))
+    for _ in range(12):
+        job_submit(actor=cast.liaison, kind=JobKind.CADRES_IMPORT, file=b"x")
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(reverse("core:job_list")).content.decode()
+    assert len(many) == len(few)
+    assert page.count("青山镇") == 13
+    assert not any('"file"' in q["sql"] and "core_job" in q["sql"] for q in many.captured_queries)
