@@ -524,7 +524,8 @@ def _row_failed(
 
 def _audit_mark() -> int:
     """The newest audit row's key: what a row of an import wrote is what comes after it.
-    (A maximum is read off the index; a count would scan the table once per row.)"""
+    (A maximum is read off the index; a count would scan the table once per row.) A row
+    that creates needs no mark: it counts as created."""
     return AuditEntry.objects.aggregate(mark=Max("pk"))["mark"] or 0
 
 
@@ -578,9 +579,9 @@ def units_import(*, actor: Any, file: IO[bytes], units: QuerySet[Unit]) -> Impor
             )
         if looped:
             continue
-        audit_before = _audit_mark()
+        unit = existing.get(row["code"])
+        audit_before = _audit_mark() if unit is not None else 0
         try:
-            unit = existing.get(row["code"])
             if unit is None:
                 existing[row["code"]] = unit_create(
                     actor=actor, code=row["code"], flags=row["flags"], **fields
@@ -626,15 +627,24 @@ def _same_posting(posting: Posting, wanted: dict[str, Any]) -> bool:
     )
 
 
-def _cadre_posting(*, actor: Any, cadre: Cadre, wanted: dict[str, Any]) -> None:
+def _current_postings(cadres: list[Cadre], chunk: int = 1000) -> dict[int, Posting]:
+    """Each cadre's current primary posting (the latest to start), a query per ``chunk``
+    cadres (SQLite limits the parameters of a query)."""
+    found: dict[int, Posting] = {}
+    for first in range(0, len(cadres), chunk):
+        postings = Posting.objects.filter(
+            active_on(timezone.localdate()), cadre__in=cadres[first : first + chunk]
+        ).filter(is_primary=True)
+        found |= {p.cadre_id: p for p in postings.order_by("start_date")}
+    return found
+
+
+def _cadre_posting(
+    *, actor: Any, cadre: Cadre, current: Posting | None, wanted: dict[str, Any]
+) -> None:
     """Bring a cadre's current primary posting to ``wanted``: nothing when it is the same,
     a transfer when ``wanted`` starts later (history kept), else an error."""
     day = wanted["start_date"]
-    current = (
-        Posting.objects.filter(active_on(timezone.localdate()), cadre=cadre, is_primary=True)
-        .order_by("-start_date")
-        .first()
-    )
     if current is not None and _same_posting(current, wanted):
         return
     fields = {k: wanted[k] for k in ("unit", "post", "role", "duties")}
@@ -660,12 +670,13 @@ def cadres_import(
 ) -> ImportSummary:
     """Create cadres (no 干部编号) or change them (with one), and their current posts."""
     sheet = workbooks.read_cadres(file, cadres=cadres, units=units)
+    current = _current_postings([row["cadre"] for _n, row in sheet.lines if row["cadre"]])
     summary, errors = ImportSummary(), []
     for number, row in sheet.lines:
         personal = {k: row[k] for k in CADRE_FIELDS}
         wanted = row["posting"]
         cadre = row["cadre"]
-        audit_before = _audit_mark()
+        audit_before = _audit_mark() if cadre is not None else 0
         try:
             with transaction.atomic():
                 if cadre is None:
@@ -673,7 +684,9 @@ def cadres_import(
                 else:
                     cadre_update(actor=actor, cadre=cadre, **personal)
                     if wanted is not None:
-                        _cadre_posting(actor=actor, cadre=cadre, wanted=wanted)
+                        _cadre_posting(
+                            actor=actor, cadre=cadre, current=current.get(cadre.pk), wanted=wanted
+                        )
         except ValidationError as error:
             _row_failed(errors, workbooks.CADRES, number, error)
         else:
@@ -721,7 +734,7 @@ def assignments_import(
     sheet = workbooks.read_assignments(file, cadres=cadres, units=units)
     summary, errors = ImportSummary(), []
     for number, row in sorted(sheet.lines, key=lambda line: line[1]["record"] is None):
-        audit_before = _audit_mark()
+        audit_before = _audit_mark() if row["record"] is not None else 0
         try:
             with transaction.atomic():
                 _record_write(actor=actor, row=row)
