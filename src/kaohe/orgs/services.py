@@ -630,12 +630,11 @@ def _same_posting(posting: Posting, wanted: dict[str, Any]) -> bool:
 def _current_postings(cadres: list[Cadre], chunk: int = 1000) -> dict[int, Posting]:
     """Each cadre's current primary posting (the latest to start), a query per ``chunk``
     cadres (SQLite limits the parameters of a query)."""
+    current = Posting.objects.filter(active_on(timezone.localdate()), is_primary=True)
     found: dict[int, Posting] = {}
     for first in range(0, len(cadres), chunk):
-        postings = Posting.objects.filter(
-            active_on(timezone.localdate()), cadre__in=cadres[first : first + chunk]
-        ).filter(is_primary=True)
-        found |= {p.cadre_id: p for p in postings.order_by("start_date")}
+        postings = current.filter(cadre__in=cadres[first : first + chunk]).order_by("start_date")
+        found |= {posting.cadre_id: posting for posting in postings}
     return found
 
 
