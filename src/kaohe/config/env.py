@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -42,6 +43,32 @@ def envlist(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return list(default)
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def project_dir() -> Path:
+    """In a source checkout, the folder of pyproject.toml; an installed package: the cwd."""
+    checkout = Path(__file__).resolve().parent.parent.parent.parent
+    return checkout if (checkout / "pyproject.toml").exists() else Path.cwd()
+
+
+def var_dir() -> Path:
+    """Where the site keeps its files (SQLite, collected static files): ``KAOHE_VAR_DIR``,
+    else ``var/`` in the project folder."""
+    return Path(envstr("KAOHE_VAR_DIR", str(project_dir() / "var")))
+
+
+def secret_key_from_file(path: Path) -> str:
+    """The key stored in ``path``, made (random, readable by its owner only) when missing.
+    For the demo, which must start from a fresh clone with no environment."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+            handle.write(secrets.token_urlsafe(50))
+    key = path.read_text(encoding="ascii").strip()
+    if len(key) < 50:
+        raise ValueError(f"{path}: the stored secret key is too short; delete the file")
+    return key
 
 
 def database_from_url(url: str, *, base_dir: Path, conn_max_age: int = 60) -> dict[str, Any]:

@@ -6,10 +6,10 @@ import argparse
 import os
 import sys
 
+DEMO_KEY_FILE = "demo-secret-key"
 
-def _setup(debug: bool) -> None:
-    if debug:
-        os.environ.setdefault("DEBUG", "1")
+
+def _setup() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kaohe.config.settings")
     import django
 
@@ -26,8 +26,11 @@ def manage(argv: list[str]) -> int:
 
 
 def demo(argv: list[str]) -> int:
-    """Migrate the SQLite database, load the demo county when it is empty, print how to log
-    in, and serve the site with Django's development server on 127.0.0.1."""
+    """Migrate the SQLite database, load the demo county when it is empty, collect the static
+    files, print how to log in, and serve the site on 127.0.0.1 as production would: DEBUG
+    off (Kaohe's error pages, not Django's), WhiteNoise for the static files, the security
+    headers. The key is the demo's own, made once in ``var/``; cookies are not Secure, as
+    the demo speaks plain http on the loopback."""
     parser = argparse.ArgumentParser(prog="kaohe demo", description="serve the demo county")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--year", type=int, default=None, help="assessment year of the demo")
@@ -37,7 +40,8 @@ def demo(argv: list[str]) -> int:
     # The demo always uses the embedded SQLite database (var/kaohe.sqlite3), never a
     # DATABASE_URL that may point at real data.
     os.environ.pop("DATABASE_URL", None)
-    _setup(debug=True)
+    _demo_environment()
+    _setup()
 
     from django.conf import settings
     from django.core.management import call_command
@@ -53,6 +57,7 @@ def demo(argv: list[str]) -> int:
     if os.path.dirname(database):
         os.makedirs(os.path.dirname(database), exist_ok=True)
     call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
     summary = (
         demo_site_load(year=args.year) if database_is_empty() else demo_summary_from_database()
     )
@@ -62,6 +67,16 @@ def demo(argv: list[str]) -> int:
         return 0
     call_command("runserver", f"127.0.0.1:{args.port}", use_reloader=False)
     return 0
+
+
+def _demo_environment() -> None:
+    from kaohe.config.env import secret_key_from_file, var_dir
+
+    os.environ["DEBUG"] = "0"
+    os.environ["SECRET_KEY"] = secret_key_from_file(var_dir() / DEMO_KEY_FILE)
+    os.environ["ALLOWED_HOSTS"] = "127.0.0.1,localhost"
+    os.environ["SESSION_COOKIE_SECURE"] = "0"
+    os.environ["CSRF_COOKIE_SECURE"] = "0"
 
 
 if __name__ == "__main__":  # pragma: no cover

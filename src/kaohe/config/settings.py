@@ -1,7 +1,8 @@
 """Django settings, read only from the environment (see ``.env.example``).
 
-Nothing secret lives here. ``DEBUG`` is off unless ``DEBUG=1``; the demo launcher turns it
-on. Without ``DATABASE_URL`` the site uses SQLite at ``var/kaohe.sqlite3``.
+Nothing secret lives here. ``DEBUG`` is off unless ``DEBUG=1`` (the demo runs with it off
+too, with a key of its own in ``var/``). Without ``DATABASE_URL`` the site uses SQLite at
+``var/kaohe.sqlite3``.
 """
 
 from __future__ import annotations
@@ -11,13 +12,20 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from kaohe.config.env import database_from_url, envbool, envint, envlist, envstr
+from kaohe.config.env import (
+    database_from_url,
+    envbool,
+    envint,
+    envlist,
+    envstr,
+    project_dir,
+    var_dir,
+)
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
-_CHECKOUT = PACKAGE_DIR.parent.parent
 # In a source checkout var/ sits beside pyproject.toml; an installed package uses the cwd.
-PROJECT_DIR = _CHECKOUT if (_CHECKOUT / "pyproject.toml").exists() else Path.cwd()
-VAR_DIR = Path(envstr("KAOHE_VAR_DIR", str(PROJECT_DIR / "var")))
+PROJECT_DIR = project_dir()
+VAR_DIR = var_dir()
 
 DEBUG = envbool("DEBUG", False)
 # pytest (>= 8.2) sets PYTEST_VERSION for the whole session.
@@ -38,6 +46,8 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # WhiteNoise serves the static files, also under runserver (before staticfiles).
+    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "kaohe.core",
@@ -47,17 +57,22 @@ INSTALLED_APPS = [
     "kaohe.api",
     "rest_framework",
     "drf_spectacular",
+    "csp",
 ]
 
+# The header middleware stand before WhiteNoise, so static files get the headers too.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "kaohe.core.middleware.SecurityHeadersMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
 ROOT_URLCONF = "kaohe.config.urls"
@@ -135,13 +150,40 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+CSRF_FAILURE_VIEW = "kaohe.core.handlers.csrf_failure"
+
+# Headers on every response (kaohe.core.middleware adds Permissions-Policy and no-store).
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", False)
-SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0)
+# Sent only on https requests (SecurityMiddleware); 0 turns it off.
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
 if envbool("SECURE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=()"
+)
+# Content security policy (django-csp): every script and style is a file the app serves;
+# no inline script, no inline style, no eval (htmx is told so by its meta tag), and Swagger
+# UI's icons are data: images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -150,9 +192,20 @@ TIME_ZONE = envstr("TIME_ZONE", "Asia/Shanghai")
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
-# The app serves its own (vendored) assets; a reverse proxy may take over with collectstatic.
-SERVE_STATIC = envbool("SERVE_STATIC", True)
+# Tests read the apps' folders (finders): no collected copy, and no warning about its absence.
+STATIC_ROOT = None if TESTING else VAR_DIR / "static"
+# WhiteNoise serves the app's own (vendored) assets from STATIC_ROOT: run
+# `kaohe manage collectstatic` after each install (the demo does it itself). Names carry a
+# content hash and are compressed; tests and DEBUG read the apps' static folders directly.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if TESTING
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
 
 CELERY_BROKER_URL = envstr("CELERY_BROKER_URL")
 CELERY_RESULT_BACKEND = envstr("CELERY_RESULT_BACKEND") or None
@@ -173,6 +226,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "kaohe.api.pagination.Pages",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "kaohe.api.exceptions.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Kaohe API",
@@ -182,6 +236,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/",
+    # The schema, as its documentation page, only for signed-in users (token or session).
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
 
 LOGGING = {

@@ -1,6 +1,4 @@
-from django.conf import settings
-from django.contrib.staticfiles.views import serve as serve_static
-from django.urls import include, path, re_path
+from django.urls import include, path
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -10,13 +8,8 @@ urlpatterns = [
     path("", include("kaohe.core.urls")),
 ]
 
-if settings.SERVE_STATIC and not settings.DEBUG:
-    # Every asset is vendored and served by the app itself (no CDN). With DEBUG on,
-    # the staticfiles app already does this.
-    urlpatterns.append(
-        re_path(
-            r"^static/(?P<path>.*)$",
-            serve_static,
-            kwargs={"insecure": True},
-        )
-    )
+# Error pages in the site's layout and language (static files: WhiteNoise, in settings).
+handler400 = "kaohe.core.handlers.bad_request"
+handler403 = "kaohe.core.handlers.permission_denied"
+handler404 = "kaohe.core.handlers.page_not_found"
+handler500 = "kaohe.core.handlers.server_error"
