@@ -1,3 +1,4 @@
+from django.contrib.auth.decorators import login_required
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
@@ -21,7 +22,8 @@ router.register("schemes", views.SchemeViewSet, basename="scheme")
 router.register("indicator-systems", views.IndicatorSystemViewSet, basename="indicator-system")
 
 urlpatterns = [
-    path("", pages.docs, name="docs"),
+    # The documentation and the schema: signed-in users only (the schema: SERVE_PERMISSIONS).
+    path("", login_required(pages.docs), name="docs"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("tokens/", pages.token_list, name="token_list"),
     path("tokens/<int:pk>/revoke/", pages.token_revoke, name="token_revoke"),

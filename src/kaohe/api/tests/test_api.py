@@ -50,6 +50,17 @@ def test_a_token_sees_what_its_user_sees(cast, tokens):
     assert admin_units["count"] == 3
 
 
+def test_a_404_names_no_model_and_says_so_in_the_requests_language(cast, tokens):
+    url = reverse("api:cadre-detail", args=[cast.cadre_a.pk])
+    body = api(tokens["outsider"]).get(url).json()
+    assert body == {"detail": "找不到这条记录，或它不在您可以查看的范围内。"}
+    english = api(tokens["outsider"]).get(url, HTTP_ACCEPT_LANGUAGE="en").json()["detail"]
+    assert "Cadre" not in english and "matches" not in english
+    assert english.startswith("Not found")
+    missing = api(tokens["admin"]).get(reverse("api:unit-detail", args=[987654])).json()
+    assert missing["detail"] == body["detail"]
+
+
 @pytest.mark.parametrize(
     ("role", "status"),
     [("admin", 200), ("liaison", 200), ("outsider", 404), ("scorer", 403), ("leader", 200)],
@@ -251,7 +262,13 @@ def test_the_schema_generates_without_warnings(tmp_path):
     assert "tokenAuth" in text
 
 
-def test_the_schema_and_the_documentation_page_are_served(client, db):
+def test_the_schema_and_the_documentation_page_are_served_to_signed_in_users_only(
+    client, cast, tokens
+):
+    assert client.get(reverse("api:schema")).status_code == 401
+    assert client.get(reverse("api:docs")).status_code == 302
+    assert api(tokens["leader"]).get(reverse("api:schema")).status_code == 200
+    client.force_login(cast.leader)
     assert client.get(reverse("api:schema")).status_code == 200
     page = client.get(reverse("api:docs")).content.decode()
     assert "/static/api/swagger-ui/swagger-ui-bundle.js" in page
