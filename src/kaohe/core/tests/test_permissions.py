@@ -100,6 +100,11 @@ def test_every_app_with_urls_has_a_walk_table():
 
 @pytest.fixture
 def objects(cast):
+    return walk_objects(cast)
+
+
+def walk_objects(cast):
+    """The rows the walked URLs take (also for the browser's walk of every page)."""
     from kaohe.orgs.services import investigation_open
 
     investigation = investigation_open(
