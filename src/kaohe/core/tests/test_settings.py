@@ -110,6 +110,13 @@ def test_production_defaults_are_secure(restore_settings_module, monkeypatch):
         True,
     )
     assert "django.middleware.locale.LocaleMiddleware" in module.MIDDLEWARE
+    assert module.SECURE_HSTS_SECONDS == 31536000
+    assert module.STORAGES["staticfiles"]["BACKEND"].endswith(
+        "CompressedManifestStaticFilesStorage"
+    )
+    assert module.WHITENOISE_USE_FINDERS is False
+    policy = repr(module.CONTENT_SECURITY_POLICY)
+    assert "unsafe" not in policy and "'none'" in policy
 
 
 def test_debug_gets_a_dev_only_key_and_a_broker_turns_eager_off(
