@@ -102,6 +102,7 @@ def _bare(response_class: type[HttpResponse], heading: Promise, message: Promise
         "site_title": site_title,
         "bare": True,
     }
+    body: str
     try:
         body = loader.render_to_string(TEMPLATE, context)
     except Exception:  # the error page must not fail in turn
