@@ -81,6 +81,11 @@ def test_a_fault_gives_the_chinese_500_page(failing_site, db):
     assert "a fault in a view" not in page and "Traceback" not in page
 
 
+def test_the_500_page_speaks_english_when_asked(failing_site, db):
+    page = failing_site.get("/test-fail/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<h1>Server error</h1>" in page and "服务器出错" not in page
+
+
 def test_the_500_page_for_a_signed_in_user_is_not_cached(failing_site, cast):
     failing_site.force_login(cast.admin)
     response = failing_site.get("/test-fail/")
