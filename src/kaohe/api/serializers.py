@@ -133,6 +133,7 @@ class PostingSerializer(serializers.ModelSerializer):
             "is_primary",
             "start_date",
             "end_date",
+            "order",
         )
         read_only_fields = fields
 
@@ -145,6 +146,9 @@ class NewPostingSerializer(serializers.Serializer):
         child=serializers.ChoiceField(Duty.choices), required=False, default=list
     )
     start_date = serializers.DateField()
+    order = serializers.IntegerField(
+        min_value=0, max_value=32767, default=0, help_text=_("同一职务次序内的排序，小的在前")
+    )
 
 
 class TransferSerializer(serializers.Serializer):
@@ -155,6 +159,9 @@ class TransferSerializer(serializers.Serializer):
         child=serializers.ChoiceField(Duty.choices), required=False, default=list
     )
     on = serializers.DateField(help_text=_("新职务的任职日期；原主要职务在前一天免去"))
+    order = serializers.IntegerField(
+        min_value=0, max_value=32767, default=0, help_text=_("同一职务次序内的排序，小的在前")
+    )
 
 
 # ---- a cadre's secondments, village-team stints and investigations ----------------------
@@ -262,6 +269,7 @@ class CadreSerializer(serializers.ModelSerializer):
             "name",
             "gender",
             "birth_date",
+            "leadership_level",
             "rank",
             "retired_on",
             "note",

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "csp",
+    "django_filters",
 ]
 
 # The header middleware stand before WhiteNoise, so static files get the headers too.

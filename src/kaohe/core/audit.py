@@ -34,6 +34,7 @@ ACTION_LABELS = {
     "unit.create": _("新增单位"),
     "unit.update": _("修改单位"),
     "team.update": _("修改领导班子"),
+    "team.order": _("调整班子成员排序"),
     "cadre.create": _("新增干部"),
     "cadre.update": _("修改干部"),
     "cadre.transfer": _("职务变动"),

@@ -19,16 +19,6 @@ def apply_service_error(form: forms.Form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
-def search_field(placeholder: str) -> forms.CharField:
-    """The search box (``q``) of a list page's filter form."""
-    return forms.CharField(
-        label=_("搜索"),
-        required=False,
-        max_length=100,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": placeholder}),
-    )
-
-
 class LoginForm(AuthenticationForm):
     username = forms.CharField(
         label=_("用户名"), max_length=150, widget=forms.TextInput(attrs={"autofocus": True})
@@ -42,30 +32,6 @@ class LoginForm(AuthenticationForm):
         "invalid_login": _("用户名或密码不正确。"),
         "inactive": _("该账号已停用。"),
     }
-
-
-class AuditFilterForm(forms.Form):
-    q = search_field(_("对象或操作"))
-    action = forms.CharField(label=_("操作"), required=False, max_length=60)
-    object_type = forms.ChoiceField(label=_("对象类型"), required=False)
-    actor = forms.CharField(label=_("操作人"), required=False, max_length=150)
-    date_from = forms.DateField(
-        label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-
-    def __init__(self, *args: object, object_types: list[str], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["object_type"].choices = [("", _("全部")), *((t, t) for t in object_types)]
-
-
-class UserFilterForm(forms.Form):
-    q = search_field(_("用户名或姓名"))
-    role = forms.ChoiceField(
-        label=_("角色"), required=False, choices=[("", _("全部角色")), *Role.choices]
-    )
 
 
 class UserForm(forms.Form):

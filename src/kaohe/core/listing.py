@@ -1,13 +1,17 @@
-"""What every list page shares: paging and the htmx partial switch."""
+"""What every list page shares: its filters (``kaohe.core.filters``), paging and the htmx
+partial switch."""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django_filters import FilterSet
 
 
 def is_htmx(request: HttpRequest) -> bool:
@@ -29,9 +33,19 @@ def list_template(request: HttpRequest, full: str, partial: str) -> str:
 
 
 def list_page(
-    request: HttpRequest, form: Form, queryset: QuerySet, full: str, partial: str
+    request: HttpRequest,
+    filters: FilterSet,
+    full: str,
+    partial: str,
+    *,
+    lines: Callable[[Sequence[Any]], Any] | None = None,
 ) -> HttpResponse:
-    """A list page: its filter ``form`` and one page of ``queryset``, in the whole page
-    (``full``) or only the results (``partial``) as ``list_template`` chooses."""
-    page = paginate(request, queryset)
-    return render(request, list_template(request, full, partial), {"form": form, "page": page})
+    """A list page: the form of its ``filters`` (a django-filter ``FilterSet``) and one page
+    of what they let through, in the whole page (``full``) or only the results
+    (``partial``) as ``list_template`` chooses. ``lines`` turns the page's rows into what
+    the template shows (``lines`` in the context)."""
+    page = paginate(request, filters.qs)
+    context: dict[str, Any] = {"form": filters.form, "page": page}
+    if lines is not None:
+        context["lines"] = lines(page.object_list)
+    return render(request, list_template(request, full, partial), context)

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
 from io import BytesIO
 from typing import Any
 
@@ -9,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,17 +18,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kaohe.core import services
+from kaohe.core.audit_display import audit_lines, without_sessions
+from kaohe.core.filters import AuditFilter, UserFilter
 from kaohe.core.forms import (
-    AuditFilterForm,
     LoginForm,
     PasswordPairForm,
     UserCreateForm,
     UserEditForm,
-    UserFilterForm,
     apply_service_error,
 )
 from kaohe.core.listing import is_htmx, list_page, paginate
-from kaohe.core.models import AuditEntry, User
+from kaohe.core.models import User
 from kaohe.core.roles import Action, Role, can, require
 from kaohe.core.selectors import audit_entries_for_user, jobs_for_user, users_for_user
 from kaohe.core.services import (
@@ -111,7 +110,9 @@ def home(request: HttpRequest) -> HttpResponse:
     else:
         cadre_total = None
     recent = (
-        audit_entries_for_user(request.user)[:8] if can(request.user, Action.AUDIT_VIEW) else []
+        audit_lines(without_sessions(audit_entries_for_user(request.user))[:8])
+        if can(request.user, Action.AUDIT_VIEW)
+        else []
     )
     return render(
         request,
@@ -126,41 +127,20 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _filtered_audit(request: HttpRequest) -> tuple[AuditFilterForm, QuerySet[AuditEntry]]:
-    entries = audit_entries_for_user(request.user)
-    object_types = list(
-        AuditEntry.objects.order_by().values_list("object_type", flat=True).distinct()
-    )
-    form = AuditFilterForm(request.GET or None, object_types=sorted(t for t in object_types if t))
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["q"]:
-            entries = entries.filter(
-                Q(object_repr__icontains=data["q"]) | Q(action__icontains=data["q"])
-            )
-        if data["action"]:
-            entries = entries.filter(action__startswith=data["action"])
-        if data["object_type"]:
-            entries = entries.filter(object_type=data["object_type"])
-        if data["actor"]:
-            entries = entries.filter(actor_name__icontains=data["actor"])
-        tz = timezone.get_current_timezone()
-        if data["date_from"]:
-            start = dt.datetime.combine(data["date_from"], dt.time.min, tzinfo=tz)
-            entries = entries.filter(at__gte=start)
-        if data["date_to"]:
-            end = dt.datetime.combine(
-                data["date_to"] + dt.timedelta(days=1), dt.time.min, tzinfo=tz
-            )
-            entries = entries.filter(at__lt=end)
-    return form, entries
+def _filtered_audit(request: HttpRequest) -> AuditFilter:
+    return AuditFilter(request.GET or None, queryset=audit_entries_for_user(request.user))
 
 
 @login_required
 def audit_list(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.AUDIT_VIEW)
-    form, entries = _filtered_audit(request)
-    return list_page(request, form, entries, "core/audit_list.html", "core/_audit_table.html")
+    return list_page(
+        request,
+        _filtered_audit(request),
+        "core/audit_list.html",
+        "core/_audit_table.html",
+        lines=audit_lines,
+    )
 
 
 EXPORT_LIMIT = 100_000
@@ -171,7 +151,7 @@ def audit_export(request: HttpRequest) -> HttpResponse:
     from openpyxl import Workbook
 
     require(request.user, Action.AUDIT_VIEW)
-    _form, entries = _filtered_audit(request)
+    entries = _filtered_audit(request).qs
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("操作日志"))
     sheet.append(
@@ -231,17 +211,8 @@ def _units(request: HttpRequest) -> QuerySet:
 @login_required
 def user_list(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.USER_MANAGE)
-    users = users_for_user(request.user)
-    form = UserFilterForm(request.GET or None)
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["q"]:
-            users = users.filter(
-                Q(username__icontains=data["q"]) | Q(display_name__icontains=data["q"])
-            )
-        if data["role"]:
-            users = users.filter(role=data["role"])
-    return list_page(request, form, users, "core/user_list.html", "core/_user_table.html")
+    filters = UserFilter(request.GET or None, queryset=users_for_user(request.user))
+    return list_page(request, filters, "core/user_list.html", "core/_user_table.html")
 
 
 def _form_page(request: HttpRequest, form: Any, title: str, back: str) -> HttpResponse:

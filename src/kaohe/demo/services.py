@@ -26,6 +26,7 @@ from kaohe.orgs.models import (
     Cadre,
     Duty,
     Investigation,
+    LeadershipLevel,
     Posting,
     Rank,
     Role,
@@ -36,7 +37,9 @@ from kaohe.orgs.models import (
     UnitCategory,
     UnitFlag,
     VillageAssignment,
+    precedence_of,
 )
+from kaohe.orgs.pinyin import search_text
 
 DEMO_PASSWORD = "kaohe-demo-2019"
 
@@ -94,8 +97,18 @@ TOWN_TEAM = [
     ("政法委员", Role.MEMBER, []),
     ("统战委员", Role.MEMBER, []),
 ]
-TOWN_OTHERS = ["四级主任科员", "一级科员", "党政办主任", "经济发展办主任", "社会事务办主任",
-               "财政所所长", "农业综合服务中心主任", "社会治安综合治理中心主任"]  # fmt: skip
+# 一般干部 of a town: (post, the 职级 it may carry). A post is a post (办公室主任, 工作人员),
+# never a 职级 title; the 职级 is the cadre's own field.
+TOWN_OTHERS = [
+    ("党政综合办公室主任", (Rank.PRINCIPAL_1, Rank.PRINCIPAL_2)),
+    ("经济发展办公室主任", (Rank.PRINCIPAL_2, Rank.PRINCIPAL_3)),
+    ("社会事务办公室主任", (Rank.PRINCIPAL_2, Rank.PRINCIPAL_3)),
+    ("财政所所长", (Rank.PRINCIPAL_2, Rank.PRINCIPAL_3)),
+    ("农业综合服务中心主任", (Rank.PRINCIPAL_3, Rank.PRINCIPAL_4)),
+    ("社会治安综合治理中心主任", (Rank.PRINCIPAL_3, Rank.PRINCIPAL_4)),
+    ("党政综合办公室工作人员", (Rank.PRINCIPAL_4, Rank.CLERK_1, Rank.CLERK_2)),
+    ("经济发展办公室工作人员", (Rank.PRINCIPAL_4, Rank.CLERK_1, Rank.CLERK_2)),
+]
 DEPT_TEAM = [
     ("党组书记、局长", Role.PRINCIPAL, [Duty.SECRETARY, Duty.HEAD]),
     ("党组成员、副局长", Role.MEMBER, [Duty.PARTY_BUILDING]),
@@ -103,7 +116,13 @@ DEPT_TEAM = [
     ("副局长", Role.MEMBER, []),
     ("党组成员、纪检组长", Role.MEMBER, [Duty.DISCIPLINE]),
 ]
-DEPT_OTHERS = ["二级主任科员", "三级主任科员", "四级主任科员", "办公室主任", "直属单位负责人"]
+DEPT_OTHERS = [
+    ("办公室主任", (Rank.PRINCIPAL_1, Rank.PRINCIPAL_2)),
+    ("综合股股长", (Rank.PRINCIPAL_2, Rank.PRINCIPAL_3)),
+    ("业务股股长", (Rank.PRINCIPAL_2, Rank.PRINCIPAL_3)),
+    ("办公室工作人员", (Rank.PRINCIPAL_4, Rank.CLERK_1, Rank.CLERK_2)),
+    ("业务股工作人员", (Rank.PRINCIPAL_4, Rank.CLERK_1, Rank.CLERK_2)),
+]
 INSTITUTION_TEAM = [
     ("党委书记", Role.PRINCIPAL, [Duty.SECRETARY]),
     ("党委副书记、院(校)长", Role.PRINCIPAL, [Duty.HEAD, Duty.DEPUTY_SECRETARY]),
@@ -119,6 +138,22 @@ ENTERPRISE_TEAM = [
     ("副总经理", Role.MEMBER, []),
     ("纪委书记", Role.MEMBER, [Duty.DISCIPLINE]),
 ]
+
+
+# 一般干部 of schools, hospitals and enterprises: no civil-service 职级
+INSTITUTION_OTHERS = [("中层负责人", ())]
+ENTERPRISE_OTHERS = [("部门经理", ())]
+# the 领导职务层次 of a team's 党政正职 and of its other members
+LEVELS = {
+    Role.PRINCIPAL: LeadershipLevel.SECTION_CHIEF,
+    Role.MEMBER: LeadershipLevel.DEPUTY_SECTION,
+}
+# 领导职务层次 of the cadres the central, provincial and city units second (处长, 科长)
+UPPER_POSTS = {
+    "central": ("处长", LeadershipLevel.COUNTY_CHIEF),
+    "province": ("处长", LeadershipLevel.COUNTY_CHIEF),
+    "city": ("科长", LeadershipLevel.SECTION_CHIEF),
+}
 
 
 class DemoError(Exception):
@@ -199,50 +234,64 @@ def demo_load(*, year: int | None = None, seed: int = 2019) -> DemoSummary:
     summary.units = len(county_units)
 
     cadres: list[Cadre] = []
-    postings: list[tuple[int, Unit, str, Role, list[str], dt.date]] = []
+    # cadre index, unit, post, role, duties, start, order in the unit
+    postings: list[tuple[int, Unit, str, Role, list[str], dt.date, int]] = []
 
     def add(
-        unit: Unit, post: str, role: Role, duties: list[str], rank: str, **extra: object
+        unit: Unit,
+        post: str,
+        role: Role,
+        duties: list[str],
+        *,
+        level: str = "",
+        rank: str = "",
+        order: int = 0,
+        **extra: object,
     ) -> int:
         birth = dt.date(rng.randint(1966, 1990), rng.randint(1, 12), rng.randint(1, 28))
+        cadre_name = name()
         cadres.append(
             Cadre(
-                name=name(),
+                name=cadre_name,
                 gender=rng.choice(("男", "男", "女")),
                 birth_date=birth,
+                leadership_level=level,
                 rank=rank,
+                search=search_text(cadre_name),
                 **extra,
             )
         )
         start = dt.date(rng.randint(year - 8, year - 1), rng.randint(1, 12), 1)
-        postings.append((len(cadres) - 1, unit, post, role, [str(d) for d in duties], start))
+        postings.append((len(cadres) - 1, unit, post, role, [str(d) for d in duties], start, order))
         return len(cadres) - 1
 
     def staff(
-        unit: Unit, team: list[tuple[str, Role, list[Duty]]], others: list[str], size: int
+        unit: Unit,
+        team: list[tuple[str, Role, list[Duty]]],
+        others: list[tuple[str, tuple[str, ...]]],
+        size: int,
+        *,
+        civil_service: bool = True,
     ) -> None:
-        for post, role, duties in team:
-            rank = Rank.SECTION_CHIEF if role == Role.PRINCIPAL else Rank.DEPUTY_SECTION
-            add(unit, post, role, list(duties), rank)
+        """The team in its listed order (the office's 排序), then 一般干部. Some members of
+        a civil-service team also hold a 职级 beside their 领导职务."""
+        for order, (post, role, duties) in enumerate(team, start=1):
+            rank = ""
+            if civil_service and role == Role.MEMBER and rng.random() < 0.3:
+                rank = rng.choice((Rank.PRINCIPAL_1, Rank.PRINCIPAL_2))
+            add(unit, post, role, list(duties), level=LEVELS[role], rank=rank, order=order)
         for _ in range(size - len(team)):
-            add(
-                unit,
-                rng.choice(others),
-                Role.MEMBER,
-                [],
-                rng.choice(
-                    (Rank.DEPUTY_SECTION, Rank.LEVEL1_PRINCIPAL, Rank.LEVEL2_PRINCIPAL, Rank.OTHER)
-                ),
-            )
+            post, ranks = rng.choice(others)
+            add(unit, post, Role.STAFF, [], rank=rng.choice(ranks) if ranks else "")
 
     for town in towns:
         staff(town, TOWN_TEAM, TOWN_OTHERS, rng.randint(34, 42))
     for dept in departments:
         staff(dept, DEPT_TEAM, DEPT_OTHERS, rng.randint(14, 24))
     for unit in schools + hospitals:
-        staff(unit, INSTITUTION_TEAM, ["中层负责人"], rng.randint(8, 12))
+        staff(unit, INSTITUTION_TEAM, INSTITUTION_OTHERS, rng.randint(8, 12), civil_service=False)
     for unit in enterprises:
-        staff(unit, ENTERPRISE_TEAM, ["部门经理"], rng.randint(8, 11))
+        staff(unit, ENTERPRISE_TEAM, ENTERPRISE_OTHERS, rng.randint(8, 11), civil_service=False)
     for unit in dual:
         staff(unit, DEPT_TEAM, DEPT_OTHERS, rng.randint(8, 12))
 
@@ -251,32 +300,32 @@ def demo_load(*, year: int | None = None, seed: int = 2019) -> DemoSummary:
     host_towns = iter(towns[2:] * 3)
     for code, _unit_name, level in UPPER:
         for start in (dt.date(year, 3, 1), dt.date(year, 9, 1)):  # 10 and 4 months
-            index = add(by_code[code], "处长" if level != "city" else "科长", Role.MEMBER, [],
-                        Rank.SECTION_CHIEF)  # fmt: skip
+            post, upper_level = UPPER_POSTS[level]
+            index = add(by_code[code], post, Role.STAFF, [], level=upper_level)
             secondments.append((index, level, next(host_towns), start, None))
     county_starts = [dt.date(year, 1, 1), dt.date(year, 7, 1), dt.date(year, 7, 2),
                      dt.date(year, 9, 1), dt.date(year - 1, 10, 1), dt.date(year, 11, 1)]  # fmt: skip
     for i, start in enumerate(county_starts):
         dept = departments[8 + i]
-        index = add(dept, "四级主任科员", Role.MEMBER, [], Rank.LEVEL2_PRINCIPAL)
+        index = add(dept, "业务股股长", Role.STAFF, [], rank=Rank.PRINCIPAL_2)
         secondments.append((index, "county", next(host_towns), start, None))
     # a county secondment that ended during the year: assessed at home
-    index = add(departments[20], "二级主任科员", Role.MEMBER, [], Rank.LEVEL1_PRINCIPAL)
+    index = add(departments[20], "办公室主任", Role.STAFF, [], rank=Rank.PRINCIPAL_1)
     secondments.append((index, "county", towns[5], dt.date(year - 1, 3, 1), dt.date(year, 2, 28)))
 
     village: list[tuple[int, str, dt.date, dt.date | None]] = []
     for i, town in enumerate(towns):
         dept = departments[i % len(departments)]
-        index = add(dept, "驻村第一书记", Role.MEMBER, [], Rank.LEVEL2_PRINCIPAL)
+        index = add(dept, "业务股工作人员", Role.STAFF, [], rank=Rank.PRINCIPAL_3)
         village.append((index, f"{town.name}{rng.choice('东西南北')}{rng.choice('山岭湾坪溪')}村",
                         dt.date(year - 1, 4, 1), None))  # fmt: skip
 
     retired = {
-        "before": add(departments[30], "二级主任科员", Role.MEMBER, [], Rank.LEVEL1_PRINCIPAL,
+        "before": add(departments[30], "综合股股长", Role.STAFF, [], rank=Rank.PRINCIPAL_1,
                       retired_on=dt.date(year, 6, 30)),
-        "on": add(towns[3], "人大副主席", Role.MEMBER, [], Rank.DEPUTY_SECTION,
-                  retired_on=year_end),
-        "after": add(departments[12], "三级主任科员", Role.MEMBER, [], Rank.LEVEL2_PRINCIPAL,
+        "on": add(towns[3], "人大副主席", Role.MEMBER, [], level=LeadershipLevel.DEPUTY_SECTION,
+                  order=len(TOWN_TEAM) + 1, retired_on=year_end),
+        "after": add(departments[12], "办公室工作人员", Role.STAFF, [], rank=Rank.PRINCIPAL_2,
                      retired_on=dt.date(year + 1, 3, 31)),
     }  # fmt: skip
 
@@ -284,8 +333,9 @@ def demo_load(*, year: int | None = None, seed: int = 2019) -> DemoSummary:
     Posting.objects.bulk_create(
         [
             Posting(cadre=cadres[i], unit=unit, post=post, role=role, duties=duties,
-                    start_date=start, is_primary=True)
-            for i, unit, post, role, duties, start in postings
+                    start_date=start, is_primary=True, order=order,
+                    precedence=precedence_of(role, duties))
+            for i, unit, post, role, duties, start, order in postings
         ]
     )  # fmt: skip
     Secondment.objects.bulk_create(
@@ -301,7 +351,7 @@ def demo_load(*, year: int | None = None, seed: int = 2019) -> DemoSummary:
     )  # fmt: skip
 
     # Open investigations (and one closed during the year: graded normally).
-    pool = [p[0] for p in postings if p[3] == Role.MEMBER and p[1] in county_units]
+    pool = [p[0] for p in postings if p[3] != Role.PRINCIPAL and p[1] in county_units]
     picked = rng.sample(pool, 4)
     Investigation.objects.bulk_create(
         [Investigation(cadre=cadres[i], opened_on=dt.date(year, 5 + n, 10)) for n, i in enumerate(picked[:3])]
@@ -316,13 +366,15 @@ def demo_load(*, year: int | None = None, seed: int = 2019) -> DemoSummary:
     old.save(update_fields=["end_date"])
     Posting.objects.create(
         cadre=mover, unit=by_code["D03"], post="组织部副部长", role=Role.MEMBER,
-        duties=[Duty.PARTY_BUILDING.value], start_date=dt.date(year, 5, 1),
+        duties=[Duty.PARTY_BUILDING.value], start_date=dt.date(year, 5, 1), order=6,
+        precedence=precedence_of(Role.MEMBER, [Duty.PARTY_BUILDING]),
     )  # fmt: skip
     # A cross appointment: the main duty stays in the town.
     crossing = next(cadres[p[0]] for p in postings if p[1] == towns[0] and p[2] == "政法委员")
     Posting.objects.create(
         cadre=crossing, unit=by_code["D06"], post="县委政法委委员(兼)", role=Role.MEMBER,
-        duties=[], start_date=dt.date(year - 1, 6, 1), is_primary=False,
+        duties=[], start_date=dt.date(year - 1, 6, 1), is_primary=False, order=9,
+        precedence=precedence_of(Role.MEMBER, []),
     )  # fmt: skip
 
     summary.cadres = len(cadres)

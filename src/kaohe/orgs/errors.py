@@ -15,3 +15,4 @@ class OrgError(models.TextChoices):
     TRANSFER_BEFORE_START = "transfer_before_start"
     UNKNOWN_DUTY = "unknown_duty"
     ALREADY_CLOSED = "already_closed"
+    NOT_IN_TEAM = "not_in_team"

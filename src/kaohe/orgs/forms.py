@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import re
-from typing import Any, ClassVar
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from kaohe.core.forms import apply_service_error as apply_service_error
-from kaohe.core.forms import search_field
 from kaohe.orgs.models import (
     Duty,
     Gender,
+    LeadershipLevel,
     Rank,
     Role,
     SecondmentLevel,
@@ -24,24 +24,6 @@ from kaohe.orgs.models import (
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 CODE_RE = re.compile(r"^[A-Za-z0-9_-]+$")
-
-
-class UnitFilterForm(forms.Form):
-    q = search_field(_("名称或编码"))
-    category = forms.ModelChoiceField(
-        label=_("类别"),
-        required=False,
-        queryset=UnitCategory.objects.none(),
-        empty_label=_("全部类别"),
-    )
-    flag = forms.ModelChoiceField(
-        label=_("标记"), required=False, queryset=UnitFlag.objects.none(), empty_label=_("全部标记")
-    )
-
-    def __init__(self, *args: Any, categories: Any, flags: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = categories
-        self.fields["flag"].queryset = flags
 
 
 class UnitForm(forms.Form):
@@ -86,37 +68,24 @@ class CategoryForm(forms.Form):
     description = forms.CharField(label=_("说明"), max_length=200, required=False)
 
 
-class CadreFilterForm(forms.Form):
-    SPECIAL_CHOICES: ClassVar = [
-        ("", _("全部情形")),
-        ("principal", _("党政正职")),
-        ("seconded", _("挂职")),
-        ("village", _("驻村工作队")),
-        ("entrusted", _("委托考核")),
-        ("investigation", _("立案审查")),
-        ("retired", _("已退休")),
-    ]
-    q = search_field(_("姓名"))
-    unit = forms.ModelChoiceField(
-        label=_("单位"), required=False, queryset=Unit.objects.none(), empty_label=_("全部单位")
-    )
-    rank = forms.ChoiceField(
-        label=_("职级"), required=False, choices=[("", _("全部职级")), *Rank.choices]
-    )
-    special = forms.ChoiceField(label=_("情形"), required=False, choices=SPECIAL_CHOICES)
-
-    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
-
-
 class CadreForm(forms.Form):
     name = forms.CharField(label=_("姓名"), max_length=50)
     gender = forms.ChoiceField(
         label=_("性别"), required=False, choices=[("", "—"), *Gender.choices]
     )
     birth_date = forms.DateField(label=_("出生日期"), required=False, widget=DATE)
-    rank = forms.ChoiceField(label=_("职级"), required=False, choices=[("", "—"), *Rank.choices])
+    leadership_level = forms.ChoiceField(
+        label=_("领导职务层次"),
+        required=False,
+        choices=[("", "—"), *LeadershipLevel.choices],
+        help_text=_("正处级至副科级领导职务；没有领导职务的留空"),
+    )
+    rank = forms.ChoiceField(
+        label=_("职级"),
+        required=False,
+        choices=[("", "—"), *Rank.choices],
+        help_text=_("一级调研员至二级科员等职级，与领导职务层次分开填写"),
+    )
     retired_on = forms.DateField(label=_("退休日期"), required=False, widget=DATE)
     note = forms.CharField(
         label=_("备注"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -133,6 +102,17 @@ class PostingForm(forms.Form):
         label=_("分工"), required=False, choices=Duty.choices, widget=forms.CheckboxSelectMultiple
     )
     on = forms.DateField(label=_("任职日期"), widget=DATE)
+    order = forms.IntegerField(
+        label=_("排序"),
+        required=False,
+        min_value=0,
+        max_value=32767,
+        initial=0,
+        help_text=_("同为书记、正职、班子成员或一般干部时，数字小的排在前面"),
+    )
+
+    def clean_order(self) -> int:
+        return self.cleaned_data["order"] or 0
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -202,15 +182,20 @@ class TeamForm(forms.Form):
     )
 
 
-class TeamFilterForm(forms.Form):
-    q = search_field(_("班子或单位名称"))
-    category = forms.ModelChoiceField(
-        label=_("类别"),
-        required=False,
-        queryset=UnitCategory.objects.none(),
-        empty_label=_("全部类别"),
-    )
+class TeamOrderForm(forms.Form):
+    """The office's order of a team's members: a number per member (``order_<posting id>``)."""
 
-    def __init__(self, *args: Any, categories: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, members: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = categories
+        self.members = list(members)
+        for posting in self.members:
+            self.fields[f"order_{posting.pk}"] = forms.IntegerField(
+                label=f"{posting.cadre.name}（{posting.post}）",
+                min_value=0,
+                max_value=32767,
+                initial=posting.order,
+                widget=forms.NumberInput(attrs={"class": "narrow"}),
+            )
+
+    def orders(self) -> dict[Any, int]:
+        return {p: self.cleaned_data[f"order_{p.pk}"] for p in self.members}

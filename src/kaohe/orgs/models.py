@@ -8,9 +8,12 @@ and investigations are dated rows for the same reason. Writes go through ``servi
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from typing import ClassVar
 
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -114,9 +117,15 @@ class Unit(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("orgs:unit_detail", args=[self.pk])
+
 
 class Team(models.Model):
     """A unit's leadership team (领导班子); in scenarios its id is the unit's code."""
+
+    # the audit log's name of what ``team_order_set`` records
+    AUDIT_LABELS: ClassVar = {"order": _("成员排序")}
 
     unit = models.OneToOneField(
         Unit, verbose_name=_("单位"), on_delete=models.CASCADE, related_name="team"
@@ -140,14 +149,38 @@ class Team(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("orgs:team_detail", args=[self.pk])
 
-class Rank(models.TextChoices):
+
+class LeadershipLevel(models.TextChoices):
+    """领导职务层次 (《公务员职务与职级并行规定》第七条), the levels a county's registers hold:
+    厅局级、县处级、乡科级, each 正职 and 副职. Kept apart from the 职级 (``Rank``)."""
+
+    BUREAU_CHIEF = "正厅级", _("正厅级")
+    DEPUTY_BUREAU = "副厅级", _("副厅级")
+    COUNTY_CHIEF = "正处级", _("正处级")
     DEPUTY_COUNTY = "副处级", _("副处级")
     SECTION_CHIEF = "正科级", _("正科级")
     DEPUTY_SECTION = "副科级", _("副科级")
-    LEVEL1_PRINCIPAL = "一级主任科员", _("一级主任科员")
-    LEVEL2_PRINCIPAL = "二级主任科员", _("二级主任科员")
-    OTHER = "其他", _("其他")
+
+
+class Rank(models.TextChoices):
+    """职级 of the 综合管理类 (《公务员职务与职级并行规定》第八条), from the highest to the
+    lowest: 一级、二级巡视员, 一级至四级调研员, 一级至四级主任科员, 一级、二级科员."""
+
+    INSPECTOR_1 = "一级巡视员", _("一级巡视员")
+    INSPECTOR_2 = "二级巡视员", _("二级巡视员")
+    RESEARCHER_1 = "一级调研员", _("一级调研员")
+    RESEARCHER_2 = "二级调研员", _("二级调研员")
+    RESEARCHER_3 = "三级调研员", _("三级调研员")
+    RESEARCHER_4 = "四级调研员", _("四级调研员")
+    PRINCIPAL_1 = "一级主任科员", _("一级主任科员")
+    PRINCIPAL_2 = "二级主任科员", _("二级主任科员")
+    PRINCIPAL_3 = "三级主任科员", _("三级主任科员")
+    PRINCIPAL_4 = "四级主任科员", _("四级主任科员")
+    CLERK_1 = "一级科员", _("一级科员")
+    CLERK_2 = "二级科员", _("二级科员")
 
 
 class Gender(models.TextChoices):
@@ -159,9 +192,19 @@ class Cadre(models.Model):
     name = models.CharField(_("姓名"), max_length=50)
     gender = models.CharField(_("性别"), max_length=2, choices=Gender.choices, blank=True)
     birth_date = models.DateField(_("出生日期"), null=True, blank=True)
+    leadership_level = models.CharField(
+        _("领导职务层次"), max_length=10, choices=LeadershipLevel.choices, blank=True
+    )
     rank = models.CharField(_("职级"), max_length=20, choices=Rank.choices, blank=True)
     retired_on = models.DateField(_("退休日期"), null=True, blank=True)
     note = models.TextField(_("备注"), blank=True)
+    search = models.CharField(
+        _("检索"),
+        max_length=400,
+        blank=True,
+        editable=False,
+        help_text=_("姓名、全拼和首字母，由服务层随姓名更新"),
+    )
 
     class Meta:
         ordering = (
@@ -175,6 +218,9 @@ class Cadre(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("orgs:cadre_detail", args=[self.pk])
+
     @property
     def entity_id(self) -> str:
         """The cadre's id in a scenario document."""
@@ -182,8 +228,14 @@ class Cadre(models.Model):
 
 
 class Role(models.TextChoices):
+    """A posting's place: 党政正职 and 班子成员 form the leadership team; 一般干部 do not."""
+
     PRINCIPAL = "principal", _("党政正职")
     MEMBER = "member", _("班子成员")
+    STAFF = "staff", _("一般干部")
+
+
+TEAM_ROLES = (Role.PRINCIPAL, Role.MEMBER)
 
 
 class Duty(models.TextChoices):
@@ -193,6 +245,27 @@ class Duty(models.TextChoices):
     PARTY_BUILDING = "party_building", _("分管党建")
     DISCIPLINE = "discipline", _("纪检监察")
     ORGANISATION = "organisation", _("组织委员")
+
+
+class Precedence(models.IntegerChoices):
+    """Where a posting stands in a Chinese list of people (书记, 正职, the other members of
+    the team, 一般干部); within one step the office's ``Posting.order`` decides."""
+
+    SECRETARY = 10, _("书记")
+    PRINCIPAL = 20, _("正职")
+    MEMBER = 30, _("班子成员")
+    STAFF = 40, _("一般干部")
+
+
+def precedence_of(role: str, duties: Sequence[str]) -> Precedence:
+    """The step of a posting with ``role`` and ``duties``: a 党委(党组)书记 first, then the
+    other 党政正职, then the team's members, then 一般干部."""
+    if Duty.SECRETARY in duties and role != Role.STAFF:
+        return Precedence.SECRETARY
+    return {
+        Role.PRINCIPAL: Precedence.PRINCIPAL,
+        Role.MEMBER: Precedence.MEMBER,
+    }.get(Role(role), Precedence.STAFF)
 
 
 def active_on(day: dt.date, prefix: str = "") -> Q:
@@ -226,6 +299,16 @@ class Posting(models.Model):
     )
     start_date = models.DateField(_("任职日期"))
     end_date = models.DateField(_("免职日期"), null=True, blank=True)
+    precedence = models.PositiveSmallIntegerField(
+        _("职务次序"),
+        choices=Precedence.choices,
+        default=Precedence.MEMBER,
+        editable=False,
+        help_text=_("由角色和分工得出：书记、正职、班子成员、一般干部"),
+    )
+    order = models.PositiveSmallIntegerField(
+        _("排序"), default=0, help_text=_("同一职务次序内，数字小的排在前面（由考核办设定）")
+    )
 
     class Meta:
         ordering = (
@@ -237,13 +320,31 @@ class Posting(models.Model):
         constraints = (ends_after_start("orgs_posting_ends_after_start"),)
         indexes = (models.Index(fields=["unit", "end_date"], name="orgs_posting_unit_end_idx"),)
 
+    # How people are listed (书记, 正职, members, 一般干部; then the office's order).
+    LIST_ORDER = ("precedence", "order", "start_date", "id")
+
     def __str__(self) -> str:
         return f"{self.cadre} · {self.unit} · {self.post}"
 
+    def get_absolute_url(self) -> str:
+        """The cadre's page, where this record is listed."""
+        return reverse("orgs:cadre_detail", args=[self.cadre_id])
+
     @property
     def duty_labels(self) -> list[str]:
+        return self.labels_of_duties(self.duties)
+
+    @staticmethod
+    def labels_of_duties(duties: Sequence[str]) -> list[str]:
         labels = dict(Duty.choices)
-        return [str(labels.get(duty, duty)) for duty in self.duties]
+        return [str(labels.get(duty, duty)) for duty in duties]
+
+    @classmethod
+    def audit_text(cls, name: str, value: object) -> str | None:
+        """The audit log shows the duties by their labels."""
+        if name == "duties" and isinstance(value, list):
+            return "、".join(cls.labels_of_duties(value))
+        return None
 
 
 class SecondmentLevel(models.TextChoices):
@@ -287,6 +388,10 @@ class Secondment(Assignment):
     def __str__(self) -> str:
         return f"{self.cadre} → {self.host}"
 
+    def get_absolute_url(self) -> str:
+        """The cadre's page, where this record is listed."""
+        return reverse("orgs:cadre_detail", args=[self.cadre_id])
+
 
 class VillageAssignment(Assignment):
     """驻村工作队: assessed with the team, not in the home unit."""
@@ -303,6 +408,10 @@ class VillageAssignment(Assignment):
 
     def __str__(self) -> str:
         return f"{self.cadre} · {self.village}"
+
+    def get_absolute_url(self) -> str:
+        """The cadre's page, where this record is listed."""
+        return reverse("orgs:cadre_detail", args=[self.cadre_id])
 
 
 class Investigation(models.Model):
@@ -325,3 +434,7 @@ class Investigation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cadre} · {self.opened_on}"
+
+    def get_absolute_url(self) -> str:
+        """The cadre's page, where this record is listed."""
+        return reverse("orgs:cadre_detail", args=[self.cadre_id])

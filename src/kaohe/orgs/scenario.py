@@ -92,7 +92,8 @@ def scenario_entities(year: int) -> dict[str, list[dict[str, Any]]]:
             "id": cadre.entity_id,
             "name": cadre.name,
             "unit": posting.unit.code,
-            "role": Role(posting.role).value,
+            # the engine knows principal and member; 一般干部 are placed as members are
+            "role": Role.PRINCIPAL.value if posting.role == Role.PRINCIPAL else Role.MEMBER.value,
         }
         if posting.duties:
             entry["duties"] = list(posting.duties)

@@ -10,11 +10,12 @@ import datetime as dt
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 
 from kaohe.core.roles import Action, Role, can, role_of
 from kaohe.orgs.models import (
+    TEAM_ROLES,
     AssessmentYear,
     Cadre,
     Investigation,
@@ -167,6 +168,43 @@ def postings_for_user(user: object) -> QuerySet[Posting]:
     )
 
 
+def team_members(
+    postings: QuerySet[Posting], team: Team, *, on: dt.date | None = None
+) -> QuerySet[Posting]:
+    """The team's members on ``on`` (党政正职 and 班子成员 posted in its unit, cross
+    appointments included) among ``postings``, as a Chinese list orders them: 书记, 正职,
+    the other members, each step in the office's order."""
+    return (
+        postings.filter(active_on(on or today()), unit=team.unit_id, role__in=TEAM_ROLES)
+        .select_related("cadre", "unit")
+        .order_by(*Posting.LIST_ORDER)
+    )
+
+
+def in_list_order(
+    cadres: QuerySet[Cadre], *, unit: Unit | None = None, on: dt.date | None = None
+) -> QuerySet[Cadre]:
+    """``cadres`` as a Chinese list orders people: by the unit of their current primary
+    post (its category's and its own order), then within the unit by post (书记, 正职,
+    班子成员, 一般干部) and the office's order; not by surname. With ``unit``: by the post
+    held in that unit. Cadres with no current post come last."""
+    held = Posting.objects.filter(active_on(on or today()), cadre=OuterRef("pk"))
+    held = held.filter(unit=unit) if unit is not None else held.filter(is_primary=True)
+    held = held.order_by("-start_date", "-id")
+
+    def key(field: str) -> Subquery:
+        return Subquery(held.values(field)[:1])
+
+    keys = {"_precedence": key("precedence"), "_order": key("order")}
+    if unit is None:
+        keys = {
+            "_category_order": key("unit__category__order"),
+            "_unit_order": key("unit__order"),
+            "_unit_code": key("unit__code"),
+        } | keys
+    return cadres.annotate(**keys).order_by(*(F(name).asc(nulls_last=True) for name in keys), "pk")
+
+
 # A dated record of a cadre's career outside the postings (挂职, 驻村, 立案审查).
 CadreRecord = Secondment | VillageAssignment | Investigation
 # each kind of record: the relations selected with it
@@ -200,8 +238,12 @@ def cadre_records(
     cadres: QuerySet[Cadre], *, only: Mapping[type[CadreRecord], Collection[int]] | None = None
 ) -> list[CadreRecord]:
     """The secondments, village-team stints and investigations of ``cadres`` (with the
-    cadre and the host unit selected), by cadre, type and start; ``only`` narrows each
-    table to the listed ids."""
+    cadre and the host unit selected), by cadre (in list order: ``in_list_order``), type
+    and start; ``only`` narrows each table to the listed ids (then by cadre id: no list
+    order is read)."""
+    place: dict[int, int] = {}
+    if only is None:
+        place = {pk: n for n, pk in enumerate(in_list_order(cadres).values_list("pk", flat=True))}
     found: list[tuple[Any, ...]] = []
     for order, model in enumerate(RECORD_RELATED):
         if only is not None and not only.get(model):
@@ -211,5 +253,5 @@ def cadre_records(
             rows = rows.filter(pk__in=only[model])
         for row in rows:
             start = row.opened_on if isinstance(row, Investigation) else row.start_date
-            found.append((row.cadre.name, row.cadre_id, order, start, row.pk, row))
+            found.append((place.get(row.cadre_id, 0), row.cadre_id, order, start, row.pk, row))
     return [key[-1] for key in sorted(found, key=lambda key: key[:-1])]

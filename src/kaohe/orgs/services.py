@@ -35,13 +35,33 @@ from kaohe.orgs.models import (
     UnitFlag,
     VillageAssignment,
     active_on,
+    precedence_of,
 )
+from kaohe.orgs.pinyin import search_text
 
 CATEGORY_FIELDS = ("name", "order", "description")
 UNIT_FIELDS = ("code", "name", "category", "parent", "supervisor", "is_active", "order")
 TEAM_FIELDS = ("unit", "name", "is_assessed")
-CADRE_FIELDS = ("name", "gender", "birth_date", "rank", "retired_on", "note")
-POSTING_FIELDS = ("cadre", "unit", "post", "role", "duties", "is_primary", "start_date", "end_date")
+CADRE_FIELDS = (
+    "name",
+    "gender",
+    "birth_date",
+    "leadership_level",
+    "rank",
+    "retired_on",
+    "note",
+)
+POSTING_FIELDS = (
+    "cadre",
+    "unit",
+    "post",
+    "role",
+    "duties",
+    "is_primary",
+    "start_date",
+    "end_date",
+    "order",
+)
 SECONDMENT_FIELDS = ("cadre", "level", "host", "start_date", "end_date")
 VILLAGE_FIELDS = ("cadre", "village", "start_date", "end_date")
 INVESTIGATION_FIELDS = ("cadre", "opened_on", "closed_on", "outcome")
@@ -206,6 +226,34 @@ def team_update(*, actor: Any, team: Team, **changes: Any) -> Team:
     return team
 
 
+@transaction.atomic
+def team_order_set(*, actor: Any, team: Team, orders: Mapping[Posting, int]) -> list[Posting]:
+    """Set the office's order of the team's members (postings in ``team.unit``); one audit
+    row names each member whose order changed. Returns the postings that changed."""
+    changed: list[Posting] = []
+    before: dict[str, int] = {}
+    after: dict[str, int] = {}
+    for posting, order in orders.items():
+        if posting.unit_id != team.unit_id:
+            raise ValidationError(_("该任职不在本单位"), code=OrgError.NOT_IN_TEAM)
+        if posting.order == order:
+            continue
+        label = f"{posting.cadre.name}（{posting.post}）"
+        before[label], after[label] = posting.order, order
+        posting.order = order
+        changed.append(posting)
+    if changed:
+        Posting.objects.bulk_update(changed, ["order"])
+        audit_record(
+            actor=actor,
+            action="team.order",
+            obj=team,
+            before={"order": before},
+            after={"order": after},
+        )
+    return changed
+
+
 # ---- cadres and their history --------------------------------------------------------
 
 
@@ -228,42 +276,77 @@ def cadre_create(
     name: str,
     gender: str = "",
     birth_date: dt.date | None = None,
+    leadership_level: str = "",
     rank: str = "",
     retired_on: dt.date | None = None,
     note: str = "",
     first_posting: dict[str, Any] | None = None,
 ) -> Cadre:
-    """Create a cadre and, with ``first_posting`` (unit, post, role, duties, start_date),
-    the post they hold; one audit row for both."""
+    """Create a cadre and, with ``first_posting`` (unit, post, role, duties, start_date,
+    optionally order), the post they hold; one audit row for both."""
     cadre = Cadre.objects.create(
         name=name,
         gender=gender,
         birth_date=birth_date,
+        leadership_level=leadership_level,
         rank=rank,
         retired_on=retired_on,
         note=note,
+        search=search_text(name),
     )
     after = snapshot(cadre, CADRE_FIELDS)
     if first_posting is not None:
         _check_dates(first_posting["start_date"], first_posting.get("end_date"))
-        posting = Posting.objects.create(
+        posting = _posting_new(
             cadre=cadre,
             unit=first_posting["unit"],
             post=first_posting["post"],
-            role=Role(first_posting.get("role", Role.MEMBER)),
-            duties=_clean_duties(first_posting.get("duties", ())),
+            role=first_posting.get("role", Role.MEMBER),
+            duties=first_posting.get("duties", ()),
             is_primary=first_posting.get("is_primary", True),
             start_date=first_posting["start_date"],
             end_date=first_posting.get("end_date"),
+            order=first_posting.get("order", 0),
         )
         after["posting"] = snapshot(posting, POSTING_FIELDS) | {"id": posting.pk}
     audit_record(actor=actor, action="cadre.create", obj=cadre, after=after)
     return cadre
 
 
+def _posting_new(
+    *,
+    cadre: Cadre,
+    unit: Unit,
+    post: str,
+    start_date: dt.date,
+    role: str = Role.MEMBER,
+    duties: Sequence[str] = (),
+    is_primary: bool = True,
+    end_date: dt.date | None = None,
+    order: int = 0,
+) -> Posting:
+    """A new posting row, its step in lists (``precedence``) taken from role and duties."""
+    duties = _clean_duties(duties)
+    return Posting.objects.create(
+        cadre=cadre,
+        unit=unit,
+        post=post,
+        role=Role(role),
+        duties=duties,
+        is_primary=is_primary,
+        start_date=start_date,
+        end_date=end_date,
+        precedence=precedence_of(role, duties),
+        order=order,
+    )
+
+
 @transaction.atomic
 def cadre_update(*, actor: Any, cadre: Cadre, **changes: Any) -> Cadre:
     changed, before, after = apply_changes(cadre, changes, CADRE_FIELDS)
+    if "name" in changed:
+        cadre.search = search_text(cadre.name)
+        changed.append("search")
     if changed:
         cadre.save(update_fields=changed)
         audit_record(actor=actor, action="cadre.update", obj=cadre, before=before, after=after)
@@ -282,19 +365,21 @@ def posting_start(
     duties: Sequence[str] = (),
     is_primary: bool = True,
     end_date: dt.date | None = None,
+    order: int = 0,
 ) -> Posting:
     """Record a post (a first appointment, or a cross appointment with ``is_primary=False``).
     To move a cadre from one unit to another use ``cadre_transfer``."""
     _check_dates(start_date, end_date)
-    posting = Posting.objects.create(
+    posting = _posting_new(
         cadre=cadre,
         unit=unit,
         post=post,
-        role=Role(role),
-        duties=_clean_duties(duties),
+        role=role,
+        duties=duties,
         is_primary=is_primary,
         start_date=start_date,
         end_date=end_date,
+        order=order,
     )
     audit_record(
         actor=actor, action="posting.start", obj=posting, after=snapshot(posting, POSTING_FIELDS)
@@ -337,6 +422,7 @@ def cadre_transfer(
     on: dt.date,
     role: str = Role.MEMBER,
     duties: Sequence[str] = (),
+    order: int = 0,
 ) -> Posting:
     """Move a cadre: the current primary posting ends the day before ``on`` and a new one
     starts on ``on``. Earlier postings stay as they were (history is never rewritten)."""
@@ -356,14 +442,8 @@ def cadre_transfer(
     for posting in current:
         posting.end_date = on - dt.timedelta(days=1)
         posting.save(update_fields=["end_date"])
-    new = Posting.objects.create(
-        cadre=cadre,
-        unit=unit,
-        post=post,
-        role=Role(role),
-        duties=_clean_duties(duties),
-        is_primary=True,
-        start_date=on,
+    new = _posting_new(
+        cadre=cadre, unit=unit, post=post, role=role, duties=duties, start_date=on, order=order
     )
     audit_record(
         actor=actor,

@@ -15,6 +15,7 @@ urlpatterns = [
     path("years/", views.year_list, name="year_list"),
     path("years/<int:pk>/edit/", views.year_edit, name="year_edit"),
     path("teams/", views.team_list, name="team_list"),
+    path("teams/<int:pk>/", views.team_detail, name="team_detail"),
     path("teams/<int:pk>/edit/", views.team_edit, name="team_edit"),
     path("categories/", views.category_list, name="category_list"),
     path("categories/<int:pk>/edit/", views.category_edit, name="category_edit"),

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -19,9 +19,9 @@ from kaohe.core.roles import Action, can, require
 from kaohe.core.services import job_submit
 from kaohe.core.xlsx import xlsx_response
 from kaohe.orgs import services, workbooks
+from kaohe.orgs.filters import CadreFilter, TeamFilter, UnitFilter
 from kaohe.orgs.forms import (
     CadreCreateForm,
-    CadreFilterForm,
     CadreForm,
     CategoryForm,
     EndDateForm,
@@ -29,26 +29,26 @@ from kaohe.orgs.forms import (
     InvestigationOpenForm,
     PostingForm,
     SecondmentForm,
-    TeamFilterForm,
     TeamForm,
-    UnitFilterForm,
+    TeamOrderForm,
     UnitForm,
     VillageForm,
     WorkbookImportForm,
     YearForm,
     apply_service_error,
 )
-from kaohe.orgs.models import Cadre, Unit
+from kaohe.orgs.models import Cadre, Unit, UnitCategory
 from kaohe.orgs.selectors import (
-    cadre_filter,
     cadre_records,
     cadres_for_user,
     cadres_in_unit,
     categories_for_user,
     flags_for_user,
+    in_list_order,
+    postings_for_user,
+    team_members,
     teams_for_user,
     today,
-    unit_categories_for_user,
     units_for_user,
     with_current_state,
     years_for_user,
@@ -61,19 +61,8 @@ from kaohe.orgs.selectors import (
 def unit_list(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.UNIT_VIEW)
     units = units_for_user(request.user).prefetch_related("flags")
-    categories = unit_categories_for_user(request.user)
-    form = UnitFilterForm(
-        request.GET or None, categories=categories, flags=flags_for_user(request.user)
-    )
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["q"]:
-            units = units.filter(Q(name__icontains=data["q"]) | Q(code__icontains=data["q"]))
-        if data["category"]:
-            units = units.filter(category=data["category"])
-        if data["flag"]:
-            units = units.filter(flags=data["flag"])
-    return list_page(request, form, units, "orgs/unit_list.html", "orgs/_unit_table.html")
+    filters = UnitFilter(request.GET or None, queryset=units, request=request)
+    return list_page(request, filters, "orgs/unit_list.html", "orgs/_unit_table.html")
 
 
 @login_required
@@ -87,8 +76,10 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "entrusted": unit.entrusted_units.select_related("category"),
     }
     if can(request.user, Action.CADRE_VIEW):
-        cadres = with_current_state(cadres_in_unit(cadres_for_user(request.user), unit))
-        context["cadre_page"] = paginate(request, cadres)
+        cadres = cadres_in_unit(cadres_for_user(request.user), unit)
+        context["cadre_page"] = paginate(
+            request, with_current_state(in_list_order(cadres, unit=unit))
+        )
     return render(request, "orgs/unit_detail.html", context)
 
 
@@ -172,7 +163,13 @@ def unit_url(unit: Unit) -> str:
 @login_required
 def category_list(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.CATEGORY_VIEW)
-    categories = categories_for_user(request.user).annotate(unit_count=Count("units"))
+    # An aggregate drops the model's ordering (Django does not order GROUP BY queries by
+    # Meta.ordering): the office's order is asked for again.
+    categories = (
+        categories_for_user(request.user)
+        .annotate(unit_count=Count("units"))
+        .order_by(*UnitCategory._meta.ordering)
+    )
     form = CategoryForm(request.POST or None)
     if request.method == "POST":
         require(request.user, Action.CATEGORY_EDIT)
@@ -238,21 +235,9 @@ def category_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def cadre_list(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.CADRE_VIEW)
-    cadres = cadres_for_user(request.user)
-    form = CadreFilterForm(request.GET or None, units=units_for_user(request.user))
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["q"]:
-            cadres = cadres.filter(name__icontains=data["q"])
-        if data["unit"]:
-            cadres = cadres_in_unit(cadres, data["unit"])
-        if data["rank"]:
-            cadres = cadres.filter(rank=data["rank"])
-        if data["special"]:
-            cadres = cadre_filter(cadres, special=data["special"])
-    return list_page(
-        request, form, with_current_state(cadres), "orgs/cadre_list.html", "orgs/_cadre_table.html"
-    )
+    cadres = with_current_state(in_list_order(cadres_for_user(request.user)))
+    filters = CadreFilter(request.GET or None, queryset=cadres, request=request)
+    return list_page(request, filters, "orgs/cadre_list.html", "orgs/_cadre_table.html")
 
 
 @login_required
@@ -282,11 +267,8 @@ def cadre_create(request: HttpRequest) -> HttpResponse:
         try:
             cadre = services.cadre_create(
                 actor=request.user,
-                **{
-                    k: data[k]
-                    for k in ("name", "gender", "birth_date", "rank", "retired_on", "note")
-                },
-                first_posting={k: data[k] for k in ("unit", "post", "role", "duties")}
+                **{k: data[k] for k in services.CADRE_FIELDS},
+                first_posting={k: data[k] for k in ("unit", "post", "role", "duties", "order")}
                 | {"start_date": data["on"]},
             )
         except ValidationError as error:
@@ -331,8 +313,9 @@ def _cadre_form_page(
 @login_required
 def cadre_edit(request: HttpRequest, pk: int) -> HttpResponse:
     cadre = _cadre_for_edit(request, pk)
-    fields = ("name", "gender", "birth_date", "rank", "retired_on", "note")
-    form = CadreForm(request.POST or None, initial={f: getattr(cadre, f) for f in fields})
+    form = CadreForm(
+        request.POST or None, initial={f: getattr(cadre, f) for f in services.CADRE_FIELDS}
+    )
     return _cadre_form_page(
         request,
         cadre,
@@ -453,7 +436,7 @@ def workbook_export(request: HttpRequest) -> HttpResponse:
     elif kind is workbooks.ASSIGNMENTS:
         content = workbooks.assignments_export(cadre_records(cadres_for_user(request.user)))
     else:
-        cadres = with_current_state(cadres_for_user(request.user))
+        cadres = with_current_state(in_list_order(cadres_for_user(request.user)))
         content = workbooks.cadres_export(cadres.iterator(chunk_size=2000))
     stamp = today().strftime("%Y%m%d")
     return xlsx_response(content, f"{kind.label}-{stamp}.xlsx")
@@ -533,15 +516,38 @@ def year_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def team_list(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.UNIT_VIEW)
-    teams = teams_for_user(request.user)
-    form = TeamFilterForm(request.GET or None, categories=unit_categories_for_user(request.user))
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["q"]:
-            teams = teams.filter(Q(name__icontains=data["q"]) | Q(unit__name__icontains=data["q"]))
-        if data["category"]:
-            teams = teams.filter(unit__category=data["category"])
-    return list_page(request, form, teams, "orgs/team_list.html", "orgs/_team_table.html")
+    filters = TeamFilter(
+        request.GET or None, queryset=teams_for_user(request.user), request=request
+    )
+    return list_page(request, filters, "orgs/team_list.html", "orgs/_team_table.html")
+
+
+@login_required
+def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A leadership team and its members as a Chinese list orders them (书记, 正职, the other
+    members, each step in the office's order); the office sets that order here."""
+    require(request.user, Action.UNIT_VIEW)
+    team = get_object_or_404(teams_for_user(request.user), pk=pk)
+    members = (
+        list(team_members(postings_for_user(request.user), team))
+        if can(request.user, Action.CADRE_VIEW)
+        else None
+    )
+    form = None
+    if members and can(request.user, Action.UNIT_EDIT):
+        form = TeamOrderForm(request.POST or None, members=members)
+        if request.method == "POST" and form.is_valid():
+            services.team_order_set(actor=request.user, team=team, orders=form.orders())
+            messages.success(request, _("已保存班子成员排序"))
+            return redirect("orgs:team_detail", pk=team.pk)
+    elif request.method == "POST":
+        require(request.user, Action.UNIT_EDIT)
+    rows = [(p, form[f"order_{p.pk}"] if form else None) for p in members or ()]
+    return render(
+        request,
+        "orgs/team_detail.html",
+        {"team": team, "members": members, "rows": rows, "form": form},
+    )
 
 
 @login_required

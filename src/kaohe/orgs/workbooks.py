@@ -39,6 +39,7 @@ from kaohe.orgs.models import (
     Duty,
     Gender,
     Investigation,
+    LeadershipLevel,
     Rank,
     Role,
     Secondment,
@@ -147,7 +148,7 @@ CADRES = Kind(
         Column("name", "姓名", 12),
         Column("gender", "性别", 6, tuple(Gender.values)),
         Column("birth_date", "出生日期", 12),
-        Column("rank", "职级", 14, tuple(Rank.values)),
+        Column("rank", "职级", 14, (*LeadershipLevel.values, *Rank.values)),
         Column("retired_on", "退休日期", 12),
         Column("unit", "单位编码", 16),
         Column("unit_name", "单位名称", 20),
@@ -161,10 +162,12 @@ CADRES = Kind(
         "干部导入模板填写说明",
         "1. 每行一名干部；第一行为表头，请勿修改。",
         "2. 干部编号：新增干部留空；修改已有干部时填写导出表中的编号。",
-        "3. 姓名：必填。性别：男或女。职级：副处级、正科级、副科级、一级主任科员、二级主任科员或其他。",
+        "3. 姓名：必填。性别：男或女。职级：领导职务层次（正厅级、副厅级、正处级、副处级、正科级、"
+        "副科级）和职级（一级、二级巡视员，一级至四级调研员，一级至四级主任科员，一级、二级科员），"
+        "两者都有的用顿号分隔，如 副科级、一级主任科员；可空。",
         "4. 日期：Excel 日期，或写作 2024-01-31。",
         "5. 单位编码、职务、任职日期：现任主要职务，三项同填或同空；单位名称仅供查看，导入时不读取。",
-        "6. 角色：党政正职或班子成员，留空为班子成员。分工：可空，多个用顿号分隔，"
+        "6. 角色：党政正职、班子成员或一般干部，留空为班子成员。分工：可空，多个用顿号分隔，"
         "可填 党委(党组)书记、党委副书记、行政正职、分管党建、纪检监察、组织委员。",
         "7. 已有干部的职务与系统中现任职务不同时，按职务变动办理：任职日期须晚于现任职务的"
         "任职日期，原职务在前一天免去，任职经历保留。",
@@ -367,7 +370,7 @@ def cadres_export(cadres: Iterable[Cadre]) -> bytes:
             cadre.name,
             cadre.gender or None,
             cadre.birth_date,
-            cadre.rank or None,
+            "、".join(filter(None, (cadre.leadership_level, cadre.rank))) or None,
             cadre.retired_on,
             *held,
             cadre.note or None,
@@ -461,8 +464,16 @@ class Cells:
         return value
 
     def choice(
-        self, key: str, allowed: Mapping[str, str], default: str = "", *, required: bool = False
+        self,
+        key: str,
+        allowed: Mapping[str, str],
+        default: str = "",
+        *,
+        required: bool = False,
+        shown: Sequence[str] = (),
     ) -> str:
+        """The value of a cell that must be one of ``allowed`` (a Chinese label, or also a
+        code the export wrote); an error lists ``shown`` (the labels), else ``allowed``."""
         value = cell_text(self.cells[key])
         if not value:
             if required:
@@ -472,7 +483,7 @@ class Cells:
             self.bad(
                 key,
                 _("应为%(choices)s之一，实际为“%(value)s”")
-                % {"choices": "、".join(dict.fromkeys(allowed)), "value": value},
+                % {"choices": "、".join(dict.fromkeys(shown or allowed)), "value": value},
             )
             return default
         return allowed[value]
@@ -514,6 +525,17 @@ class Cells:
                 continue
         self.bad(key, _("应为日期（如 2024-01-31），实际为“%(value)s”") % {"value": text})
         return None
+
+    def level_and_rank(self, key: str, allowed: Mapping[str, tuple[str, str]]) -> dict[str, str]:
+        """A 领导职务层次 and a 职级 in one cell (either may be missing): the cadre's
+        ``leadership_level`` and ``rank``."""
+        found: dict[str, str] = {"leadership_level": "", "rank": ""}
+        for field_name, value in self.names(key, allowed, _("这些职级或领导职务层次")):
+            if found[field_name]:
+                self.bad(key, _("领导职务层次和职级各填一个"))
+                break
+            found[field_name] = value
+        return found
 
     def names(self, key: str, allowed: Mapping[str, Any], what: str) -> list[Any]:
         text = cell_text(self.cells[key])
@@ -610,7 +632,8 @@ def read_cadres(file: IO[bytes], *, cadres: Iterable[Cadre], units: Iterable[Uni
     by_id = {str(cadre.pk): cadre for cadre in cadres}
     by_code = {unit.code: unit for unit in units}
     genders = {v: v for v in Gender.values}
-    ranks = {v: v for v in Rank.values}
+    grades = {v: ("leadership_level", v) for v in LeadershipLevel.values}
+    grades |= {v: ("rank", v) for v in Rank.values}
     roles = {str(label): value for value, label in Role.choices} | {v: v for v in Role.values}
     duties = {str(label): value for value, label in Duty.choices} | {v: v for v in Duty.values}
     seen: dict[str, int] = {}
@@ -627,7 +650,7 @@ def read_cadres(file: IO[bytes], *, cadres: Iterable[Cadre], units: Iterable[Uni
             "name": cells.text("name", max_length=50, required=True),
             "gender": cells.choice("gender", genders),
             "birth_date": cells.date("birth_date"),
-            "rank": cells.choice("rank", ranks),
+            **cells.level_and_rank("rank", grades),
             "retired_on": cells.date("retired_on"),
             "note": cells.text("note", max_length=2000),
             "posting": None,
@@ -638,7 +661,7 @@ def read_cadres(file: IO[bytes], *, cadres: Iterable[Cadre], units: Iterable[Uni
         posting = {
             "unit": by_code.get(unit_code),
             "post": post,
-            "role": cells.choice("role", roles, default=Role.MEMBER),
+            "role": cells.choice("role", roles, default=Role.MEMBER, shown=ROLE_LABELS),
             "duties": cells.names("duties", duties, _("这些分工")),
             "start_date": start,
         }
@@ -742,7 +765,7 @@ def read_assignments(file: IO[bytes], *, cadres: QuerySet[Cadre], units: QuerySe
             "type": kind,
             "record": record,
             "cadre": cadre,
-            "level": cells.choice("level", levels),
+            "level": cells.choice("level", levels, shown=tuple(map(str, LEVEL_LABELS.values()))),
             "host": by_code.get(host_code),
             "village": cells.text("village", max_length=100),
             "start_date": cells.date("start_date", required=True),

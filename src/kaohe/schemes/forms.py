@@ -8,7 +8,6 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kaohe.core.forms import search_field
 from kaohe.orgs.models import AssessmentYear, Unit, UnitCategory
 from kaohe.presets import list_presets
 from kaohe.schemes.models import (
@@ -17,8 +16,6 @@ from kaohe.schemes.models import (
     Indicator,
     Method,
     Scheme,
-    SchemeStatus,
-    SystemStatus,
 )
 
 CODE_AREA = forms.Textarea(
@@ -30,21 +27,6 @@ def _points(label: Any, *, required: bool = True) -> forms.DecimalField:
     return forms.DecimalField(
         label=label, required=required, min_value=0, max_digits=7, decimal_places=2
     )
-
-
-class SchemeFilterForm(forms.Form):
-    q = search_field(_("名称、编号或方案组"))
-    year = forms.ModelChoiceField(
-        label=_("年度"), required=False, queryset=AssessmentYear.objects.none(),
-        empty_label=_("全部年度"),
-    )  # fmt: skip
-    status = forms.ChoiceField(
-        label=_("状态"), required=False, choices=[("", _("全部状态")), *SchemeStatus.choices]
-    )
-
-    def __init__(self, *args: Any, years: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["year"].queryset = years
 
 
 class PresetForm(forms.Form):
@@ -86,26 +68,6 @@ class SchemeEditForm(forms.Form):
         help_text=_("保存后生成新版本；方案编号（id）不能修改"),
     )
     note = forms.CharField(label=_("修改说明"), required=False, max_length=200)
-
-
-class SystemFilterForm(forms.Form):
-    q = search_field(_("体系或方案名称"))
-    year = forms.ModelChoiceField(
-        label=_("年度"), required=False, queryset=AssessmentYear.objects.none(),
-        empty_label=_("全部年度"),
-    )  # fmt: skip
-    category = forms.ModelChoiceField(
-        label=_("单位类别"), required=False, queryset=UnitCategory.objects.none(),
-        empty_label=_("全部类别"),
-    )  # fmt: skip
-    status = forms.ChoiceField(
-        label=_("状态"), required=False, choices=[("", _("全部状态")), *SystemStatus.choices]
-    )
-
-    def __init__(self, *args: Any, years: Any, categories: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["year"].queryset = years
-        self.fields["category"].queryset = categories
 
 
 class SystemCreateForm(forms.Form):
@@ -268,11 +230,4 @@ class DecisionForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("驳回时必填"),
-    )
-
-
-class ChangeFilterForm(forms.Form):
-    q = search_field(_("指标体系、理由或申请单位"))
-    status = forms.ChoiceField(
-        label=_("状态"), required=False, choices=[("", _("全部状态")), *ChangeStatus.choices]
     )

@@ -19,11 +19,11 @@ from kaohe.core.roles import Action, can, require
 from kaohe.core.xlsx import ImportFailed, RowError, xlsx_response
 from kaohe.orgs.forms import apply_service_error
 from kaohe.orgs.models import Unit
-from kaohe.orgs.selectors import categories_for_user, unit_categories_for_user, years_for_user
+from kaohe.orgs.selectors import categories_for_user, years_for_user
 from kaohe.presets import list_presets
 from kaohe.schemes import definitions, excel, services, tree
+from kaohe.schemes.filters import ChangeFilter, SchemeFilter, SystemFilter
 from kaohe.schemes.forms import (
-    ChangeFilterForm,
     ChangeOpFormSet,
     ChangeRequestForm,
     DecisionForm,
@@ -32,10 +32,8 @@ from kaohe.schemes.forms import (
     PresetForm,
     SchemeCreateForm,
     SchemeEditForm,
-    SchemeFilterForm,
     SystemCreateForm,
     SystemEditForm,
-    SystemFilterForm,
 )
 from kaohe.schemes.models import (
     CHANGE_TRANSITIONS,
@@ -83,22 +81,8 @@ def scheme_list(request: HttpRequest) -> HttpResponse:
         .annotate(system_count=Count("systems"))
         .order_by("-year__year", "suite", "id")
     )
-    form = SchemeFilterForm(request.GET or None, years=years_for_user(request.user))
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["q"]:
-            schemes = schemes.filter(
-                Q(name__icontains=data["q"])
-                | Q(code__icontains=data["q"])
-                | Q(suite__icontains=data["q"])
-            )
-        if data["year"]:
-            schemes = schemes.filter(year=data["year"])
-        if data["status"]:
-            schemes = schemes.filter(status=data["status"])
-    return list_page(
-        request, form, schemes, "schemes/scheme_list.html", "schemes/_scheme_table.html"
-    )
+    filters = SchemeFilter(request.GET or None, queryset=schemes, request=request)
+    return list_page(request, filters, "schemes/scheme_list.html", "schemes/_scheme_table.html")
 
 
 @login_required
@@ -227,28 +211,8 @@ def system_list(request: HttpRequest) -> HttpResponse:
         )
         .order_by("-scheme__year__year", "scheme_id", "category__order", "id")
     )
-    form = SystemFilterForm(
-        request.GET or None,
-        years=years_for_user(request.user),
-        categories=categories_for_user(request.user)
-        if can(request.user, Action.CATEGORY_VIEW)
-        else unit_categories_for_user(request.user),
-    )
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["q"]:
-            systems = systems.filter(
-                Q(name__icontains=data["q"]) | Q(scheme__name__icontains=data["q"])
-            )
-        if data["year"]:
-            systems = systems.filter(scheme__year=data["year"])
-        if data["category"]:
-            systems = systems.filter(category=data["category"])
-        if data["status"]:
-            systems = systems.filter(status=data["status"])
-    return list_page(
-        request, form, systems, "schemes/system_list.html", "schemes/_system_table.html"
-    )
+    filters = SystemFilter(request.GET or None, queryset=systems, request=request)
+    return list_page(request, filters, "schemes/system_list.html", "schemes/_system_table.html")
 
 
 def _system(request: HttpRequest, pk: int) -> IndicatorSystem:
@@ -566,21 +530,10 @@ def change_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def change_list(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.CHANGE_VIEW)
-    changes = change_requests_for_user(request.user)
-    form = ChangeFilterForm(request.GET or None)
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["q"]:
-            changes = changes.filter(
-                Q(system__name__icontains=data["q"])
-                | Q(reason__icontains=data["q"])
-                | Q(requested_unit__name__icontains=data["q"])
-            )
-        if data["status"]:
-            changes = changes.filter(status=data["status"])
-    return list_page(
-        request, form, changes, "schemes/change_list.html", "schemes/_change_table.html"
+    filters = ChangeFilter(
+        request.GET or None, queryset=change_requests_for_user(request.user), request=request
     )
+    return list_page(request, filters, "schemes/change_list.html", "schemes/_change_table.html")
 
 
 def _described(changes: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -133,7 +133,10 @@ def test_cadres_are_created_with_a_post_changed_and_transferred(cast, tokens):
     cadre = created.json()
     assert cadre["postings"][0]["duties"] == ["party_building"]
     detail = reverse("api:cadre-detail", args=[cadre["id"]])
-    assert client.patch(detail, {"rank": "副科级"}, format="json").json()["rank"] == "副科级"
+    patched = client.patch(
+        detail, {"leadership_level": "副科级", "rank": "一级主任科员"}, format="json"
+    ).json()
+    assert (patched["leadership_level"], patched["rank"]) == ("副科级", "一级主任科员")
     moved = client.post(
         reverse("api:cadre-transfer", args=[cadre["id"]]),
         {"unit": cast.unit_b.pk, "post": "副镇长", "on": "2024-05-01"},

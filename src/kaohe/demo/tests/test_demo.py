@@ -110,3 +110,33 @@ def test_the_command_loads_the_demo_and_prints_how_to_log_in(db):
     assert IndicatorSystem.objects.filter(status="published").count() == 5
     with pytest.raises(CommandError):
         call_command("demo", "--year", str(YEAR), stdout=StringIO())
+
+
+def test_the_demo_s_posts_ranks_and_roles_agree(demo):
+    from kaohe.orgs.models import LeadershipLevel, Posting, Precedence, Rank, Role, precedence_of
+
+    titles = set(Rank.values) | set(LeadershipLevel.values) | {"其他"}
+    postings = list(Posting.objects.select_related("cadre"))
+    assert not [p.post for p in postings if p.post in titles]  # no rank title as a post
+    for posting in postings:
+        assert posting.precedence == precedence_of(posting.role, posting.duties)
+        if (
+            posting.role in (Role.PRINCIPAL, Role.MEMBER)
+            and posting.unit.category.name != "上级单位"
+        ):
+            assert posting.cadre.leadership_level in (
+                LeadershipLevel.SECTION_CHIEF,
+                LeadershipLevel.DEPUTY_SECTION,
+            )
+    assert {p.role for p in postings} == set(Role)
+    assert Posting.objects.filter(precedence=Precedence.STAFF).count() > 500
+    assert all(c.search for c in Cadre.objects.all()[:50])
+
+
+def test_a_demo_town_team_is_listed_as_its_office_ordered_it(demo):
+    from kaohe.orgs.models import Posting, Team
+    from kaohe.orgs.selectors import team_members
+
+    team = Team.objects.get(unit__code="T03")
+    posts = [p.post for p in team_members(Posting.objects.all(), team, on=dt.date(YEAR, 6, 30))]
+    assert posts[:4] == ["党委书记", "党委副书记、镇长", "人大主席", "党委副书记"]

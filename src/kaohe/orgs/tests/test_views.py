@@ -20,7 +20,7 @@ def many(cast):
     ]  # fmt: skip
     for i in range(120):
         cadre = services.cadre_create(
-            actor=None, name=f"干部{i:03d}", rank="副科级",
+            actor=None, name=f"干部{i:03d}", leadership_level="副科级",
             first_posting={"unit": units[i % 60], "post": "副局长", "start_date": dt.date(2020, 1, 1)},
         )  # fmt: skip
         if i % 7 == 0:

@@ -98,7 +98,8 @@ def test_it_imports_the_libreoffice_cadre_workbook(cast):
 
     assert summary.created == 4
     zhao = Cadre.objects.get(name="赵青禾")
-    assert zhao.gender == "女" and zhao.birth_date == dt.date(1980, 3, 14) and zhao.rank == "正科级"
+    assert zhao.gender == "女" and zhao.birth_date == dt.date(1980, 3, 14)
+    assert (zhao.leadership_level, zhao.rank) == ("正科级", "")
     posting = zhao.postings.get()
     assert posting.unit == cast.unit_a and posting.role == "principal"
     assert posting.duties == ["deputy_secretary", "head"]
@@ -140,6 +141,8 @@ def test_a_bad_cadre_workbook_reports_every_row_and_column_and_writes_nothing(ca
     assert "处长" in places[(3, "E")]
     assert "nowhere" in places[(3, "G")]
     assert "正职" in places[(3, "J")]
+    assert "党政正职、班子成员、一般干部之一" in places[(3, "J")]
+    assert "principal" not in places[(3, "J")] and "member" not in places[(3, "J")]
     assert "扫地" in places[(3, "K")]
     assert "999" in places[(4, "A")]
     assert "不能为空" in places[(4, "I")] and "不能为空" in places[(4, "L")]
@@ -615,3 +618,32 @@ def test_the_assignments_export_holds_the_records_of_the_cadres_a_user_sees(clie
     assert client.get(reverse("orgs:workbook_template"), {"kind": "assignments"}).status_code == 403
     response = client.post(reverse("orgs:workbook_import"), {"kind": "assignments"})
     assert response.status_code == 403
+
+
+def test_the_rank_cell_holds_a_leadership_level_and_a_rank_and_reads_back(cast):
+    from kaohe.core.xlsx import ImportFailed
+    from kaohe.orgs import workbooks
+    from kaohe.orgs.models import Cadre
+    from kaohe.orgs.selectors import with_current_state
+
+    rows = [
+        [None, "周一", None, None, "副科级、一级主任科员", None, "qingshan", None, "副镇长",
+         "班子成员", None, "2021-01-01"],
+        [None, "周二", None, None, "三级调研员", None, "qingshan", None, "党政办工作人员",
+         "一般干部", None, "2021-01-01"],
+    ]  # fmt: skip
+    _import(cast, "cadres", _workbook(workbooks.CADRES, rows))
+    one, two = Cadre.objects.get(name="周一"), Cadre.objects.get(name="周二")
+    assert (one.leadership_level, one.rank) == ("副科级", "一级主任科员")
+    assert (two.leadership_level, two.rank) == ("", "三级调研员")
+    assert two.postings.get().role == "staff"
+    exported = workbooks.cadres_export(with_current_state(Cadre.objects.filter(pk=one.pk)))
+    sheet = load_workbook(BytesIO(exported)).active
+    assert sheet["E2"].value == "副科级、一级主任科员"
+
+    bad = [[None, "周三", None, None, "正科级、副科级", None, None, None, None, None, None, None],
+           [None, "周四", None, None, "其他", None, None, None, None, None, None, None]]  # fmt: skip
+    with pytest.raises(ImportFailed) as failure:
+        _import(cast, "cadres", _workbook(workbooks.CADRES, bad))
+    places = {(e.row, e.column): e.message for e in failure.value.errors}
+    assert "各填一个" in places[(2, "E")] and "其他" in places[(3, "E")]

@@ -1,5 +1,5 @@
 """The orgs URLs added after the foundation's table (``core/tests/test_permissions.py``
-walks these rows too): Excel, leadership teams, years, ending a posting, secondment or village stint.
+walks these rows too): Excel, leadership teams and their members, years, ending a posting, secondment or village stint.
 
 - ``orgs_year``: a year; ``orgs_team_a``: unit A's team; ``orgs_posting_a``: the post of
   the cast's cadre of unit A; ``orgs_secondment``: a current secondment of that cadre,
@@ -18,6 +18,7 @@ ROWS = [
     ("orgs:year_list", (),                        (302, 200, 200, 200, 200, 200, 200, 200)),
     ("orgs:year_edit", ("orgs_year",),            (302, 200, 403, 403, 403, 403, 403, 403)),
     ("orgs:team_list", (),                        (302, 200, 200, 200, 200, 200, 200, 200)),
+    ("orgs:team_detail", ("orgs_team_a",),        (302, 200, 200, 200, 404, 200, 200, 200)),
     ("orgs:team_edit", ("orgs_team_a",),          (302, 200, 403, 403, 403, 403, 403, 403)),
     ("orgs:posting_end", ("cadre_a", "orgs_posting_a"),
                                                   (302, 200, 403, 403, 403, 403, 403, 403)),
