@@ -10,7 +10,16 @@ import datetime as dt
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import (
+    Exists,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.utils import timezone
 
 from kaohe.core.roles import Action, Role, can, role_of
@@ -190,19 +199,15 @@ def in_list_order(
     held in that unit. Cadres with no current post come last."""
     held = Posting.objects.filter(active_on(on or today()), cadre=OuterRef("pk"))
     held = held.filter(unit=unit) if unit is not None else held.filter(is_primary=True)
-    held = held.order_by("-start_date", "-id")
-
-    def key(field: str) -> Subquery:
-        return Subquery(held.values(field)[:1])
-
-    keys = {"_precedence": key("precedence"), "_order": key("order")}
+    # one posting per cadre, joined (a correlated subquery in the join's condition; five
+    # subqueries in the ORDER BY took three times as long)
+    first = Subquery(held.order_by("-start_date", "-id").values("pk")[:1])
+    keys = ["held__precedence", "held__order"]
     if unit is None:
-        keys = {
-            "_category_order": key("unit__category__order"),
-            "_unit_order": key("unit__order"),
-            "_unit_code": key("unit__code"),
-        } | keys
-    return cadres.annotate(**keys).order_by(*(F(name).asc(nulls_last=True) for name in keys), "pk")
+        keys = ["held__unit__category__order", "held__unit__order", "held__unit__code", *keys]
+    return cadres.annotate(
+        held=FilteredRelation("postings", condition=Q(postings__pk=first))
+    ).order_by(*(F(key).asc(nulls_last=True) for key in keys), "pk")
 
 
 # A dated record of a cadre's career outside the postings (挂职, 驻村, 立案审查).
