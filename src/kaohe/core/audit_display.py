@@ -199,9 +199,10 @@ def _changes(model: type[models.Model] | None, entry: AuditEntry, names: _Names)
     before = entry.before if isinstance(entry.before, dict) else {}
     after = entry.after if isinstance(entry.after, dict) else {}
     keys = list(dict.fromkeys([*before, *after]))
+    other = OTHER_TYPES.get(entry.object_type, ("", {}))[1]
     return [
         Change(
-            label=_label(model, key),
+            label=str(other[key]) if key in other else _label(model, key),
             before=_text(model, key, before[key], names) if key in before else "",
             after=_text(model, key, after[key], names) if key in after else "",
         )

@@ -140,3 +140,11 @@ def test_a_demo_town_team_is_listed_as_its_office_ordered_it(demo):
     team = Team.objects.get(unit__code="T03")
     posts = [p.post for p in team_members(Posting.objects.all(), team, on=dt.date(YEAR, 6, 30))]
     assert posts[:4] == ["党委书记", "党委副书记、镇长", "人大主席", "党委副书记"]
+
+
+def test_the_audit_log_names_what_the_demo_loaded(demo):
+    from kaohe.core.audit_display import audit_lines
+
+    (line,) = audit_lines(AuditEntry.objects.filter(action="demo.load"))
+    assert (line.action, line.object_type) == ("加载示例数据", "示例数据")
+    assert [c.label for c in line.changes] == ["单位数", "干部数", "年度"]
