@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "kaohe.schemes",
     "kaohe.demo",
     "kaohe.api",
+    "kaohe.home",
     "rest_framework",
     "drf_spectacular",
     "csp",
@@ -119,7 +120,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"
 LOGIN_URL = "core:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "home:index"
 LOGOUT_REDIRECT_URL = "core:login"
 
 PASSWORD_HASHERS = [

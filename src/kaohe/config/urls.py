@@ -5,6 +5,7 @@ urlpatterns = [
     path("orgs/", include("kaohe.orgs.urls")),
     path("schemes/", include("kaohe.schemes.urls")),
     path("api/", include("kaohe.api.urls")),
+    path("", include("kaohe.home.urls")),
     path("", include("kaohe.core.urls")),
 ]
 

@@ -1,8 +1,25 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from kaohe.core.registry import register_audit_actions
+
+AUDIT_ACTIONS = {
+    "login.success": _("登录"),
+    "login.fail": _("登录失败"),
+    "login.lock": _("登录锁定"),
+    "logout": _("退出"),
+    "user.create": _("新增用户"),
+    "user.update": _("修改用户"),
+    "user.password_reset": _("重置密码"),
+    "job.submit": _("提交后台任务"),
+    "job.status": _("后台任务状态变化"),
+}
+
 
 class CoreConfig(AppConfig):
     name = "kaohe.core"
     label = "core"
     verbose_name = _("基础")
+
+    def ready(self) -> None:
+        register_audit_actions(AUDIT_ACTIONS)

@@ -10,50 +10,14 @@ from typing import Any
 
 from django.db import models, transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from kaohe.core.models import AuditEntry
-
-# What the audit log page calls each action (the code stays in the row and the export).
-ACTION_LABELS = {
-    "login.success": _("登录"),
-    "login.fail": _("登录失败"),
-    "login.lock": _("登录锁定"),
-    "logout": _("退出"),
-    "user.create": _("新增用户"),
-    "user.update": _("修改用户"),
-    "user.password_reset": _("重置密码"),
-    "token.create": _("新建接口令牌"),
-    "token.revoke": _("吊销接口令牌"),
-    "year.create": _("新增考核年度"),
-    "year.update": _("修改考核年度"),
-    "category.create": _("新增单位类别"),
-    "category.update": _("修改单位类别"),
-    "category.delete": _("删除单位类别"),
-    "flag.create": _("新增单位标记"),
-    "unit.create": _("新增单位"),
-    "unit.update": _("修改单位"),
-    "team.update": _("修改领导班子"),
-    "team.order": _("调整班子成员排序"),
-    "cadre.create": _("新增干部"),
-    "cadre.update": _("修改干部"),
-    "cadre.transfer": _("职务变动"),
-    "posting.start": _("新增任职"),
-    "posting.end": _("结束任职"),
-    "secondment.create": _("登记挂职"),
-    "secondment.end": _("结束挂职"),
-    "village.create": _("登记驻村"),
-    "village.end": _("结束驻村"),
-    "investigation.open": _("登记立案审查"),
-    "investigation.close": _("立案审查结案"),
-    "demo.load": _("加载示例数据"),
-    "job.submit": _("提交后台任务"),
-    "job.status": _("后台任务状态变化"),
-}
+from kaohe.core.registry import audit_action_label
 
 
 def action_label(code: str) -> str:
-    return str(ACTION_LABELS.get(code, code))
+    """What the audit log pages call an action; each app registers its own labels."""
+    return audit_action_label(code)
 
 
 def _plain(value: Any) -> Any:

@@ -12,7 +12,7 @@ SETTINGS = "settings"
 # (url name, label, action required, section matched against the url name, menu group):
 # items of a group share one drop-down, so the bar fits one line at a laptop's width.
 NAV_ITEMS = (
-    ("core:home", pgettext_lazy("menu", "首页"), Action.DASHBOARD_VIEW, "home", None),
+    ("home:index", pgettext_lazy("menu", "首页"), Action.DASHBOARD_VIEW, "home", None),
     ("orgs:unit_list", pgettext_lazy("menu", "单位"), Action.UNIT_VIEW, "unit", None),
     ("orgs:cadre_list", pgettext_lazy("menu", "干部"), Action.CADRE_VIEW, "cadre", None),
     ("orgs:team_list", pgettext_lazy("menu", "领导班子"), Action.UNIT_VIEW, "team", None),

@@ -13,9 +13,9 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kaohe.core.audit import ACTION_LABELS
 from kaohe.core.audit_display import actions_matching, object_type_label
 from kaohe.core.models import AuditEntry
+from kaohe.core.registry import audit_actions
 from kaohe.core.roles import Role
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -58,7 +58,7 @@ class AuditFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         types = AuditEntry.objects.order_by().values_list("object_type", flat=True).distinct()
         self.filters["action"].extra["choices"] = [
-            (code, str(label)) for code, label in ACTION_LABELS.items()
+            (code, str(label)) for code, label in audit_actions().items()
         ]
         self.filters["object_type"].extra["choices"] = sorted(
             ((t, object_type_label(t)) for t in types if t), key=lambda choice: choice[1]
@@ -69,7 +69,7 @@ class AuditFilter(django_filters.FilterSet):
         return queryset.filter(
             Q(object_repr__icontains=text)
             | Q(action__icontains=text)
-            | Q(action__in=actions_matching(text, list(ACTION_LABELS)))
+            | Q(action__in=actions_matching(text, list(audit_actions())))
         )
 
     @staticmethod

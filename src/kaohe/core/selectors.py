@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 
 from kaohe.core.models import AuditEntry, Job, User
@@ -18,6 +20,13 @@ def users_for_user(user: object) -> QuerySet[User]:
     if not can(user, Action.USER_MANAGE):
         return User.objects.none()
     return User.objects.select_related("unit").order_by("username")
+
+
+def unit_choices_for_user(user: object) -> QuerySet[Any]:
+    """The units the office may bind an account to: every unit (read through the user's
+    foreign key, so that core imports no domain app)."""
+    units = User._meta.get_field("unit").related_model._default_manager
+    return units.all() if can(user, Action.USER_MANAGE) else units.none()
 
 
 def jobs_for_user(user: object) -> QuerySet[Job]:

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 
 from kaohe.core.audit import apply_changes, audit_record, snapshot
 from kaohe.core.errors import field_error
-from kaohe.core.models import JOB_TRANSITIONS, Job, JobKind, JobStatus, LoginThrottle, User
+from kaohe.core.models import JOB_TRANSITIONS, Job, JobStatus, LoginThrottle, User
+from kaohe.core.registry import JobKind, job_kind
 from kaohe.core.roles import UNIT_BOUND_ROLES, Role
 
 USER_FIELDS = ("username", "display_name", "role", "unit", "is_active")
@@ -124,11 +125,13 @@ def logout_record(*, user: User) -> None:
 
 
 @transaction.atomic
-def job_submit(*, actor: User, kind: JobKind, file: bytes, file_name: str = "") -> Job:
+def job_submit(*, actor: User, kind: JobKind | str, file: bytes, file_name: str = "") -> Job:
     """Keep the job and its file, and hand it to the queue once they are committed (in
-    eager mode the job runs right then, in this process)."""
+    eager mode the job runs right then, in this process). ``kind``: a registered kind
+    (``LookupError`` for any other)."""
     from kaohe.core.tasks import job_enqueue
 
+    kind = job_kind(str(kind)).key
     job = Job.objects.create(
         kind=kind,
         submitted_by=actor,

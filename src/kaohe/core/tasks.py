@@ -1,8 +1,9 @@
 """The background jobs' Celery task: run one job and record how it ended.
 
-``RUNNERS`` names, per kind, the function that does the work: called with the job and its
-file, it returns the counts or raises ``ImportFailed``. It runs in one transaction
-together with the job's move to done, so an import writes all its rows or none.
+Each app registers its job kinds with the function that does the work
+(``kaohe.core.registry``): called with the job and its file, it returns the counts or
+raises ``ImportFailed``. It runs in one transaction together with the job's move to done,
+so an import writes all its rows or none.
 """
 
 from __future__ import annotations
@@ -15,18 +16,12 @@ from django.db import transaction
 from django.utils.module_loading import import_string
 
 from kaohe.config.celery import app
-from kaohe.core.models import Job, JobKind, JobStatus
+from kaohe.core.models import Job, JobStatus
+from kaohe.core.registry import job_kind
 from kaohe.core.services import job_set_status
 from kaohe.core.xlsx import ImportFailed
 
 logger = logging.getLogger(__name__)
-
-RUNNERS = {
-    JobKind.UNITS_IMPORT: "kaohe.orgs.jobs.units_import_run",
-    JobKind.TEAMS_IMPORT: "kaohe.orgs.jobs.teams_import_run",
-    JobKind.CADRES_IMPORT: "kaohe.orgs.jobs.cadres_import_run",
-    JobKind.ASSIGNMENTS_IMPORT: "kaohe.orgs.jobs.assignments_import_run",
-}
 
 
 def _ended(job_id: int, status: JobStatus, result: dict[str, object]) -> None:
@@ -53,7 +48,7 @@ def job_run(job_id: int) -> str:
         job_set_status(job=job, status=JobStatus.RUNNING)
     try:
         with transaction.atomic():
-            result = import_string(RUNNERS[JobKind(job.kind)])(job=job, file=BytesIO(job.file))
+            result = import_string(job_kind(job.kind).runner)(job=job, file=BytesIO(job.file))
             job_set_status(job=job, status=JobStatus.DONE, result=result)
     except ImportFailed as failure:
         _ended(job_id, JobStatus.DONE, {"errors": [asdict(e) for e in failure.errors]})

@@ -5,7 +5,6 @@ from kaohe.core import views
 app_name = "core"
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
     path("audit/", views.audit_list, name="audit_list"),

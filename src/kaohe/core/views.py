@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kaohe.core import services
-from kaohe.core.audit_display import audit_lines, without_sessions
+from kaohe.core.audit_display import audit_lines
 from kaohe.core.filters import AuditFilter, UserFilter
 from kaohe.core.forms import (
     LoginForm,
@@ -29,8 +29,13 @@ from kaohe.core.forms import (
 )
 from kaohe.core.listing import is_htmx, list_page, paginate
 from kaohe.core.models import User
-from kaohe.core.roles import Action, Role, can, require
-from kaohe.core.selectors import audit_entries_for_user, jobs_for_user, users_for_user
+from kaohe.core.roles import Action, Role, require
+from kaohe.core.selectors import (
+    audit_entries_for_user,
+    jobs_for_user,
+    unit_choices_for_user,
+    users_for_user,
+)
 from kaohe.core.services import (
     login_failure_record,
     login_locked_until,
@@ -41,7 +46,7 @@ from kaohe.core.services import (
 
 def login_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        return redirect("core:home")
+        return redirect(settings.LOGIN_REDIRECT_URL)
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     form = LoginForm(request, data=request.POST or None)
     locked_until = None
@@ -79,52 +84,6 @@ def logout_view(request: HttpRequest) -> HttpResponse:
         logout_record(user=request.user)
     logout(request)
     return redirect(settings.LOGOUT_REDIRECT_URL)
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    require(request.user, Action.DASHBOARD_VIEW)
-    from kaohe.orgs.selectors import cadre_filter, cadres_for_user, units_for_user
-
-    units = units_for_user(request.user)
-    by_category = (
-        units.filter(is_active=True)
-        .values("category__name")
-        .annotate(n=Count("id"))
-        .order_by("category__order")
-    )
-    cards = []
-    if can(request.user, Action.CADRE_VIEW):
-        cadres = cadres_for_user(request.user)
-        cards = [
-            (key, label, cadre_filter(cadres, special=key).count())
-            for key, label in (
-                ("principal", _("党政正职")),
-                ("seconded", _("挂职")),
-                ("village", _("驻村工作队")),
-                ("entrusted", _("委托考核")),
-                ("investigation", _("立案审查")),
-            )
-        ]
-        cadre_total = cadres.count()
-    else:
-        cadre_total = None
-    recent = (
-        audit_lines(without_sessions(audit_entries_for_user(request.user))[:8])
-        if can(request.user, Action.AUDIT_VIEW)
-        else []
-    )
-    return render(
-        request,
-        "core/home.html",
-        {
-            "unit_total": units.filter(is_active=True).count(),
-            "by_category": by_category,
-            "cadre_total": cadre_total,
-            "cards": cards,
-            "recent": recent,
-        },
-    )
 
 
 def _filtered_audit(request: HttpRequest) -> AuditFilter:
@@ -203,9 +162,7 @@ def _json_cell(value: object) -> str:
 
 
 def _units(request: HttpRequest) -> QuerySet:
-    from kaohe.orgs.selectors import units_for_user
-
-    return units_for_user(request.user)
+    return unit_choices_for_user(request.user)
 
 
 @login_required

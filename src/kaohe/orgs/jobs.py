@@ -1,5 +1,5 @@
 """The Excel imports of units, teams, cadres and the cadres' secondments, village-team
-stints and investigations as background jobs (``core.tasks.RUNNERS``):
+stints and investigations as background jobs (registered in ``kaohe.orgs.apps``):
 each runs the import service with the rows the submitter may see, as the submitter."""
 
 from __future__ import annotations

@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kaohe.core.listing import list_page, paginate
-from kaohe.core.models import JobKind
 from kaohe.core.roles import Action, can, require
 from kaohe.core.services import job_submit
 from kaohe.core.xlsx import xlsx_response
 from kaohe.orgs import services, workbooks
+from kaohe.orgs.apps import ASSIGNMENTS_IMPORT, CADRES_IMPORT, TEAMS_IMPORT, UNITS_IMPORT
 from kaohe.orgs.filters import CadreFilter, TeamFilter, UnitFilter
 from kaohe.orgs.forms import (
     CadreCreateForm,
@@ -402,10 +402,10 @@ WORKBOOK_ACTIONS = {
 }
 # kind: the background job that imports it (``kaohe.orgs.jobs``)
 IMPORT_JOBS = {
-    "units": JobKind.UNITS_IMPORT,
-    "teams": JobKind.TEAMS_IMPORT,
-    "cadres": JobKind.CADRES_IMPORT,
-    "assignments": JobKind.ASSIGNMENTS_IMPORT,
+    "units": UNITS_IMPORT,
+    "teams": TEAMS_IMPORT,
+    "cadres": CADRES_IMPORT,
+    "assignments": ASSIGNMENTS_IMPORT,
 }
 
 

@@ -1,8 +1,30 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from kaohe.core.registry import register_audit_actions
+
+AUDIT_ACTIONS = {
+    "scheme.create_from_preset": _("由预置方案新建考核方案"),
+    "scheme.create": _("新建考核方案"),
+    "scheme.update": _("修改考核方案"),
+    "scheme.status": _("考核方案状态变化"),
+    "indicator_system.create": _("新建指标体系"),
+    "indicator_system.update": _("修改指标体系"),
+    "indicator_system.status": _("指标体系状态变化"),
+    "indicator_system.import": _("导入指标体系"),
+    "indicator.create": _("新增指标"),
+    "indicator.update": _("修改指标"),
+    "indicator.delete": _("删除指标"),
+    "change_request.create": _("提交指标变更申请"),
+    "change_request.approve": _("批准指标变更申请"),
+    "change_request.reject": _("驳回指标变更申请"),
+}
+
 
 class SchemesConfig(AppConfig):
     name = "kaohe.schemes"
     label = "schemes"
     verbose_name = _("考核方案与指标体系")
+
+    def ready(self) -> None:
+        register_audit_actions(AUDIT_ACTIONS)

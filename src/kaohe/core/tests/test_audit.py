@@ -131,7 +131,7 @@ def test_logins_do_not_crowd_the_home_page_but_stay_in_the_log(client, cast, ent
     for _ in range(10):
         client.post(reverse("core:logout"))
         client.post(reverse("core:login"), {"username": "admin", "password": PASSWORD})
-    home = client.get(reverse("core:home")).content.decode()
+    home = client.get(reverse("home:index")).content.decode()
     recent = home[home.index("最近操作") :]
     assert "登录" not in recent and "退出" not in recent
     assert "新增单位类别" in recent and "甲类" in recent

@@ -162,7 +162,7 @@ def test_every_kind_of_response_carries_the_security_headers(client, cast):
     ]
     client.force_login(cast.admin)
     answers += [
-        client.get(reverse("core:home")),
+        client.get(reverse("home:index")),
         client.get(reverse("core:audit_export")),
         client.get(reverse("api:unit-list")),
     ]
@@ -182,7 +182,7 @@ def test_hsts_is_sent_over_https_only(client, db):
 def test_signed_in_pages_and_exports_are_never_stored(client, cast):
     assert "no-store" not in client.get(reverse("core:login")).get("Cache-Control", "")
     client.force_login(cast.admin)
-    for url in (reverse("core:home"), reverse("orgs:unit_list"), reverse("core:audit_export")):
+    for url in (reverse("home:index"), reverse("orgs:unit_list"), reverse("core:audit_export")):
         response = client.get(url)
         assert response.status_code == 200, url
         assert "no-store" in response["Cache-Control"], url

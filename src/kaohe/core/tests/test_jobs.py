@@ -4,13 +4,16 @@ job says why; only the submitter and the office admin see a job."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from kaohe.core.models import Job, JobKind, JobStatus
+from kaohe.core.models import Job, JobStatus
 from kaohe.core.services import job_set_status, job_submit
+from kaohe.orgs.apps import CADRES_IMPORT, TEAMS_IMPORT, UNITS_IMPORT
 from kaohe.orgs.tests.test_workbooks import _fixture, _workbook
 
 
@@ -31,7 +34,7 @@ def test_an_import_job_runs_to_done_with_the_counts(
     job = Job.objects.get()
     assert response.url == reverse("core:job_detail", args=[job.pk])
     assert (job.status, job.kind, job.submitted_by, job.unit) == (
-        JobStatus.DONE, JobKind.CADRES_IMPORT, cast.admin, None
+        JobStatus.DONE, CADRES_IMPORT.key, cast.admin, None
     )  # fmt: skip
     assert job.result == {"created": 4, "updated": 0, "unchanged": 0}
     assert job.file is None and job.started_at <= job.finished_at
@@ -66,17 +69,18 @@ def test_a_bad_workbook_ends_done_with_its_row_errors_and_writes_nothing(
 def test_an_exception_fails_the_job_with_its_message_and_rolls_back(
     cast, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from kaohe.core import tasks
+    from kaohe.core import registry
     from kaohe.orgs.models import Unit
 
     def broken(*, job, file):
         Unit.objects.filter(pk=cast.unit_a.pk).update(name="改了一半")
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setitem(tasks.RUNNERS, JobKind.UNITS_IMPORT, f"{__name__}._broken")
+    broken_kind = replace(UNITS_IMPORT, runner=f"{__name__}._broken")
+    monkeypatch.setitem(registry._JOB_KINDS, UNITS_IMPORT.key, broken_kind)
     monkeypatch.setattr(f"{__name__}._broken", broken, raising=False)
     with django_capture_on_commit_callbacks(execute=True):
-        job = job_submit(actor=cast.admin, kind=JobKind.UNITS_IMPORT, file=b"x", file_name="u.xlsx")
+        job = job_submit(actor=cast.admin, kind=UNITS_IMPORT, file=b"x", file_name="u.xlsx")
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED and job.finished_at and job.file is None
     assert job.result == {"message": "RuntimeError: disk on fire"}
@@ -93,13 +97,13 @@ def test_a_queue_that_cannot_take_the_job_fails_it(
 
     monkeypatch.setattr(tasks.job_run, "delay", refuse)
     with django_capture_on_commit_callbacks(execute=True):
-        job = job_submit(actor=cast.admin, kind=JobKind.TEAMS_IMPORT, file=b"x")
+        job = job_submit(actor=cast.admin, kind=TEAMS_IMPORT, file=b"x")
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED and "no broker" in job.result["message"]
 
 
 def test_the_status_moves_only_along_the_table(cast):
-    job = job_submit(actor=cast.admin, kind=JobKind.UNITS_IMPORT, file=b"x")  # not run: no commit
+    job = job_submit(actor=cast.admin, kind=UNITS_IMPORT, file=b"x")  # not run: no commit
     with pytest.raises(ValueError, match="queued → done"):
         job_set_status(job=job, status=JobStatus.DONE)
     job_set_status(job=job, status=JobStatus.RUNNING)
@@ -109,9 +113,7 @@ def test_the_status_moves_only_along_the_table(cast):
 
 
 def test_only_the_submitter_and_the_office_admin_see_a_job(client, cast):
-    job = job_submit(
-        actor=cast.liaison, kind=JobKind.CADRES_IMPORT, file=b"x", file_name="mine.xlsx"
-    )
+    job = job_submit(actor=cast.liaison, kind=CADRES_IMPORT, file=b"x", file_name="mine.xlsx")
     url = reverse("core:job_detail", args=[job.pk])
     for user, status in ((cast.liaison, 200), (cast.admin, 200), (cast.outsider, 404),
                          (cast.scorer, 404), (cast.leader, 404)):  # fmt: skip
@@ -124,7 +126,7 @@ def test_only_the_submitter_and_the_office_admin_see_a_job(client, cast):
 
 
 def test_the_state_part_polls_every_two_seconds_only_while_the_job_is_not_over(client, cast):
-    job = job_submit(actor=cast.admin, kind=JobKind.UNITS_IMPORT, file=b"x")
+    job = job_submit(actor=cast.admin, kind=UNITS_IMPORT, file=b"x")
     client.force_login(cast.admin)
     url = reverse("core:job_detail", args=[job.pk])
     part = client.get(url, headers={"HX-Request": "true"}).content.decode()
@@ -140,12 +142,12 @@ def test_the_state_part_polls_every_two_seconds_only_while_the_job_is_not_over(c
 
 def test_the_job_list_runs_the_same_queries_for_few_or_many_jobs(client, cast):
     client.force_login(cast.admin)
-    job_submit(actor=cast.liaison, kind=JobKind.CADRES_IMPORT, file=b"x")
+    job_submit(actor=cast.liaison, kind=CADRES_IMPORT, file=b"x")
     client.get(reverse("core:job_list"))  # warm the session
     with CaptureQueriesContext(connection) as few:
         client.get(reverse("core:job_list"))
     for _ in range(12):
-        job_submit(actor=cast.liaison, kind=JobKind.CADRES_IMPORT, file=b"x")
+        job_submit(actor=cast.liaison, kind=CADRES_IMPORT, file=b"x")
     with CaptureQueriesContext(connection) as many:
         page = client.get(reverse("core:job_list")).content.decode()
     assert len(many) == len(few)

@@ -64,9 +64,10 @@ def test_a_real_worker_runs_a_submitted_import(tmp_path):
         pytest.skip("Redis does not answer at 127.0.0.1:6379")
 
     from kaohe.config.celery import app
-    from kaohe.core.models import Job, JobKind, JobStatus
+    from kaohe.core.models import Job, JobStatus
     from kaohe.core.roles import Role
     from kaohe.core.services import job_submit, user_create
+    from kaohe.orgs.apps import UNITS_IMPORT
     from kaohe.orgs.models import Unit
 
     admin = user_create(actor=None, username="admin", password="x", role=Role.OFFICE_ADMIN,
@@ -86,7 +87,7 @@ def test_a_real_worker_runs_a_submitted_import(tmp_path):
         _use_broker(app, False, BROKER)
         job = job_submit(
             actor=admin,
-            kind=JobKind.UNITS_IMPORT,
+            kind=UNITS_IMPORT,
             file=(FIXTURES / "units-libreoffice.xlsx").read_bytes(),
             file_name="units.xlsx",
         )

@@ -16,7 +16,7 @@ def login(client, username, password):
 def test_a_user_logs_in_and_lands_on_the_home_page(client, cast):
     response = login(client, "admin", PASSWORD)
     assert response.status_code == 302
-    assert response["Location"] == reverse("core:home")
+    assert response["Location"] == reverse("home:index")
     assert AuditEntry.objects.filter(action="login.success", actor=cast.admin).exists()
 
 
@@ -28,7 +28,7 @@ def test_login_follows_a_safe_next_url_only(client, cast):
     evil = client.post(
         url, {"username": "admin", "password": PASSWORD, "next": "https://evil.example/"}
     )
-    assert evil["Location"] == reverse("core:home")
+    assert evil["Location"] == reverse("home:index")
 
 
 def test_a_wrong_password_shows_an_error_and_counts_a_failure(client, cast):
@@ -96,7 +96,7 @@ def test_logout_needs_a_post_and_is_audited(client, cast):
     response = client.post(reverse("core:logout"))
     assert response.status_code == 302
     assert AuditEntry.objects.filter(action="logout", actor=cast.leader).exists()
-    assert client.get(reverse("core:home")).status_code == 302
+    assert client.get(reverse("home:index")).status_code == 302
 
 
 def test_the_login_page_is_in_chinese_and_switches_to_english(client, db):

@@ -53,7 +53,7 @@ def test_a_deactivated_user_cannot_log_in_and_the_office_cannot_deactivate_itsel
     assert "不能停用自己的账号" in own.content.decode()
     client.logout()
     client.post(reverse("core:login"), {"username": "leader", "password": PASSWORD})
-    assert client.get(reverse("core:home")).status_code == 302
+    assert client.get(reverse("home:index")).status_code == 302
 
 
 def test_changing_a_liaison_to_a_leader_drops_the_unit(client, cast):

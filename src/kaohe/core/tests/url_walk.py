@@ -18,8 +18,8 @@ ROWS = [
 
 
 def objects(cast: Any) -> dict[str, Any]:
-    from kaohe.core.models import JobKind
     from kaohe.core.services import job_submit
+    from kaohe.orgs.apps import UNITS_IMPORT
 
-    job = job_submit(actor=cast.admin, kind=JobKind.UNITS_IMPORT, file=b"x")  # never committed
+    job = job_submit(actor=cast.admin, kind=UNITS_IMPORT, file=b"x")  # never committed
     return {"core_user": cast.liaison, "core_job": job}

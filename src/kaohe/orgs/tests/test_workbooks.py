@@ -582,7 +582,8 @@ def test_the_workbook_ends_what_is_open_and_leaves_the_rest_unchanged(cast):
 def test_the_page_imports_assignments_in_a_background_job(
     client, cast, django_capture_on_commit_callbacks
 ):
-    from kaohe.core.models import Job, JobKind
+    from kaohe.core.models import Job
+    from kaohe.orgs.apps import ASSIGNMENTS_IMPORT
     from kaohe.orgs.workbooks import ASSIGNMENTS
 
     client.force_login(cast.admin)
@@ -595,7 +596,7 @@ def test_the_page_imports_assignments_in_a_background_job(
         job_url = client.post(url, {"kind": "assignments", "file": good}).url
     job = Job.objects.get()
     assert (job.kind, job.result) == (
-        JobKind.ASSIGNMENTS_IMPORT, {"created": 1, "updated": 0, "unchanged": 0}
+        ASSIGNMENTS_IMPORT.key, {"created": 1, "updated": 0, "unchanged": 0}
     )  # fmt: skip
     assert "新增 1 条" in client.get(job_url).content.decode()
     assert cast.cadre_a.village_assignments.get().village == "青石村"

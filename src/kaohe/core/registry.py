@@ -1,0 +1,68 @@
+"""What each app adds to core: its background-job kinds and its audit actions' labels.
+
+Core imports no domain app. An app registers its own in its ``AppConfig.ready()``, so core
+knows them once Django is set up (in the web process and in a Celery worker alike).
+This module imports no model: an app's ``apps.py`` may import it at the top.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.functional import Promise
+
+
+@dataclass(frozen=True)
+class JobKind:
+    """A kind of background job: its key (stored in ``Job.kind``), what the job list calls
+    it, and the dotted path of the function that runs it (called with the job and its file,
+    it returns the counts or raises ``ImportFailed``)."""
+
+    key: str
+    label: str | Promise
+    runner: str
+
+    def __str__(self) -> str:
+        return self.key
+
+
+_JOB_KINDS: dict[str, JobKind] = {}
+_AUDIT_ACTIONS: dict[str, str | Promise] = {}
+
+
+def register_job_kinds(kinds: Iterable[JobKind]) -> None:
+    for kind in kinds:
+        known = _JOB_KINDS.setdefault(kind.key, kind)
+        if known != kind:
+            raise ImproperlyConfigured(f"job kind {kind.key!r} is registered twice")
+
+
+def job_kind(key: str) -> JobKind:
+    """The registered kind of that key; ``LookupError`` for any other."""
+    try:
+        return _JOB_KINDS[str(key)]
+    except KeyError:
+        raise LookupError(f"no job kind {key!r} is registered") from None
+
+
+def job_kinds() -> dict[str, JobKind]:
+    return dict(_JOB_KINDS)
+
+
+def register_audit_actions(labels: Mapping[str, str | Promise]) -> None:
+    """Name an app's audit actions (``unit.create`` → 新增单位) for the audit log pages."""
+    for code, label in labels.items():
+        known = _AUDIT_ACTIONS.setdefault(code, label)
+        if str(known) != str(label):
+            raise ImproperlyConfigured(f"audit action {code!r} is registered twice")
+
+
+def audit_actions() -> dict[str, str | Promise]:
+    return dict(_AUDIT_ACTIONS)
+
+
+def audit_action_label(code: str) -> str:
+    """What the audit log calls an action (the code itself when nobody named it)."""
+    return str(_AUDIT_ACTIONS.get(code, code))

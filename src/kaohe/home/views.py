@@ -1,0 +1,58 @@
+"""The home page: what the user's role may see, counted across the apps."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from kaohe.core.audit_display import audit_lines, without_sessions
+from kaohe.core.roles import Action, can, require
+from kaohe.core.selectors import audit_entries_for_user
+from kaohe.orgs.selectors import cadre_filter, cadres_for_user, units_for_user
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    require(request.user, Action.DASHBOARD_VIEW)
+    units = units_for_user(request.user)
+    by_category = (
+        units.filter(is_active=True)
+        .values("category__name")
+        .annotate(n=Count("id"))
+        .order_by("category__order")
+    )
+    cards = []
+    if can(request.user, Action.CADRE_VIEW):
+        cadres = cadres_for_user(request.user)
+        cards = [
+            (key, label, cadre_filter(cadres, special=key).count())
+            for key, label in (
+                ("principal", _("党政正职")),
+                ("seconded", _("挂职")),
+                ("village", _("驻村工作队")),
+                ("entrusted", _("委托考核")),
+                ("investigation", _("立案审查")),
+            )
+        ]
+        cadre_total = cadres.count()
+    else:
+        cadre_total = None
+    recent = (
+        audit_lines(without_sessions(audit_entries_for_user(request.user))[:8])
+        if can(request.user, Action.AUDIT_VIEW)
+        else []
+    )
+    return render(
+        request,
+        "home/home.html",
+        {
+            "unit_total": units.filter(is_active=True).count(),
+            "by_category": by_category,
+            "cadre_total": cadre_total,
+            "cards": cards,
+            "recent": recent,
+        },
+    )
