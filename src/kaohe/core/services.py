@@ -16,6 +16,7 @@ from kaohe.core.errors import field_error
 from kaohe.core.models import JOB_TRANSITIONS, Job, JobStatus, LoginThrottle, User
 from kaohe.core.registry import JobKind, job_kind
 from kaohe.core.roles import UNIT_BOUND_ROLES, Role
+from kaohe.core.workflow import Workflow
 
 USER_FIELDS = ("username", "display_name", "role", "unit", "is_active")
 
@@ -145,27 +146,19 @@ def job_submit(*, actor: User, kind: JobKind | str, file: bytes, file_name: str 
     return job
 
 
+JOB_WORKFLOW = Workflow(JOB_TRANSITIONS, states=JobStatus, action="job.status")
+
+
 @transaction.atomic
 def job_set_status(*, job: Job, status: JobStatus, result: dict[str, Any] | None = None) -> Job:
     """Move a job along ``JOB_TRANSITIONS`` (refusing the rest); an ended job keeps its
     ``result`` and drops its file."""
-    if (job.status, status) not in JOB_TRANSITIONS:
-        raise ValueError(f"job {job.pk}: {job.status} → {status} is not allowed")
-    before = job.status
-    job.status = status
-    fields = ["status"]
+    JOB_WORKFLOW.check(job.status, status)
     if status == JobStatus.RUNNING:
         job.started_at = timezone.now()
-        fields.append("started_at")
+        fields = ["started_at"]
     else:
         job.finished_at, job.file, job.result = timezone.now(), None, result or {}
-        fields += ["finished_at", "file", "result"]
-    job.save(update_fields=fields)
-    audit_record(
-        actor=None,
-        action="job.status",
-        obj=job,
-        before={"status": before},
-        after={"status": status},
-    )
+        fields = ["finished_at", "file", "result"]
+    JOB_WORKFLOW.move(job, status, actor=None, fields=fields)
     return job

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from kaohe.core.audit import apply_changes, audit_record, snapshot
 from kaohe.core.errors import field_error
 from kaohe.core.roles import Role, role_of
+from kaohe.core.workflow import Workflow
 from kaohe.orgs.models import AssessmentYear, Unit, UnitCategory
 from kaohe.presets import UnknownPresetError, list_presets, load_preset
 from kaohe.schemes import definitions, excel, tree
@@ -42,13 +43,25 @@ INDICATOR_FIELDS = ("code", *tree.FIELDS)
 CHANGE_FIELDS = ("system", "reason", "changes", "status", "requested_unit", "decision_note")
 
 
-def _transition_error(current: str, wanted: str, labels: Any) -> ValidationError:
-    names = dict(labels.choices)
-    return ValidationError(
-        _("不能从「%(current)s」改为「%(wanted)s」")
-        % {"current": names.get(current, current), "wanted": names.get(wanted, wanted)},
-        code=SchemeError.TRANSITION,
-    )
+# The status pipelines: the tables of ``models`` and the audit action of a move.
+SCHEME_WORKFLOW = Workflow(
+    SCHEME_TRANSITIONS, states=SchemeStatus, action="scheme.status", code=SchemeError.TRANSITION
+)
+SYSTEM_WORKFLOW = Workflow(
+    SYSTEM_TRANSITIONS,
+    states=SystemStatus,
+    action="indicator_system.status",
+    code=SchemeError.TRANSITION,
+)
+CHANGE_WORKFLOW = Workflow(
+    CHANGE_TRANSITIONS,
+    states=ChangeStatus,
+    action={
+        ChangeStatus.APPROVED: "change_request.approve",
+        ChangeStatus.REJECTED: "change_request.reject",
+    },
+    code=SchemeError.TRANSITION,
+)
 
 
 # ---- schemes ------------------------------------------------------------------------
@@ -264,8 +277,7 @@ def scheme_update(*, actor: Any, scheme: Scheme, text: str, note: str = "") -> S
 @transaction.atomic
 def scheme_set_status(*, actor: Any, scheme: Scheme, status: str) -> Scheme:
     """Move a scheme along ``SCHEME_TRANSITIONS``; anything else is refused."""
-    if (scheme.status, status) not in SCHEME_TRANSITIONS:
-        raise _transition_error(scheme.status, status, SchemeStatus)
+    SCHEME_WORKFLOW.check(scheme.status, status)
     if status == SchemeStatus.PUBLISHED and scheme.current_version is not None:
         others = _suite_definitions(scheme.year, scheme.suite)
         _check_definition(
@@ -274,17 +286,8 @@ def scheme_set_status(*, actor: Any, scheme: Scheme, status: str) -> Scheme:
             others=others,
             policy=scheme.current_version.policy,
         )
-    before = scheme.status
-    scheme.status = status
     scheme.updated_at = timezone.now()
-    scheme.save(update_fields=["status", "updated_at"])
-    audit_record(
-        actor=actor,
-        action="scheme.status",
-        obj=scheme,
-        before={"status": before},
-        after={"status": status},
-    )
+    SCHEME_WORKFLOW.move(scheme, status, actor=actor, fields=["updated_at"])
     return scheme
 
 
@@ -528,12 +531,11 @@ def indicator_system_set_status(
 ) -> IndicatorSystem:
     """Move a system along ``SYSTEM_TRANSITIONS``. Publishing checks the tree (points add
     up to the total, 001 第九条) and keeps it as the next version."""
-    if (system.status, status) not in SYSTEM_TRANSITIONS:
-        raise _transition_error(system.status, status, SystemStatus)
+    SYSTEM_WORKFLOW.check(system.status, status)
     if system.scheme.status == SchemeStatus.LOCKED:
         raise ValidationError(_("所属方案已锁定，不能修改"), code=SchemeError.SCHEME_LOCKED)
-    fields = ["status", "updated_at"]
-    after: dict[str, Any] = {"status": status}
+    fields = ["updated_at"]
+    after: dict[str, Any] = {}
     if status == SystemStatus.PUBLISHED:
         rows = indicator_rows(system)
         problems = tree.check(rows, total=system.total_points)
@@ -543,13 +545,8 @@ def indicator_system_set_status(
         system.current_version = version
         fields.append("current_version")
         after["version"] = version.number
-    before = {"status": system.status}
-    system.status = status
     system.updated_at = timezone.now()
-    system.save(update_fields=fields)
-    audit_record(
-        actor=actor, action="indicator_system.status", obj=system, before=before, after=after
-    )
+    SYSTEM_WORKFLOW.move(system, status, actor=actor, fields=fields, after=after)
     return system
 
 
@@ -719,15 +716,14 @@ def change_request_decide(
     *, actor: Any, request: ChangeRequest, status: str, note: str = ""
 ) -> ChangeRequest:
     """Approve (the change becomes the system's next version) or reject a request."""
-    if (request.status, status) not in CHANGE_TRANSITIONS:
-        raise _transition_error(request.status, status, ChangeStatus)
+    CHANGE_WORKFLOW.check(request.status, status)
     system = (
         IndicatorSystem.objects.select_for_update()
         .select_related("scheme")
         .get(pk=request.system_id)
     )
-    after: dict[str, Any] = {"status": status, "decision_note": note}
-    fields = ["status", "decided_by", "decided_at", "decision_note"]
+    after: dict[str, Any] = {"decision_note": note}
+    fields = ["decided_by", "decided_at", "decision_note"]
     if status == ChangeStatus.REJECTED and not note.strip():
         raise field_error("note", _("驳回须填写审批意见"), SchemeError.REASON_REQUIRED)
     if status == ChangeStatus.APPROVED:
@@ -749,18 +745,10 @@ def change_request_decide(
         request.result_version = version
         fields.append("result_version")
         after["version"] = version.number
-    request.status = status
     request.decided_by = actor if getattr(actor, "is_authenticated", False) else None
     request.decided_at = timezone.now()
     request.decision_note = note.strip()
-    request.save(update_fields=fields)
-    audit_record(
-        actor=actor,
-        action=f"change_request.{'approve' if status == ChangeStatus.APPROVED else 'reject'}",
-        obj=request,
-        before={"status": ChangeStatus.PENDING.value},
-        after=after,
-    )
+    CHANGE_WORKFLOW.move(request, status, actor=actor, fields=fields, after=after)
     return request
 
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from kaohe.core.models import Job, JobStatus
 from kaohe.core.services import job_set_status, job_submit
+from kaohe.core.workflow import TransitionRefused
 from kaohe.orgs.apps import CADRES_IMPORT, TEAMS_IMPORT, UNITS_IMPORT
 from kaohe.orgs.tests.test_workbooks import _fixture, _workbook
 
@@ -104,11 +105,11 @@ def test_a_queue_that_cannot_take_the_job_fails_it(
 
 def test_the_status_moves_only_along_the_table(cast):
     job = job_submit(actor=cast.admin, kind=UNITS_IMPORT, file=b"x")  # not run: no commit
-    with pytest.raises(ValueError, match="queued → done"):
+    with pytest.raises(TransitionRefused, match="不能从「排队中」改为「已完成」"):
         job_set_status(job=job, status=JobStatus.DONE)
     job_set_status(job=job, status=JobStatus.RUNNING)
     job_set_status(job=job, status=JobStatus.DONE, result={"created": 0})
-    with pytest.raises(ValueError, match="done → running"):
+    with pytest.raises(TransitionRefused, match="不能从「已完成」改为「进行中」"):
         job_set_status(job=job, status=JobStatus.RUNNING)
 
 
