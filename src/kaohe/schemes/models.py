@@ -3,14 +3,16 @@
 A scheme is one engine scheme (``kaohe-scenario/1``, without targets); every saved
 definition is a ``SchemeVersion``. An indicator system is a tree of indicators for one
 unit category under one scheme; each publication and each approved change request keeps
-the whole tree as an ``IndicatorSystemVersion``. Status pipelines are tables of allowed
-transitions (``*_TRANSITIONS``) applied by one ``*_set_status`` service each.
+the whole tree as an ``IndicatorSystemVersion`` (both are ``Version``s). Status pipelines
+are tables of allowed transitions (``*_TRANSITIONS``), which the services move along with
+``kaohe.core.workflow``.
 Writes go through ``services``.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -83,24 +85,41 @@ class Scheme(models.Model):
         return f"{self.year} {self.name}"
 
 
-class SchemeVersion(models.Model):
-    scheme = models.ForeignKey(
-        Scheme, verbose_name=_("方案"), on_delete=models.CASCADE, related_name="versions"
-    )
+class Version(models.Model):
+    """A numbered copy of what its owner was at one moment, never edited afterwards. A
+    subclass adds the foreign key to its owner (named by ``owner_field``, with
+    ``related_name="versions"``), what it keeps, and its ordering and unique number."""
+
+    owner_field: ClassVar[str]
+
     number = models.PositiveIntegerField(_("版本号"))
-    definition = models.JSONField(_("方案定义"), help_text=_("引擎格式，不含考核对象"))
-    policy = models.JSONField(_("计算策略"), default=dict, blank=True)
-    source_text = models.TextField(_("方案文本"), blank=True)
     note = models.CharField(_("说明"), max_length=200, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("保存人"),
+        verbose_name=_("操作人"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("保存时间"))
+    created_at = models.DateTimeField(_("时间"))
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{getattr(self, self.owner_field)} v{self.number}"
+
+
+class SchemeVersion(Version):
+    owner_field = "scheme"
+
+    scheme = models.ForeignKey(
+        Scheme, verbose_name=_("方案"), on_delete=models.CASCADE, related_name="versions"
+    )
+    definition = models.JSONField(_("方案定义"), help_text=_("引擎格式，不含考核对象"))
+    policy = models.JSONField(_("计算策略"), default=dict, blank=True)
+    source_text = models.TextField(_("方案文本"), blank=True)
 
     class Meta:
         ordering = ("scheme", "-number")
@@ -111,9 +130,6 @@ class SchemeVersion(models.Model):
                 fields=("scheme", "number"), name="schemes_schemeversion_unique_number"
             ),
         )
-
-    def __str__(self) -> str:
-        return f"{self.scheme} v{self.number}"
 
 
 class SystemStatus(models.TextChoices):
@@ -241,8 +257,10 @@ class Indicator(models.Model):
         return f"{self.code} {self.name}"
 
 
-class IndicatorSystemVersion(models.Model):
+class IndicatorSystemVersion(Version):
     """The whole tree at one publication or approved change: a list of indicator dicts."""
+
+    owner_field = "system"
 
     system = models.ForeignKey(
         IndicatorSystem,
@@ -250,19 +268,8 @@ class IndicatorSystemVersion(models.Model):
         on_delete=models.CASCADE,
         related_name="versions",
     )
-    number = models.PositiveIntegerField(_("版本号"))
     total_points = models.DecimalField(_("总分"), max_digits=7, decimal_places=2)
     indicators = models.JSONField(_("指标"))
-    note = models.CharField(_("说明"), max_length=200, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("时间"))
 
     class Meta:
         ordering = ("system", "-number")
@@ -273,9 +280,6 @@ class IndicatorSystemVersion(models.Model):
                 fields=("system", "number"), name="schemes_systemversion_unique_number"
             ),
         )
-
-    def __str__(self) -> str:
-        return f"{self.system} v{self.number}"
 
 
 class ChangeStatus(models.TextChoices):
