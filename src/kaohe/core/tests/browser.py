@@ -3,7 +3,8 @@
 A test module takes ``pytestmark = MARKS`` and imports the fixtures it uses (``browser``,
 ``shots``) by name. Screenshots go to a temporary directory, or to the directory named by
 ``KAOHE_SCREENSHOTS`` (``KAOHE_SCREENSHOTS=docs/screenshots`` refreshes the committed ones).
-Never ``playwright install``: the browser is the system's.
+Never ``playwright install``: the browser is the system's. Without it the tests are skipped,
+except under ``KAOHE_REQUIRE_TOOLS=1`` (CI), where they fail (``tools.py``).
 """
 
 from __future__ import annotations
@@ -16,14 +17,15 @@ from typing import Any, TypeVar
 
 import pytest
 
+from kaohe.core.tests.tools import require_installed, skip_unless_installed
+
 CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_NAME = "Debian's chromium (/usr/bin/chromium)"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 MARKS = [
     pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="Debian's chromium (/usr/bin/chromium) is not installed"
-    ),
+    skip_unless_installed(CHROMIUM.exists(), CHROMIUM_NAME),
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
@@ -40,7 +42,9 @@ def shots(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def browser() -> Any:
-    sync_api = pytest.importorskip("playwright.sync_api")
+    from playwright import sync_api  # a dev dependency, always installed with the tests
+
+    require_installed(CHROMIUM.exists(), CHROMIUM_NAME)
     with sync_api.sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium

@@ -9,17 +9,18 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
+from kaohe.core.tests.tools import require_installed, skip_unless_installed
 
 SOFFICE = shutil.which("soffice")
 
-pytestmark = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+pytestmark = skip_unless_installed(SOFFICE is not None, "LibreOffice (soffice)")
 
 
 def first_sheet_in_libreoffice(content: bytes, tmp_path: Path) -> list[list[str]]:
     tmp_path.mkdir(parents=True, exist_ok=True)
     source = tmp_path / "book.xlsx"
     source.write_bytes(content)
+    require_installed(SOFFICE is not None, "LibreOffice (soffice)")
     assert SOFFICE is not None
     subprocess.run(
         [SOFFICE, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
