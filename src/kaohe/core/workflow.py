@@ -3,7 +3,8 @@
 
 A service checks what its move needs (a valid tree before publishing, a note before a
 rejection), sets the other fields the move changes, and calls ``move`` inside its
-transaction. A move may carry a written reason; it is kept in the audit row.
+transaction. A move may carry a written reason, kept in the audit row; the moves listed in
+``reason_required`` (unlocking a locked scheme) are refused without one.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from kaohe.core.audit import audit_record
+from kaohe.core.errors import field_error
 
 
 class TransitionRefused(ValidationError):
@@ -32,19 +34,23 @@ class Workflow:
     """``transitions``: the allowed (from, to) pairs, e.g. a dict (from, to) → the label of
     the button that makes the move; ``states``: the status choices; ``action``: the audit
     action of a move, or one per status moved to; ``code``: the refusal's error code (tests
-    assert on it)."""
+    assert on it); ``reason_required``: the moves that need a written reason (refused
+    without one, on the form's ``reason`` field, with ``reason_code``)."""
 
     transitions: Collection[tuple[str, str]]
     states: type[models.TextChoices]
     action: str | Mapping[str, str]
     code: str = "transition"
     field: str = "status"
+    reason_required: Collection[tuple[str, str]] = frozenset()
+    reason_code: str = "reason_required"
 
     def allows(self, current: str, wanted: str) -> bool:
         return (current, wanted) in self.transitions
 
-    def check(self, current: str, wanted: str) -> None:
-        """Refuse a move the table does not allow (services call it before their own checks)."""
+    def check(self, current: str, wanted: str, *, reason: str = "") -> None:
+        """Refuse a move the table does not allow, or one that needs a reason and has none
+        (services call it before their own checks)."""
         if not self.allows(current, wanted):
             names = dict(self.states.choices)
             message = _("不能从「%(current)s」改为「%(wanted)s」") % {
@@ -52,6 +58,8 @@ class Workflow:
                 "wanted": names.get(wanted, wanted),
             }
             raise TransitionRefused(message, code=self.code, current=current, wanted=wanted)
+        if (current, wanted) in self.reason_required and not reason.strip():
+            raise field_error("reason", _("请填写理由"), self.reason_code)
 
     def move(
         self,
@@ -67,7 +75,7 @@ class Workflow:
         """Move ``obj`` to ``wanted`` and save the status with ``fields`` (set by the caller);
         audit the move with the statuses, ``before``/``after`` and the ``reason`` (if any)."""
         current = getattr(obj, self.field)
-        self.check(current, wanted)
+        self.check(current, wanted, reason=reason)
         setattr(obj, self.field, wanted)
         obj.save(update_fields=[self.field, *fields])
         audit_after = {self.field: wanted, **(after or {})}

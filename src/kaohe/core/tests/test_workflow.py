@@ -16,6 +16,7 @@ UNLOCKABLE = Workflow(
     states=JobStatus,
     action="job.status",
     code="job_transition",
+    reason_required={(JobStatus.DONE, JobStatus.QUEUED)},
 )
 
 
@@ -58,6 +59,20 @@ def test_a_move_saves_the_status_with_its_fields_and_audits_it_with_its_reason(j
     assert (entry.actor, entry.object_id) == (cast.admin, str(job.pk))
     assert entry.before == {"status": "done", "result": {"created": 1}}
     assert entry.after == {"status": "queued", "result": {"created": 2}, "reason": "文件换了一份"}
+
+
+def test_a_move_that_needs_a_reason_is_refused_without_one(job, cast):
+    from django.core.exceptions import ValidationError
+
+    job.status = JobStatus.DONE
+    job.save(update_fields=["status"])
+    with pytest.raises(ValidationError) as refused, transaction.atomic():
+        UNLOCKABLE.move(job, JobStatus.QUEUED, actor=cast.admin, reason="  ")
+    assert refused.value.error_dict["reason"][0].code == "reason_required"
+    assert refused.value.messages == ["请填写理由"]
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE
+    assert not AuditEntry.objects.filter(action="job.status").exists()
 
 
 def test_a_refused_move_is_a_validation_error_with_the_workflows_code(job):
