@@ -18,6 +18,16 @@ PASSWORD = "a-Long-test-pass-9"
 
 
 @pytest.fixture(autouse=True)
+def _no_language_left_over():  # type: ignore[no-untyped-def]
+    # A request in English leaves English active in the thread (LocaleMiddleware switches
+    # per request and never back); the next test starts in the site's own language.
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):  # type: ignore[no-untyped-def]
     # argon2 stays first in production (a test checks the settings module); tests hash fast.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
