@@ -651,7 +651,9 @@ def change_proposal(
 
 
 def _check_scope(actor: Any, system: IndicatorSystem, changes: Sequence[Mapping[str, Any]]) -> None:
-    """A scorer may change only the indicators its unit is responsible for."""
+    """A scorer may change only the indicators its unit is responsible for: it edits or
+    removes its own, and adds or moves an indicator only under one of its own (never at
+    the top level, which is the office's)."""
     if role_of(actor) != Role.SCORER:
         return
     unit_id = getattr(actor, "unit_id", None)
@@ -661,17 +663,16 @@ def _check_scope(actor: Any, system: IndicatorSystem, changes: Sequence[Mapping[
         .values_list("code", flat=True)
     )
     for index, change in enumerate(changes):
+        fields = change.get("fields") or {}
         if change.get("op") != "add" and change.get("code") not in own:
-            raise _tree_error(
-                [
-                    tree.Problem(
-                        _("只能申请变更本单位负责的指标"),
-                        code=str(change.get("code")),
-                        field="code",
-                        index=index,
-                    )
-                ]
-            )
+            field, message = "code", _("只能申请变更本单位负责的指标")
+        elif (change.get("op") == "add" or "parent" in fields) and fields.get("parent") not in own:
+            field, message = "parent", _("只能在本单位负责的指标下新增或移入指标")
+        else:
+            continue
+        raise _tree_error(
+            [tree.Problem(message, code=str(change.get("code")), field=field, index=index)]
+        )
 
 
 @transaction.atomic
