@@ -70,6 +70,15 @@ class SchemeEditForm(forms.Form):
     note = forms.CharField(label=_("修改说明"), required=False, max_length=200)
 
 
+class UnlockForm(forms.Form):
+    reason = forms.CharField(
+        label=_("解锁理由"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("写明为什么要解锁、要改什么；理由记入操作日志"),
+    )
+
+
 class SystemCreateForm(forms.Form):
     scheme = forms.ModelChoiceField(label=_("考核方案"), queryset=Scheme.objects.none())
     category = forms.ModelChoiceField(label=_("单位类别"), queryset=UnitCategory.objects.none())

@@ -30,7 +30,10 @@ SCHEME_TRANSITIONS: dict[tuple[str, str], str] = {
     (SchemeStatus.DRAFT, SchemeStatus.PUBLISHED): _("发布"),
     (SchemeStatus.PUBLISHED, SchemeStatus.DRAFT): _("撤回为草稿"),
     (SchemeStatus.PUBLISHED, SchemeStatus.LOCKED): _("锁定"),
+    (SchemeStatus.LOCKED, SchemeStatus.PUBLISHED): _("解锁"),
 }
+# Moves that need a written reason (kept in the audit row).
+SCHEME_REASON_REQUIRED = frozenset({(SchemeStatus.LOCKED, SchemeStatus.PUBLISHED)})
 
 
 class Subject(models.TextChoices):

@@ -22,6 +22,7 @@ from kaohe.schemes import definitions, excel, tree
 from kaohe.schemes.errors import SchemeError
 from kaohe.schemes.models import (
     CHANGE_TRANSITIONS,
+    SCHEME_REASON_REQUIRED,
     SCHEME_TRANSITIONS,
     SYSTEM_TRANSITIONS,
     ChangeRequest,
@@ -262,10 +263,13 @@ def scheme_update(*, actor: Any, scheme: Scheme, text: str, note: str = "") -> S
 
 
 @transaction.atomic
-def scheme_set_status(*, actor: Any, scheme: Scheme, status: str) -> Scheme:
-    """Move a scheme along ``SCHEME_TRANSITIONS``; anything else is refused."""
+def scheme_set_status(*, actor: Any, scheme: Scheme, status: str, reason: str = "") -> Scheme:
+    """Move a scheme along ``SCHEME_TRANSITIONS``; anything else is refused. A move in
+    ``SCHEME_REASON_REQUIRED`` (unlocking) needs a written reason, kept in the audit row."""
     if (scheme.status, status) not in SCHEME_TRANSITIONS:
         raise _transition_error(scheme.status, status, SchemeStatus)
+    if (scheme.status, status) in SCHEME_REASON_REQUIRED and not reason.strip():
+        raise field_error("reason", _("请填写理由"), SchemeError.REASON_REQUIRED)
     if status == SchemeStatus.PUBLISHED and scheme.current_version is not None:
         others = _suite_definitions(scheme.year, scheme.suite)
         _check_definition(
@@ -283,7 +287,7 @@ def scheme_set_status(*, actor: Any, scheme: Scheme, status: str) -> Scheme:
         action="scheme.status",
         obj=scheme,
         before={"status": before},
-        after={"status": status},
+        after={"status": status, **({"reason": reason.strip()} if reason.strip() else {})},
     )
     return scheme
 

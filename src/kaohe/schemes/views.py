@@ -34,6 +34,7 @@ from kaohe.schemes.forms import (
     SchemeEditForm,
     SystemCreateForm,
     SystemEditForm,
+    UnlockForm,
 )
 from kaohe.schemes.models import (
     CHANGE_TRANSITIONS,
@@ -182,10 +183,62 @@ def scheme_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def scheme_status(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, Action.SCHEME_PUBLISH)
     scheme = get_object_or_404(schemes_for_user(request.user), pk=pk)
+    return _move(request, scheme, request.POST.get("status", ""))
+
+
+@login_required
+def scheme_lock(request: HttpRequest, pk: int) -> HttpResponse:
+    """Locking, confirmed on a page that says what it means; the POST locks."""
+    require(request.user, Action.SCHEME_PUBLISH)
+    scheme = get_object_or_404(schemes_for_user(request.user), pk=pk)
+    if scheme.status != SchemeStatus.PUBLISHED:
+        messages.info(request, _("只有已发布的方案可以锁定"))
+        return redirect("schemes:scheme_detail", pk=scheme.pk)
+    if request.method == "POST":
+        return _move(request, scheme, SchemeStatus.LOCKED)
+    systems = indicator_systems_for_user(request.user).filter(scheme=scheme)
+    return render(
+        request,
+        "schemes/scheme_lock.html",
+        {
+            "scheme": scheme,
+            "draft_systems": [s for s in systems if s.status == SystemStatus.DRAFT],
+            "system_count": len(systems),
+            "pending_changes": change_requests_for_user(request.user)
+            .filter(system__scheme=scheme, status=ChangeStatus.PENDING)
+            .count(),
+        },
+    )
+
+
+@login_required
+def scheme_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+    """The office unlocks a locked scheme with a written reason (kept in the audit row)."""
+    require(request.user, Action.SCHEME_PUBLISH)
+    scheme = get_object_or_404(schemes_for_user(request.user), pk=pk)
+    if scheme.status != SchemeStatus.LOCKED:
+        messages.info(request, _("方案未锁定"))
+        return redirect("schemes:scheme_detail", pk=scheme.pk)
+    form = UnlockForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.scheme_set_status(
+                actor=request.user,
+                scheme=scheme,
+                status=SchemeStatus.PUBLISHED,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, _("方案已解锁，恢复为「已发布」"))
+            return redirect("schemes:scheme_detail", pk=scheme.pk)
+    return render(request, "schemes/scheme_unlock.html", {"scheme": scheme, "form": form})
+
+
+def _move(request: HttpRequest, scheme: Any, status: str) -> HttpResponse:
     try:
-        services.scheme_set_status(
-            actor=request.user, scheme=scheme, status=request.POST.get("status", "")
-        )
+        services.scheme_set_status(actor=request.user, scheme=scheme, status=status)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -21,6 +21,8 @@ ROWS = [
     ("schemes:scheme_detail", ("schemes_scheme",),           (302, 200, 200, 200, 200, 200, 200, 200)),
     ("schemes:scheme_detail", ("schemes_draft_scheme",),     (302, 200, 404, 404, 404, 404, 404, 404)),
     ("schemes:scheme_edit", ("schemes_draft_scheme",),       (302, 200, 403, 403, 403, 403, 403, 403)),
+    ("schemes:scheme_lock", ("schemes_scheme",),             (302, 200, 403, 403, 403, 403, 403, 403)),
+    ("schemes:scheme_unlock", ("schemes_scheme",),           (302, 302, 403, 403, 403, 403, 403, 403)),
     ("schemes:system_list", (),                              (302, 200, 200, 200, 200, 200, 200, 200)),
     ("schemes:system_create", (),                            (302, 200, 403, 403, 403, 403, 403, 403)),
     ("schemes:system_template", (),                          (302, 200, 403, 403, 403, 403, 403, 403)),
