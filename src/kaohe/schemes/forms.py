@@ -36,10 +36,8 @@ class PresetForm(forms.Form):
     def __init__(self, *args: Any, years: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["year"].queryset = years
-        self.fields["preset"].choices = [
-            (p.id, f"{p.name}（种子文件 {p.seed}，方案：{'、'.join(p.schemes)}）")
-            for p in list_presets()
-        ]
+        self.fields["preset"].choices = [(p.id, p.name) for p in list_presets()]
+        self.fields["year"].widget.attrs["class"] = "preset-year"
 
 
 class SchemeCreateForm(forms.Form):

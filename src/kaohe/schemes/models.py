@@ -83,7 +83,13 @@ class Scheme(models.Model):
         )
 
     def __str__(self) -> str:
-        return f"{self.year} {self.name}"
+        return f"{self.year} {self.label}"
+
+    @property
+    def label(self) -> str:
+        """The name, with the suite when it differs: two suites of a year may both hold a
+        领导班子年度考核 (presets 002 and 004), and a name is unique within a suite."""
+        return self.name if self.suite == self.name else f"{self.name}（{self.suite}）"
 
 
 class SchemeVersion(models.Model):

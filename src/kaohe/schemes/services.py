@@ -177,6 +177,20 @@ def scheme_create_from_preset(*, actor: Any, year: AssessmentYear, preset_id: st
     return schemes
 
 
+def _check_name(*, year: AssessmentYear, suite: str, name: str, scheme: Scheme | None) -> None:
+    """A name is unique within a year's suite, so name and suite tell schemes apart."""
+    same = Scheme.objects.filter(year=year, suite=suite, name=name)
+    if scheme is not None:
+        same = same.exclude(pk=scheme.pk)
+    if same.exists():
+        raise field_error(
+            "text",
+            _("方案组「%(suite)s」中已有名为「%(name)s」的方案，请换一个名称")
+            % {"suite": suite, "name": name},
+            SchemeError.NAME_TAKEN,
+        )
+
+
 def _parse(text: str) -> tuple[dict[str, Any], dict[str, Any] | None]:
     try:
         return definitions.parse_text(text)
@@ -196,6 +210,7 @@ def scheme_create(*, actor: Any, year: AssessmentYear, suite: str, text: str) ->
             _("方案编号 %(code)s 在本方案组中已被使用") % {"code": definition["id"]},
             SchemeError.CODE_TAKEN,
         )
+    _check_name(year=year, suite=suite, name=definition["name"], scheme=None)
     _check_definition(definition, year=year, others=others, policy=policy)
     scheme = _scheme_new(
         actor=actor,
@@ -227,6 +242,7 @@ def scheme_update(*, actor: Any, scheme: Scheme, text: str, note: str = "") -> S
             _("位置 id：方案编号不能修改（应为 %(code)s）") % {"code": scheme.code},
             SchemeError.CODE_CHANGED,
         )
+    _check_name(year=scheme.year, suite=scheme.suite, name=definition["name"], scheme=scheme)
     others = _suite_definitions(scheme.year, scheme.suite)
     others[scheme.code] = definition
     _check_definition(definition, year=scheme.year, others=others, policy=policy)

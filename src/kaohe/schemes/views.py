@@ -110,7 +110,11 @@ def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def scheme_create_from_preset(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.SCHEME_EDIT)
-    form = PresetForm(request.POST or None, years=_all_years(request))
+    years = _all_years(request)
+    chosen = request.POST.get("year") or request.GET.get("year") or ""
+    # the open year: the one asked for, else the newest (the one being assessed)
+    year = (years.filter(pk=chosen).first() if chosen.isdigit() else None) or years.first()
+    form = PresetForm(request.POST or None, years=years, initial={"year": year})
     if request.method == "POST" and form.is_valid():
         try:
             schemes = services.scheme_create_from_preset(
@@ -127,7 +131,14 @@ def scheme_create_from_preset(request: HttpRequest) -> HttpResponse:
                 % {"n": len(schemes), "names": "、".join(s.name for s in schemes)},
             )
             return redirect("schemes:scheme_detail", pk=schemes[-1].pk)
-    return render(request, "schemes/preset_form.html", {"form": form, "presets": list_presets()})
+    made = schemes_for_user(request.user).filter(year=year).exclude(preset="") if year else []
+    presets = [
+        {"info": info, "made": [scheme for scheme in made if scheme.preset == info.id]}
+        for info in list_presets()
+    ]
+    return render(
+        request, "schemes/preset_form.html", {"form": form, "presets": presets, "year": year}
+    )
 
 
 @login_required

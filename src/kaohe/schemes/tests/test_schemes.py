@@ -286,3 +286,43 @@ def test_the_office_unlocks_on_a_page_with_a_reason(client, cast, party):
     assert scheme.status == "published"
     client.force_login(cast.leader)
     assert client.post(url, {"reason": "x"}).status_code == 403
+
+
+def test_the_preset_form_preselects_the_newest_year_and_shows_what_it_made(client, cast, party):
+    from kaohe.orgs.services import year_create
+
+    older = year_create(actor=None, year=2023, name="2023年度")
+    client.force_login(cast.admin)
+    url = reverse("schemes:scheme_create_from_preset")
+    page = client.get(url).content.decode()
+    year = party["party"].year
+    assert f'<option value="{year.pk}" selected>' in page
+    assert "包含方案：领导班子年度考核、领导干部年度考核" in page
+    assert "team、cadre" not in page and "方案：team" not in page
+    assert "2024年度已由此创建：" in page
+    assert f'href="{reverse("schemes:scheme_detail", args=[party["party"].pk])}"' in page
+    assert 'value="seed001-party" disabled' in page
+    page = client.get(url, {"year": older.pk}).content.decode()  # what htmx asks on a change
+    assert "已由此创建" not in page
+    assert 'value="seed001-party">' in page
+
+
+def test_two_schemes_of_one_name_in_a_year_are_told_apart_by_their_suite(client, cast, year):
+    from kaohe.schemes import services
+    from kaohe.schemes.errors import SchemeError
+
+    team = services.scheme_create_from_preset(actor=None, year=year, preset_id="seed002-team")[0]
+    county = services.scheme_create_from_preset(actor=None, year=year, preset_id="seed004-annual")[
+        0
+    ]
+    assert team.name == county.name == "领导班子年度考核"
+    assert str(team) != str(county)
+    assert str(county) == "2024年度 领导班子年度考核（县管领导班子和领导干部年度考核）"
+    client.force_login(cast.admin)
+    page = client.get(reverse("schemes:system_create")).content.decode()
+    assert f">{team}</option>" in page and f">{county}</option>" in page
+    text = "id: other\nname: 领导班子年度考核\nsubject: team\ngrades: [好, 差]\nbands: {好: 60}\n"
+    with pytest.raises(ValidationError) as error:
+        services.scheme_create(actor=None, year=year, suite=county.suite, text=text)
+    assert error.value.error_dict["text"][0].code == SchemeError.NAME_TAKEN
+    services.scheme_create(actor=None, year=year, suite="自定义方案", text=text)
