@@ -100,6 +100,12 @@ class SchemeVersion(models.Model):
     definition = models.JSONField(_("方案定义"), help_text=_("引擎格式，不含考核对象"))
     policy = models.JSONField(_("计算策略"), default=dict, blank=True)
     source_text = models.TextField(_("方案文本"), blank=True)
+    notes = models.JSONField(
+        _("条款依据"),
+        default=dict,
+        blank=True,
+        help_text=_("每个要素所依据的条款，按位置（如 bands.好、rules[0]）记录；引擎不读取"),
+    )
     note = models.CharField(_("说明"), max_length=200, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -17,8 +17,8 @@ from kaohe.core.audit import apply_changes, audit_record, snapshot
 from kaohe.core.errors import field_error
 from kaohe.core.roles import Role, role_of
 from kaohe.orgs.models import AssessmentYear, Unit, UnitCategory
-from kaohe.presets import UnknownPresetError, list_presets, load_preset
-from kaohe.schemes import definitions, excel, tree
+from kaohe.presets import UnknownPresetError, list_presets, load_preset, preset_text
+from kaohe.schemes import definitions, excel, notes, tree
 from kaohe.schemes.errors import SchemeError
 from kaohe.schemes.models import (
     CHANGE_TRANSITIONS,
@@ -61,7 +61,10 @@ def _engine_error(problem: definitions.DefinitionProblem, field: str = "text") -
         if problem.path
         else problem.message
     )
-    return field_error(field, message, SchemeError.ENGINE)
+    error = field_error(field, message, SchemeError.ENGINE)
+    for item in error.error_dict[field]:
+        item.problem = problem  # type: ignore[attr-defined]  # the place, for a form to use
+    return error
 
 
 def _suite_definitions(year: AssessmentYear, suite: str) -> dict[str, dict[str, Any]]:
@@ -97,6 +100,7 @@ def _version_add(
         definition=definition,
         policy=policy,
         source_text=text,
+        notes=notes.kept(notes.extract(text), definition),
         note=note,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
         created_at=timezone.now(),
@@ -150,8 +154,9 @@ def scheme_create_from_preset(*, actor: Any, year: AssessmentYear, preset_id: st
         )
     policy = definitions.plain(document.get("policy") or {})
     own = {str(s["id"]): definitions.without_targets(s) for s in document["schemes"]}
+    clauses = notes.preset_notes(preset_text(preset_id))  # the comments citing the seed
     schemes = []
-    for code, definition in own.items():
+    for index, (code, definition) in enumerate(own.items()):
         _check_definition(definition, year=year, others=own, policy=policy)
         schemes.append(
             _scheme_new(
@@ -160,7 +165,7 @@ def scheme_create_from_preset(*, actor: Any, year: AssessmentYear, preset_id: st
                 suite=suite,
                 definition=definition,
                 policy=policy,
-                text=definitions.as_yaml(definition),
+                text=notes.dump(definition, clauses[index] if index < len(clauses) else {}),
                 preset=preset_id,
                 note=_("由预置方案「%(name)s」创建") % {"name": suite},
             )
@@ -257,7 +262,8 @@ def scheme_update(*, actor: Any, scheme: Scheme, text: str, note: str = "") -> S
                     % {"code": code, "problem": error.problem},
                     SchemeError.ENGINE,
                 ) from None
-    if current and current.definition == definition and current.policy == policy:
+    unchanged = current and (current.definition, current.policy) == (definition, policy)
+    if unchanged and current.notes == notes.kept(notes.extract(text), definition):
         return scheme
     before = {"version": current.number if current else None, "name": scheme.name}
     version = _version_add(

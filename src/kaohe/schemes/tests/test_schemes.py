@@ -157,7 +157,7 @@ def test_an_edit_that_breaks_a_scheme_reading_this_one_is_refused(cast, party):
 
     review = party["review"]
     # party's rule review_not_good reads the grade 较好 of review
-    text = review.current_version.source_text.replace("- 较好", "- 良好").replace(
+    text = review.current_version.source_text.replace("好, 较好,", "好, 良好,").replace(
         "较好: 80", "良好: 80"
     )
     with pytest.raises(ValidationError) as error:
