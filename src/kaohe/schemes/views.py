@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.contrib import messages
@@ -21,7 +22,7 @@ from kaohe.orgs.forms import apply_service_error
 from kaohe.orgs.models import Unit
 from kaohe.orgs.selectors import categories_for_user, years_for_user
 from kaohe.presets import list_presets
-from kaohe.schemes import definitions, excel, services, tree
+from kaohe.schemes import describe, excel, notes, services, structured, tree
 from kaohe.schemes.filters import ChangeFilter, SchemeFilter, SystemFilter
 from kaohe.schemes.forms import (
     ChangeOpFormSet,
@@ -91,12 +92,25 @@ def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, Action.SCHEME_VIEW)
     scheme = get_object_or_404(schemes_for_user(request.user), pk=pk)
     version = scheme.current_version
+    summary = structured.initial(version.definition, version.notes) if version else None
+    if version:
+        names = dict(
+            schemes_for_user(request.user)
+            .filter(year=scheme.year_id, suite=scheme.suite)
+            .values_list("code", "name")
+        )
+        rules = version.definition.get("rules") or []
+        summary["sentences"] = [  # type: ignore[index]
+            (describe.rule(item, names), notes.under(version.notes, f"rules[{index}]"))
+            for index, item in enumerate(rules)
+        ]
     return render(
         request,
         "schemes/scheme_detail.html",
         {
             "scheme": scheme,
-            "text": definitions.as_yaml(version.definition) if version else "",
+            "summary": summary,
+            "text": notes.dump(version.definition, version.notes) if version else "",
             "versions": scheme_versions_for_user(request.user).filter(scheme=scheme),
             "systems": indicator_systems_for_user(request.user).filter(scheme=scheme),
             "suite": schemes_for_user(request.user)
@@ -160,15 +174,110 @@ def scheme_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-def scheme_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def _editable_scheme(request: HttpRequest, pk: int) -> Any:
     require(request.user, Action.SCHEME_EDIT)
     scheme = get_object_or_404(schemes_for_user(request.user), pk=pk)
-    version = scheme.current_version
-    initial = {"text": (version.source_text or definitions.as_yaml(version.definition))}
-    form = SchemeEditForm(request.POST or None, initial=initial if version else None)
     if scheme.status != SchemeStatus.DRAFT:
         messages.warning(request, _("只有草稿状态的方案可以修改；请先撤回为草稿"))
+    return scheme
+
+
+@login_required
+def scheme_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The scheme as a form in Chinese; engine errors beside the fields they concern."""
+    scheme = _editable_scheme(request, pk)
+    version = scheme.current_version
+    sets = structured.SchemeForms(
+        request.POST or None,
+        definition=version.definition if version else {"id": scheme.code},
+        notes=version.notes if version else {},
+    )
+    if request.method == "POST" and sets.is_valid() and not sets.has_changed():
+        messages.info(request, _("没有修改，未生成新版本"))
+        return redirect("schemes:scheme_detail", pk=scheme.pk)
+    if request.method == "POST" and sets.is_valid() and (built := sets.build()):
+        definition, clauses = built
+        try:
+            services.scheme_update(
+                actor=request.user,
+                scheme=scheme,
+                text=notes.dump(definition, clauses),
+                note=sets.basics.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            _place_scheme_error(sets, error)
+        else:
+            messages.success(request, _("已保存为新版本"))
+            return redirect("schemes:scheme_detail", pk=scheme.pk)
+    conditions: dict[int, list[Any]] = {}
+    for form in sets.sets["conditions"].forms:
+        conditions.setdefault(_int(form["rule"].value()), []).append(form)
+    rules = [
+        (index, form, conditions.get(index, []), sets.rule_sentences[index]
+         if index < len(sets.rule_sentences) else "")
+        for index, form in enumerate(sets.sets["rules"].forms)
+    ]  # fmt: skip
+    return render(
+        request,
+        "schemes/scheme_structured.html",
+        {"scheme": scheme, "sets": sets, "rules": rules},
+    )
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1
+
+
+def _place_scheme_error(sets: structured.SchemeForms, error: ValidationError) -> None:
+    if not hasattr(error, "error_dict"):
+        sets.basics.add_error(None, error.messages)
+        return
+    for field, items in error.error_dict.items():
+        for item in items:
+            problem = getattr(item, "problem", None)
+            if problem is not None and problem.path:
+                sets.place_error(problem.path, problem.message)
+            elif item.code == "name_taken":
+                sets.basics.add_error("name", item.messages)
+            else:
+                sets.basics.add_error(field if field in sets.basics.fields else None, item.messages)
+
+
+@login_required
+def scheme_form_row(request: HttpRequest) -> HttpResponse:
+    """One more row of a section (``?section=``) of the scheme form (htmx): the row with
+    the next index and the section's TOTAL_FORMS raised by one (an out-of-band swap)."""
+    require(request.user, Action.SCHEME_EDIT)
+    section = request.GET.get("section", "")
+    formset_class = structured.SECTIONS.get(section)
+    if formset_class is None:
+        raise Http404
+    index = _int(request.GET.get(f"{section}-TOTAL_FORMS"))
+    if not 0 <= index < 100:
+        raise Http404
+    formset = formset_class(prefix=section)
+    form = formset._construct_form(index, **formset.get_form_kwargs(index))
+    if section == "conditions":
+        form.initial = {"rule": _int(request.GET.get("rule")), "group": 1}
+    return render(
+        request,
+        "schemes/_scheme_row.html",
+        {"form": form, "section": section, "total": index + 1, "oob": True},
+    )
+
+
+@login_required
+def scheme_edit_yaml(request: HttpRequest, pk: int) -> HttpResponse:
+    """The expert view: the definition as YAML (clause notes as comments), and import."""
+    scheme = _editable_scheme(request, pk)
+    version = scheme.current_version
+    text = ""
+    if version:
+        text = version.source_text or notes.dump(version.definition, version.notes)
+    form = SchemeEditForm(request.POST or None, initial={"text": text} if version else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.scheme_update(actor=request.user, scheme=scheme, **form.cleaned_data)
@@ -183,10 +292,23 @@ def scheme_edit(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "form": form,
             "scheme": scheme,
-            "title": _("修改方案：%(name)s") % {"name": scheme.name},
+            "title": _("修改方案（YAML）：%(name)s") % {"name": scheme.name},
             "back_url": reverse("schemes:scheme_detail", args=[scheme.pk]),
         },
     )
+
+
+@login_required
+def scheme_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """The current version as YAML, clause notes as comments (an import reads them)."""
+    require(request.user, Action.SCHEME_VIEW)
+    scheme = get_object_or_404(schemes_for_user(request.user), pk=pk)
+    version = scheme.current_version
+    text = notes.dump(version.definition, version.notes) if version else ""
+    response = HttpResponse(text, content_type="application/yaml; charset=utf-8")
+    safe = re.sub(r"[^A-Za-z0-9_.-]", "_", scheme.code) or "scheme"
+    response["Content-Disposition"] = f'attachment; filename="{safe}.yaml"'
+    return response
 
 
 @login_required
