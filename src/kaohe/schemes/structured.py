@@ -39,7 +39,7 @@ def _names(text: str) -> list[str]:
 
 def _note_field() -> forms.CharField:
     return forms.CharField(
-        label=_("依据条款"), required=False, widget=forms.Textarea(attrs={"rows": 1})
+        label=_("依据条款"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
@@ -394,8 +394,8 @@ def _condition_row(atom: dict[str, Any]) -> dict[str, Any] | None:
     ((kind, value),) = atom.items()
     if kind in ("flag", "unit_flag", "duty"):
         return {**row, "kind": kind, "name": str(value)}
-    if kind == "role":
-        return {**row, "kind": "role", "value": str(value)}
+    if kind == "role":  # principal (党政正职) needs no value; member is written out
+        return {**row, "kind": "role", "value": "" if value == "principal" else _("班子成员")}
     if kind == "entity" and isinstance(value, Mapping) and len(value) == 1:
         ((key, expected),) = value.items()
         return {**row, "kind": "entity", "name": key, "value": str(expected)}
@@ -780,6 +780,7 @@ class SchemeForms:
         *,
         definition: Mapping[str, Any],
         notes: Mapping[str, str],
+        names: Mapping[str, str] | None = None,
     ) -> None:
         self.base = definition
         self.old_notes = notes
@@ -793,7 +794,7 @@ class SchemeForms:
             for name, formset in SECTIONS.items()
         }
         self.section_errors: dict[str, list[str]] = {}
-        self.rule_sentences = [describe.rule(item) for item in definition.get("rules") or []]
+        self.rule_sentences = [describe.rule(item, names) for item in definition.get("rules") or []]
 
     def is_valid(self) -> bool:
         valid = self.basics.is_valid()

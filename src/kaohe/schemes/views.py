@@ -94,11 +94,7 @@ def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     version = scheme.current_version
     summary = structured.initial(version.definition, version.notes) if version else None
     if version:
-        names = dict(
-            schemes_for_user(request.user)
-            .filter(year=scheme.year_id, suite=scheme.suite)
-            .values_list("code", "name")
-        )
+        names = _suite_names(request, scheme)
         rules = version.definition.get("rules") or []
         summary["sentences"] = [  # type: ignore[index]
             (describe.rule(item, names), notes.under(version.notes, f"rules[{index}]"))
@@ -121,6 +117,12 @@ def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _suite_names(request: HttpRequest, scheme: Any) -> dict[str, str]:
+    """The names of the schemes of a suite by engine id (for rules that read them)."""
+    suite = schemes_for_user(request.user).filter(year=scheme.year_id, suite=scheme.suite)
+    return dict(suite.values_list("code", "name"))
+
+
 @login_required
 def scheme_create_from_preset(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.SCHEME_EDIT)
@@ -128,7 +130,10 @@ def scheme_create_from_preset(request: HttpRequest) -> HttpResponse:
     chosen = request.POST.get("year") or request.GET.get("year") or ""
     # the open year: the one asked for, else the newest (the one being assessed)
     year = (years.filter(pk=chosen).first() if chosen.isdigit() else None) or years.first()
-    form = PresetForm(request.POST or None, years=years, initial={"year": year})
+    chosen_preset = request.GET.get("preset")  # kept when htmx redraws the list for a year
+    form = PresetForm(
+        request.POST or None, years=years, initial={"year": year, "preset": chosen_preset}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             schemes = services.scheme_create_from_preset(
@@ -191,6 +196,7 @@ def scheme_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         definition=version.definition if version else {"id": scheme.code},
         notes=version.notes if version else {},
+        names=_suite_names(request, scheme),
     )
     if request.method == "POST" and sets.is_valid() and not sets.has_changed():
         messages.info(request, _("没有修改，未生成新版本"))

@@ -305,6 +305,8 @@ def test_the_preset_form_preselects_the_newest_year_and_shows_what_it_made(clien
     page = client.get(url, {"year": older.pk}).content.decode()  # what htmx asks on a change
     assert "已由此创建" not in page
     assert 'value="seed001-party">' in page
+    page = client.get(url, {"year": older.pk, "preset": "seed002-team"}).content.decode()
+    assert 'value="seed002-team" checked>' in page  # a choice survives the redraw
 
 
 def test_two_schemes_of_one_name_in_a_year_are_told_apart_by_their_suite(client, cast, year):
