@@ -328,3 +328,19 @@ def test_two_schemes_of_one_name_in_a_year_are_told_apart_by_their_suite(client,
         services.scheme_create(actor=None, year=year, suite=county.suite, text=text)
     assert error.value.error_dict["text"][0].code == SchemeError.NAME_TAKEN
     services.scheme_create(actor=None, year=year, suite="自定义方案", text=text)
+
+
+def test_the_pages_ask_before_deleting_or_locking_without_inline_script(
+    client, cast, party, draft_system
+):
+    client.force_login(cast.admin)
+    pages = [
+        client.get(reverse("schemes:system_detail", args=[draft_system.pk])).content.decode(),
+        client.get(reverse("schemes:scheme_detail", args=[party["party"].pk])).content.decode(),
+        client.get(reverse("schemes:scheme_edit", args=[party["party"].pk])).content.decode(),
+    ]
+    assert 'data-confirm="删除此指标及其全部下级指标？"' in pages[0]
+    assert "schemes/confirm.js" in pages[0]
+    for page in pages:
+        assert "onclick=" not in page and "onsubmit=" not in page
+        assert "<script>" not in page
