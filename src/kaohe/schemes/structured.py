@@ -50,6 +50,11 @@ def _dec(value: Any) -> Any:
     return value
 
 
+def _names_field(label: Any, help_text: Any) -> forms.CharField:
+    """Names separated by “、” (inputs)."""
+    return forms.CharField(label=label, required=False, max_length=200, help_text=help_text)
+
+
 def _number(value: Decimal | None) -> int | float | None:
     if value is None:
         return None
@@ -83,18 +88,11 @@ class BasicsForm(forms.Form):
         label=_("县内挂职计入挂职单位的最少月数"), required=False, min_value=0,
         help_text=_("仅干部考核：县内挂职满此月数的，在挂职单位考核并占其比例，默认 6"),
     )  # fmt: skip
-    tie_breakers = forms.CharField(
-        label=_("同分时比较的输入项"), required=False, max_length=200,
-        help_text=_("仅在比例分界线上同分时使用，按顺序比较，用“、”分隔"),
-    )  # fmt: skip
-    plus = forms.CharField(
-        label=_("加分输入项"), required=False, max_length=200,
-        help_text=_("加权之后加上，用“、”分隔"),
-    )  # fmt: skip
-    minus = forms.CharField(
-        label=_("减分输入项"), required=False, max_length=200,
-        help_text=_("加权之后减去，用“、”分隔"),
-    )  # fmt: skip
+    tie_breakers = _names_field(
+        _("同分时比较的输入项"), _("仅在比例分界线上同分时使用，按顺序比较，用“、”分隔")
+    )
+    plus = _names_field(_("加分输入项"), _("加权之后加上，用“、”分隔"))
+    minus = _names_field(_("减分输入项"), _("加权之后减去，用“、”分隔"))
     clamp_low = forms.DecimalField(label=_("得分下限"), required=False, max_digits=9)
     clamp_high = forms.DecimalField(label=_("得分上限"), required=False, max_digits=9)
     score_note = forms.CharField(

@@ -325,14 +325,22 @@ def scheme_status(request: HttpRequest, pk: int) -> HttpResponse:
     return _move(request, scheme, request.POST.get("status", ""))
 
 
+def _scheme_to_move(request: HttpRequest, pk: int, status: str, otherwise: str) -> Any:
+    """The scheme, when it has ``status``; else None and a note why."""
+    require(request.user, Action.SCHEME_PUBLISH)
+    scheme = get_object_or_404(schemes_for_user(request.user), pk=pk)
+    if scheme.status != status:
+        messages.info(request, otherwise)
+        return None
+    return scheme
+
+
 @login_required
 def scheme_lock(request: HttpRequest, pk: int) -> HttpResponse:
     """Locking, confirmed on a page that says what it means; the POST locks."""
-    require(request.user, Action.SCHEME_PUBLISH)
-    scheme = get_object_or_404(schemes_for_user(request.user), pk=pk)
-    if scheme.status != SchemeStatus.PUBLISHED:
-        messages.info(request, _("只有已发布的方案可以锁定"))
-        return redirect("schemes:scheme_detail", pk=scheme.pk)
+    scheme = _scheme_to_move(request, pk, SchemeStatus.PUBLISHED, _("只有已发布的方案可以锁定"))
+    if scheme is None:
+        return redirect("schemes:scheme_detail", pk=pk)
     if request.method == "POST":
         return _move(request, scheme, SchemeStatus.LOCKED)
     systems = indicator_systems_for_user(request.user).filter(scheme=scheme)
@@ -353,11 +361,9 @@ def scheme_lock(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def scheme_unlock(request: HttpRequest, pk: int) -> HttpResponse:
     """The office unlocks a locked scheme with a written reason (kept in the audit row)."""
-    require(request.user, Action.SCHEME_PUBLISH)
-    scheme = get_object_or_404(schemes_for_user(request.user), pk=pk)
-    if scheme.status != SchemeStatus.LOCKED:
-        messages.info(request, _("方案未锁定"))
-        return redirect("schemes:scheme_detail", pk=scheme.pk)
+    scheme = _scheme_to_move(request, pk, SchemeStatus.LOCKED, _("方案未锁定"))
+    if scheme is None:
+        return redirect("schemes:scheme_detail", pk=pk)
     form = UnlockForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
