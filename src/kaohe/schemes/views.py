@@ -268,11 +268,12 @@ def scheme_form_row(request: HttpRequest) -> HttpResponse:
     form = formset._construct_form(index, **formset.get_form_kwargs(index))
     if section == "conditions":
         form.initial = {"rule": _int(request.GET.get("rule")), "group": 1}
-    return render(
-        request,
-        "schemes/_scheme_row.html",
-        {"form": form, "section": section, "total": index + 1, "oob": True},
-    )
+    context = {"form": form, "section": section, "total": index + 1, "oob": True}
+    if section == "rules":  # a rule comes with its (empty) conditions and their button
+        header = structured.ConditionFormSet(prefix="conditions").empty_form
+        context |= {"index": index, "conditions": [], "sentence": "", "header": header}
+        return render(request, "schemes/_scheme_rule.html", context)
+    return render(request, "schemes/_scheme_row.html", context)
 
 
 @login_required

@@ -226,11 +226,23 @@ def test_the_scheme_form_shows_an_engine_error_beside_its_field_then_locking_and
     admin.screenshot(path=shots / "schemes-form-error.png")
     admin.check(f"#id_bands-{rows}-DELETE")  # drop the line; change a clause note instead
     admin.fill("#id_quotas-0-ratio", "0.18")
+    rule = admin.locator(".rule-block").count()  # a new rule and its condition, by htmx
+    admin.click("button:has-text('添加规则')")
+    admin.wait_for_selector(f"#id_rules-{rule}-id")
+    admin.fill(f"#id_rules-{rule}-id", "incident")
+    admin.fill(f"#id_rules-{rule}-value", "基本称职")
+    condition = int(admin.input_value("#id_conditions-TOTAL_FORMS"))
+    admin.locator(".rule-block").last.locator("button:has-text('添加条件')").click()
+    admin.wait_for_selector(f"#id_conditions-{condition}-kind")
+    admin.select_option(f"#id_conditions-{condition}-kind", "unit_flag")
+    admin.fill(f"#id_conditions-{condition}-name", "群体性事件")
     admin.fill("#id_note", "优秀比例下调")
     admin.click("button:has-text('校验并保存')")
     admin.wait_for_load_state("networkidle")
     assert "已保存为新版本" in admin.content()
     assert "v2" in admin.locator(".page-head p.muted").inner_text()
+    summary = admin.locator("#scheme-summary").inner_text()
+    assert "等次限制：所在单位有「群体性事件」标记 → 等次不高于 基本称职" in summary
     admin.screenshot(path=shots / "schemes-detail-summary.png", full_page=True)
 
     # publish, then lock after reading what locking means

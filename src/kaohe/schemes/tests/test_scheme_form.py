@@ -135,3 +135,31 @@ def test_a_row_is_added_by_htmx_with_the_next_index(client, cast):
     assert client.get(url, {"section": "nope"}).status_code == 404
     client.force_login(cast.leader)
     assert client.get(url, {"section": "bands", "bands-TOTAL_FORMS": "3"}).status_code == 403
+
+
+def test_a_rule_added_in_the_form_reads_as_a_sentence(client, cast, party):
+    scheme = party["party"]
+    version = scheme.current_version
+    client.force_login(cast.admin)
+    page = client.get(
+        reverse("schemes:scheme_form_row"), {"section": "rules", "rules-TOTAL_FORMS": "8"}
+    ).content.decode()
+    assert 'name="rules-8-id"' in page and 'id="rows-conditions-8"' in page
+    assert 'name="rules-TOTAL_FORMS" value="9"' in page
+    data = post_data(version.definition, version.notes)
+    total = int(data["conditions-TOTAL_FORMS"])
+    data |= {"rules-TOTAL_FORMS": "9", "rules-8-id": "incident", "rules-8-effect": "cap",
+             "rules-8-value": "一般", "rules-8-note": "县委2024年第5号文件",
+             "conditions-TOTAL_FORMS": str(total + 1), f"conditions-{total}-rule": "8",
+             f"conditions-{total}-group": "1", f"conditions-{total}-kind": "flag",
+             f"conditions-{total}-name": "群体性事件"}  # fmt: skip
+    response = client.post(reverse("schemes:scheme_edit", args=[scheme.pk]), data)
+    assert response.status_code == 302
+    scheme.refresh_from_db()
+    new = scheme.current_version
+    assert new.definition["rules"][-1] == {
+        "id": "incident", "when": {"flag": "群体性事件"}, "then": {"cap": "一般"}
+    }  # fmt: skip
+    assert new.notes["rules[8]"] == "县委2024年第5号文件"
+    page = client.get(reverse("schemes:scheme_detail", args=[scheme.pk])).content.decode()
+    assert "等次限制：对象有「群体性事件」标记 → 等次不高于 一般" in page
