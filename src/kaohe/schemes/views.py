@@ -284,7 +284,9 @@ def scheme_edit_yaml(request: HttpRequest, pk: int) -> HttpResponse:
     text = ""
     if version:
         text = version.source_text or notes.dump(version.definition, version.notes)
-    form = SchemeEditForm(request.POST or None, initial={"text": text} if version else None)
+    form = SchemeEditForm(
+        request.POST or None, request.FILES or None, initial={"text": text} if version else None
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.scheme_update(actor=request.user, scheme=scheme, **form.cleaned_data)

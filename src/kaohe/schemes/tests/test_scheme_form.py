@@ -163,3 +163,25 @@ def test_a_rule_added_in_the_form_reads_as_a_sentence(client, cast, party):
     assert new.notes["rules[8]"] == "县委2024年第5号文件"
     page = client.get(reverse("schemes:scheme_detail", args=[scheme.pk])).content.decode()
     assert "等次限制：对象有「群体性事件」标记 → 等次不高于 一般" in page
+
+
+def test_the_yaml_is_exported_with_its_notes_and_imported_again(client, cast, party):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    scheme = party["party"]
+    client.force_login(cast.admin)
+    exported = client.get(reverse("schemes:scheme_export", args=[scheme.pk]))
+    assert exported["Content-Disposition"] == 'attachment; filename="party.yaml"'
+    text = exported.content.decode()
+    assert "# 001 第十四条: 领导评价得分×0.125" in text
+    changed = text.replace("# 001 第十四条: 领导评价得分×0.125", "# 001 第十四条（2024 修订）")
+    upload = SimpleUploadedFile("party.yaml", changed.encode(), "application/yaml")
+    response = client.post(
+        reverse("schemes:scheme_edit_yaml", args=[scheme.pk]), {"text": "", "file": upload}
+    )
+    assert response.status_code == 302
+    scheme.refresh_from_db()
+    assert scheme.current_version.notes["score.sum[1]"] == "001 第十四条（2024 修订）"
+    big = SimpleUploadedFile("x.yaml", b"#" * (1024 * 1024 + 1), "application/yaml")
+    page = client.post(reverse("schemes:scheme_edit_yaml", args=[scheme.pk]), {"file": big})
+    assert "文件太大（最多 1 MB）" in page.content.decode()
