@@ -198,7 +198,7 @@ def test_the_scheme_form_shows_an_engine_error_beside_its_field_then_locking_and
     assert admin.locator("input[value='seed004-annual']").is_disabled()
     admin.screenshot(path=shots / "schemes-preset-made.png", full_page=True)
     admin.select_option("#id_year", label="2023年度")
-    admin.wait_for_function("!document.querySelector('li.made')")
+    admin.wait_for_selector("li.made", state="detached")
     assert admin.locator("input[value='seed004-annual']").is_enabled()
 
     admin.goto(f"{url}/schemes/{scheme.pk}/")
