@@ -29,6 +29,7 @@ class PresetInfo:
     seed: str  # the seed document's number, e.g. ``000``
     schemes: tuple[str, ...]  # the scheme ids, in the file's order
     description: str  # one line, in English
+    scheme_names: tuple[str, ...] = ()  # the schemes' Chinese names, in the same order
 
     @property
     def name(self) -> str:
@@ -123,21 +124,29 @@ def load_preset(preset_id: str, *, year: int | None = None) -> dict[str, Any]:
     return document
 
 
-def _scheme_ids(preset_id: str) -> tuple[str, ...]:
-    # Only the ids are needed: a plain safe load (numbers as floats do not matter here).
+def _scheme_ids_and_names(preset_id: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    # Only ids and names are needed: a plain safe load (numbers as floats do not matter here).
     document = yaml.safe_load(preset_text(preset_id))
-    return tuple(str(scheme["id"]) for scheme in document["schemes"])
+    schemes = document["schemes"]
+    return (
+        tuple(str(scheme["id"]) for scheme in schemes),
+        tuple(str(scheme.get("name") or scheme["id"]) for scheme in schemes),
+    )
 
 
 def list_presets() -> list[PresetInfo]:
     """Every preset, in the order of the seed documents."""
-    return [
-        PresetInfo(
-            id=preset_id,
-            title=entry.name,
-            seed=entry.seed,
-            schemes=_scheme_ids(preset_id),
-            description=entry.description,
+    presets = []
+    for preset_id, entry in _PRESETS.items():
+        ids, names = _scheme_ids_and_names(preset_id)
+        presets.append(
+            PresetInfo(
+                id=preset_id,
+                title=entry.name,
+                seed=entry.seed,
+                schemes=ids,
+                description=entry.description,
+                scheme_names=names,
+            )
         )
-        for preset_id, entry in _PRESETS.items()
-    ]
+    return presets

@@ -6,6 +6,7 @@ class SchemeError(models.TextChoices):
 
     ENGINE = "engine"  # the engine refused the definition; the message names the place
     CODE_TAKEN = "code_taken"
+    NAME_TAKEN = "name_taken"  # a name is unique within a year's suite
     CODE_CHANGED = "code_changed"
     SUITE_EXISTS = "suite_exists"
     NOT_DRAFT = "not_draft"

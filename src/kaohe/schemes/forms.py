@@ -36,10 +36,8 @@ class PresetForm(forms.Form):
     def __init__(self, *args: Any, years: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["year"].queryset = years
-        self.fields["preset"].choices = [
-            (p.id, f"{p.name}（种子文件 {p.seed}，方案：{'、'.join(p.schemes)}）")
-            for p in list_presets()
-        ]
+        self.fields["preset"].choices = [(p.id, p.name) for p in list_presets()]
+        self.fields["year"].widget.attrs["class"] = "preset-year"
 
 
 class SchemeCreateForm(forms.Form):
@@ -61,13 +59,48 @@ class SchemeCreateForm(forms.Form):
         self.fields["year"].queryset = years
 
 
+YAML_LIMIT = 1024 * 1024  # a scheme is a few kilobytes
+
+
 class SchemeEditForm(forms.Form):
     text = forms.CharField(
         label=_("方案定义（YAML 或 JSON）"),
         widget=CODE_AREA,
-        help_text=_("保存后生成新版本；方案编号（id）不能修改"),
+        required=False,
+        help_text=_("保存后生成新版本；方案编号（id）不能修改；注释记为各要素依据的条款"),
+    )
+    file = forms.FileField(
+        label=_("或导入 YAML 文件"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".yaml,.yml,.json"}),
+        help_text=_("如由“导出 YAML”得到的文件；导入后覆盖上面的文本"),
     )
     note = forms.CharField(label=_("修改说明"), required=False, max_length=200)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        upload = data.pop("file", None)
+        if upload is not None:
+            if upload.size > YAML_LIMIT:
+                self.add_error("file", _("文件太大（最多 1 MB）"))
+                return data
+            try:
+                data["text"] = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                self.add_error("file", _("文件不是 UTF-8 编码的文本"))
+                return data
+        if not data.get("text", "").strip():
+            self.add_error("text", _("请填写方案定义，或导入文件"))
+        return data
+
+
+class UnlockForm(forms.Form):
+    reason = forms.CharField(
+        label=_("解锁理由"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("写明为什么要解锁、要改什么；理由记入操作日志"),
+    )
 
 
 class SystemCreateForm(forms.Form):

@@ -32,7 +32,10 @@ SCHEME_TRANSITIONS: dict[tuple[str, str], str] = {
     (SchemeStatus.DRAFT, SchemeStatus.PUBLISHED): _("发布"),
     (SchemeStatus.PUBLISHED, SchemeStatus.DRAFT): _("撤回为草稿"),
     (SchemeStatus.PUBLISHED, SchemeStatus.LOCKED): _("锁定"),
+    (SchemeStatus.LOCKED, SchemeStatus.PUBLISHED): _("解锁"),
 }
+# Moves that need a written reason (kept in the audit row).
+SCHEME_REASON_REQUIRED = frozenset({(SchemeStatus.LOCKED, SchemeStatus.PUBLISHED)})
 
 
 class Subject(models.TextChoices):
@@ -82,7 +85,13 @@ class Scheme(models.Model):
         )
 
     def __str__(self) -> str:
-        return f"{self.year} {self.name}"
+        return f"{self.year} {self.label}"
+
+    @property
+    def label(self) -> str:
+        """The name, with the suite when it differs: two suites of a year may both hold a
+        领导班子年度考核 (presets 002 and 004), and a name is unique within a suite."""
+        return self.name if self.suite == self.name else f"{self.name}（{self.suite}）"
 
 
 class Version(models.Model):
@@ -120,6 +129,12 @@ class SchemeVersion(Version):
     definition = models.JSONField(_("方案定义"), help_text=_("引擎格式，不含考核对象"))
     policy = models.JSONField(_("计算策略"), default=dict, blank=True)
     source_text = models.TextField(_("方案文本"), blank=True)
+    notes = models.JSONField(
+        _("条款依据"),
+        default=dict,
+        blank=True,
+        help_text=_("每个要素所依据的条款，按位置（如 bands.好、rules[0]）记录；引擎不读取"),
+    )
 
     class Meta:
         ordering = ("scheme", "-number")

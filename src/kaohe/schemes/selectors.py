@@ -5,6 +5,8 @@
   responsible unit, and the change requests its unit filed;
 - a liaison sees the published systems of its own unit's category;
 - leaders, assessment teams and the committee see what is published.
+A published indicator system shows its scheme: whoever sees the system (published or
+locked) also sees its scheme, read-only, even while the scheme is still a draft.
 A row outside a user's selector is answered with 404.
 """
 
@@ -31,7 +33,10 @@ def schemes_for_user(user: object) -> QuerySet[Scheme]:
     schemes = Scheme.objects.select_related("year", "current_version")
     if can(user, Action.SCHEME_EDIT):
         return schemes
-    return schemes.exclude(status=SchemeStatus.DRAFT)
+    shown_by_system = (
+        indicator_systems_for_user(user).exclude(status=SystemStatus.DRAFT).values("scheme_id")
+    )
+    return schemes.filter(~Q(status=SchemeStatus.DRAFT) | Q(pk__in=shown_by_system))
 
 
 def scheme_versions_for_user(user: object) -> QuerySet[SchemeVersion]:

@@ -18,11 +18,12 @@ from kaohe.core.errors import field_error
 from kaohe.core.roles import Role, role_of
 from kaohe.core.workflow import Workflow
 from kaohe.orgs.models import AssessmentYear, Unit, UnitCategory
-from kaohe.presets import UnknownPresetError, list_presets, load_preset
-from kaohe.schemes import definitions, excel, tree
+from kaohe.presets import UnknownPresetError, list_presets, load_preset, preset_text
+from kaohe.schemes import definitions, excel, notes, tree
 from kaohe.schemes.errors import SchemeError
 from kaohe.schemes.models import (
     CHANGE_TRANSITIONS,
+    SCHEME_REASON_REQUIRED,
     SCHEME_TRANSITIONS,
     SYSTEM_TRANSITIONS,
     ChangeRequest,
@@ -45,7 +46,12 @@ CHANGE_FIELDS = ("system", "reason", "changes", "status", "requested_unit", "dec
 
 # The status pipelines: the tables of ``models`` and the audit action of a move.
 SCHEME_WORKFLOW = Workflow(
-    SCHEME_TRANSITIONS, states=SchemeStatus, action="scheme.status", code=SchemeError.TRANSITION
+    SCHEME_TRANSITIONS,
+    states=SchemeStatus,
+    action="scheme.status",
+    code=SchemeError.TRANSITION,
+    reason_required=SCHEME_REASON_REQUIRED,
+    reason_code=SchemeError.REASON_REQUIRED,
 )
 SYSTEM_WORKFLOW = Workflow(
     SYSTEM_TRANSITIONS,
@@ -73,7 +79,10 @@ def _engine_error(problem: definitions.DefinitionProblem, field: str = "text") -
         if problem.path
         else problem.message
     )
-    return field_error(field, message, SchemeError.ENGINE)
+    error = field_error(field, message, SchemeError.ENGINE)
+    for item in error.error_dict[field]:
+        item.problem = problem  # type: ignore[attr-defined]  # the place, for a form to use
+    return error
 
 
 def _suite_definitions(year: AssessmentYear, suite: str) -> dict[str, dict[str, Any]]:
@@ -109,6 +118,7 @@ def _version_add(
         definition=definition,
         policy=policy,
         source_text=text,
+        notes=notes.kept(notes.extract(text), definition),
         note=note,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
         created_at=timezone.now(),
@@ -162,8 +172,9 @@ def scheme_create_from_preset(*, actor: Any, year: AssessmentYear, preset_id: st
         )
     policy = definitions.plain(document.get("policy") or {})
     own = {str(s["id"]): definitions.without_targets(s) for s in document["schemes"]}
+    clauses = notes.preset_notes(preset_text(preset_id))  # the comments citing the seed
     schemes = []
-    for code, definition in own.items():
+    for index, (code, definition) in enumerate(own.items()):
         _check_definition(definition, year=year, others=own, policy=policy)
         schemes.append(
             _scheme_new(
@@ -172,7 +183,7 @@ def scheme_create_from_preset(*, actor: Any, year: AssessmentYear, preset_id: st
                 suite=suite,
                 definition=definition,
                 policy=policy,
-                text=definitions.as_yaml(definition),
+                text=notes.dump(definition, clauses[index] if index < len(clauses) else {}),
                 preset=preset_id,
                 note=_("由预置方案「%(name)s」创建") % {"name": suite},
             )
@@ -187,6 +198,20 @@ def scheme_create_from_preset(*, actor: Any, year: AssessmentYear, preset_id: st
         after={"preset": preset_id, "year": year.year, "schemes": [s.code for s in schemes]},
     )
     return schemes
+
+
+def _check_name(*, year: AssessmentYear, suite: str, name: str, scheme: Scheme | None) -> None:
+    """A name is unique within a year's suite, so name and suite tell schemes apart."""
+    same = Scheme.objects.filter(year=year, suite=suite, name=name)
+    if scheme is not None:
+        same = same.exclude(pk=scheme.pk)
+    if same.exists():
+        raise field_error(
+            "text",
+            _("方案组「%(suite)s」中已有名为「%(name)s」的方案，请换一个名称")
+            % {"suite": suite, "name": name},
+            SchemeError.NAME_TAKEN,
+        )
 
 
 def _parse(text: str) -> tuple[dict[str, Any], dict[str, Any] | None]:
@@ -208,6 +233,7 @@ def scheme_create(*, actor: Any, year: AssessmentYear, suite: str, text: str) ->
             _("方案编号 %(code)s 在本方案组中已被使用") % {"code": definition["id"]},
             SchemeError.CODE_TAKEN,
         )
+    _check_name(year=year, suite=suite, name=definition["name"], scheme=None)
     _check_definition(definition, year=year, others=others, policy=policy)
     scheme = _scheme_new(
         actor=actor,
@@ -239,6 +265,7 @@ def scheme_update(*, actor: Any, scheme: Scheme, text: str, note: str = "") -> S
             _("位置 id：方案编号不能修改（应为 %(code)s）") % {"code": scheme.code},
             SchemeError.CODE_CHANGED,
         )
+    _check_name(year=scheme.year, suite=scheme.suite, name=definition["name"], scheme=scheme)
     others = _suite_definitions(scheme.year, scheme.suite)
     others[scheme.code] = definition
     _check_definition(definition, year=scheme.year, others=others, policy=policy)
@@ -253,7 +280,8 @@ def scheme_update(*, actor: Any, scheme: Scheme, text: str, note: str = "") -> S
                     % {"code": code, "problem": error.problem},
                     SchemeError.ENGINE,
                 ) from None
-    if current and current.definition == definition and current.policy == policy:
+    unchanged = current and (current.definition, current.policy) == (definition, policy)
+    if unchanged and current.notes == notes.kept(notes.extract(text), definition):
         return scheme
     before = {"version": current.number if current else None, "name": scheme.name}
     version = _version_add(
@@ -275,9 +303,10 @@ def scheme_update(*, actor: Any, scheme: Scheme, text: str, note: str = "") -> S
 
 
 @transaction.atomic
-def scheme_set_status(*, actor: Any, scheme: Scheme, status: str) -> Scheme:
-    """Move a scheme along ``SCHEME_TRANSITIONS``; anything else is refused."""
-    SCHEME_WORKFLOW.check(scheme.status, status)
+def scheme_set_status(*, actor: Any, scheme: Scheme, status: str, reason: str = "") -> Scheme:
+    """Move a scheme along ``SCHEME_TRANSITIONS``; anything else is refused. A move in
+    ``SCHEME_REASON_REQUIRED`` (unlocking) needs a written reason, kept in the audit row."""
+    SCHEME_WORKFLOW.check(scheme.status, status, reason=reason)
     if status == SchemeStatus.PUBLISHED and scheme.current_version is not None:
         others = _suite_definitions(scheme.year, scheme.suite)
         _check_definition(
@@ -287,7 +316,7 @@ def scheme_set_status(*, actor: Any, scheme: Scheme, status: str) -> Scheme:
             policy=scheme.current_version.policy,
         )
     scheme.updated_at = timezone.now()
-    SCHEME_WORKFLOW.move(scheme, status, actor=actor, fields=["updated_at"])
+    SCHEME_WORKFLOW.move(scheme, status, actor=actor, fields=["updated_at"], reason=reason)
     return scheme
 
 
@@ -648,7 +677,9 @@ def change_proposal(
 
 
 def _check_scope(actor: Any, system: IndicatorSystem, changes: Sequence[Mapping[str, Any]]) -> None:
-    """A scorer may change only the indicators its unit is responsible for."""
+    """A scorer may change only the indicators its unit is responsible for: it edits or
+    removes its own, and adds or moves an indicator only under one of its own (never at
+    the top level, which is the office's)."""
     if role_of(actor) != Role.SCORER:
         return
     unit_id = getattr(actor, "unit_id", None)
@@ -658,17 +689,16 @@ def _check_scope(actor: Any, system: IndicatorSystem, changes: Sequence[Mapping[
         .values_list("code", flat=True)
     )
     for index, change in enumerate(changes):
+        fields = change.get("fields") or {}
         if change.get("op") != "add" and change.get("code") not in own:
-            raise _tree_error(
-                [
-                    tree.Problem(
-                        _("只能申请变更本单位负责的指标"),
-                        code=str(change.get("code")),
-                        field="code",
-                        index=index,
-                    )
-                ]
-            )
+            field, message = "code", _("只能申请变更本单位负责的指标")
+        elif (change.get("op") == "add" or "parent" in fields) and fields.get("parent") not in own:
+            field, message = "parent", _("只能在本单位负责的指标下新增或移入指标")
+        else:
+            continue
+        raise _tree_error(
+            [tree.Problem(message, code=str(change.get("code")), field=field, index=index)]
+        )
 
 
 @transaction.atomic

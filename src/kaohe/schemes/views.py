@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.contrib import messages
@@ -21,7 +22,7 @@ from kaohe.orgs.forms import apply_service_error
 from kaohe.orgs.models import Unit
 from kaohe.orgs.selectors import categories_for_user, years_for_user
 from kaohe.presets import list_presets
-from kaohe.schemes import definitions, excel, services, tree
+from kaohe.schemes import definitions, describe, excel, notes, services, structured, tree
 from kaohe.schemes.filters import ChangeFilter, SchemeFilter, SystemFilter
 from kaohe.schemes.forms import (
     ChangeOpFormSet,
@@ -34,6 +35,7 @@ from kaohe.schemes.forms import (
     SchemeEditForm,
     SystemCreateForm,
     SystemEditForm,
+    UnlockForm,
 )
 from kaohe.schemes.models import (
     CHANGE_TRANSITIONS,
@@ -90,12 +92,22 @@ def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, Action.SCHEME_VIEW)
     scheme = get_object_or_404(schemes_for_user(request.user), pk=pk)
     version = scheme.current_version
+    written, clauses = _in_order(version) if version else ({}, {})
+    summary = structured.initial(written, clauses) if version else None
+    if version:
+        names = _suite_names(request, scheme)
+        rules = written.get("rules") or []
+        summary["sentences"] = [  # type: ignore[index]
+            (describe.rule(item, names), notes.under(clauses, f"rules[{index}]"))
+            for index, item in enumerate(rules)
+        ]
     return render(
         request,
         "schemes/scheme_detail.html",
         {
             "scheme": scheme,
-            "text": definitions.as_yaml(version.definition) if version else "",
+            "summary": summary,
+            "text": notes.dump(written, clauses) if version else "",
             "versions": scheme_versions_for_user(request.user).filter(scheme=scheme),
             "systems": indicator_systems_for_user(request.user).filter(scheme=scheme),
             "suite": schemes_for_user(request.user)
@@ -106,10 +118,36 @@ def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _in_order(version: Any) -> tuple[dict[str, Any], dict[str, str]]:
+    """A version's definition and notes in the order they were written: PostgreSQL's jsonb
+    keeps no key order, the version's text does (it is what the definition was read from)."""
+    try:
+        definition, _policy = definitions.parse_text(version.source_text)
+    except definitions.DefinitionError:
+        definition = {}
+    if not version.source_text or definition != version.definition:
+        return version.definition, version.notes
+    found = notes.kept(notes.extract(version.source_text), definition)
+    return definition, found if found == version.notes else version.notes
+
+
+def _suite_names(request: HttpRequest, scheme: Any) -> dict[str, str]:
+    """The names of the schemes of a suite by engine id (for rules that read them)."""
+    suite = schemes_for_user(request.user).filter(year=scheme.year_id, suite=scheme.suite)
+    return dict(suite.values_list("code", "name"))
+
+
 @login_required
 def scheme_create_from_preset(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.SCHEME_EDIT)
-    form = PresetForm(request.POST or None, years=_all_years(request))
+    years = _all_years(request)
+    chosen = request.POST.get("year") or request.GET.get("year") or ""
+    # the open year: the one asked for, else the newest (the one being assessed)
+    year = (years.filter(pk=chosen).first() if chosen.isdigit() else None) or years.first()
+    chosen_preset = request.GET.get("preset")  # kept when htmx redraws the list for a year
+    form = PresetForm(
+        request.POST or None, years=years, initial={"year": year, "preset": chosen_preset}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             schemes = services.scheme_create_from_preset(
@@ -126,7 +164,14 @@ def scheme_create_from_preset(request: HttpRequest) -> HttpResponse:
                 % {"n": len(schemes), "names": "、".join(s.name for s in schemes)},
             )
             return redirect("schemes:scheme_detail", pk=schemes[-1].pk)
-    return render(request, "schemes/preset_form.html", {"form": form, "presets": list_presets()})
+    made = schemes_for_user(request.user).filter(year=year).exclude(preset="") if year else []
+    presets = [
+        {"info": info, "made": [scheme for scheme in made if scheme.preset == info.id]}
+        for info in list_presets()
+    ]
+    return render(
+        request, "schemes/preset_form.html", {"form": form, "presets": presets, "year": year}
+    )
 
 
 @login_required
@@ -148,15 +193,115 @@ def scheme_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-def scheme_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def _editable_scheme(request: HttpRequest, pk: int) -> Any:
     require(request.user, Action.SCHEME_EDIT)
     scheme = get_object_or_404(schemes_for_user(request.user), pk=pk)
-    version = scheme.current_version
-    initial = {"text": (version.source_text or definitions.as_yaml(version.definition))}
-    form = SchemeEditForm(request.POST or None, initial=initial if version else None)
     if scheme.status != SchemeStatus.DRAFT:
         messages.warning(request, _("只有草稿状态的方案可以修改；请先撤回为草稿"))
+    return scheme
+
+
+@login_required
+def scheme_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The scheme as a form in Chinese; engine errors beside the fields they concern."""
+    scheme = _editable_scheme(request, pk)
+    version = scheme.current_version
+    written, clauses = _in_order(version) if version else ({"id": scheme.code}, {})
+    sets = structured.SchemeForms(
+        request.POST or None,
+        definition=written,
+        notes=clauses,
+        names=_suite_names(request, scheme),
+    )
+    if request.method == "POST" and sets.is_valid() and not sets.has_changed():
+        messages.info(request, _("没有修改，未生成新版本"))
+        return redirect("schemes:scheme_detail", pk=scheme.pk)
+    if request.method == "POST" and sets.is_valid() and (built := sets.build()):
+        definition, clauses = built
+        try:
+            services.scheme_update(
+                actor=request.user,
+                scheme=scheme,
+                text=notes.dump(definition, clauses),
+                note=sets.basics.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            _place_scheme_error(sets, error)
+        else:
+            messages.success(request, _("已保存为新版本"))
+            return redirect("schemes:scheme_detail", pk=scheme.pk)
+    conditions: dict[int, list[Any]] = {}
+    for form in sets.sets["conditions"].forms:
+        conditions.setdefault(_int(form["rule"].value()), []).append(form)
+    rules = [
+        (index, form, conditions.get(index, []), sets.rule_sentences[index]
+         if index < len(sets.rule_sentences) else "")
+        for index, form in enumerate(sets.sets["rules"].forms)
+    ]  # fmt: skip
+    return render(
+        request,
+        "schemes/scheme_structured.html",
+        {"scheme": scheme, "sets": sets, "rules": rules},
+    )
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1
+
+
+def _place_scheme_error(sets: structured.SchemeForms, error: ValidationError) -> None:
+    if not hasattr(error, "error_dict"):
+        sets.basics.add_error(None, error.messages)
+        return
+    for field, items in error.error_dict.items():
+        for item in items:
+            problem = getattr(item, "problem", None)
+            if problem is not None and problem.path:
+                sets.place_error(problem.path, problem.message)
+            elif item.code == "name_taken":
+                sets.basics.add_error("name", item.messages)
+            else:
+                sets.basics.add_error(field if field in sets.basics.fields else None, item.messages)
+
+
+@login_required
+def scheme_form_row(request: HttpRequest) -> HttpResponse:
+    """One more row of a section (``?section=``) of the scheme form (htmx): the row with
+    the next index and the section's TOTAL_FORMS raised by one (an out-of-band swap)."""
+    require(request.user, Action.SCHEME_EDIT)
+    section = request.GET.get("section", "")
+    formset_class = structured.SECTIONS.get(section)
+    if formset_class is None:
+        raise Http404
+    index = _int(request.GET.get(f"{section}-TOTAL_FORMS"))
+    if not 0 <= index < 100:
+        raise Http404
+    formset = formset_class(prefix=section)
+    form = formset._construct_form(index, **formset.get_form_kwargs(index))
+    if section == "conditions":
+        form.initial = {"rule": _int(request.GET.get("rule")), "group": 1}
+    context = {"form": form, "section": section, "total": index + 1, "oob": True}
+    if section == "rules":  # a rule comes with its (empty) conditions and their button
+        header = structured.ConditionFormSet(prefix="conditions").empty_form
+        context |= {"index": index, "conditions": [], "sentence": "", "header": header}
+        return render(request, "schemes/_scheme_rule.html", context)
+    return render(request, "schemes/_scheme_row.html", context)
+
+
+@login_required
+def scheme_edit_yaml(request: HttpRequest, pk: int) -> HttpResponse:
+    """The expert view: the definition as YAML (clause notes as comments), and import."""
+    scheme = _editable_scheme(request, pk)
+    version = scheme.current_version
+    text = ""
+    if version:
+        text = version.source_text or notes.dump(version.definition, version.notes)
+    form = SchemeEditForm(
+        request.POST or None, request.FILES or None, initial={"text": text} if version else None
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.scheme_update(actor=request.user, scheme=scheme, **form.cleaned_data)
@@ -171,10 +316,23 @@ def scheme_edit(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "form": form,
             "scheme": scheme,
-            "title": _("修改方案：%(name)s") % {"name": scheme.name},
+            "title": _("修改方案（YAML）：%(name)s") % {"name": scheme.name},
             "back_url": reverse("schemes:scheme_detail", args=[scheme.pk]),
         },
     )
+
+
+@login_required
+def scheme_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """The current version as YAML, clause notes as comments (an import reads them)."""
+    require(request.user, Action.SCHEME_VIEW)
+    scheme = get_object_or_404(schemes_for_user(request.user), pk=pk)
+    version = scheme.current_version
+    text = notes.dump(*_in_order(version)) if version else ""
+    response = HttpResponse(text, content_type="application/yaml; charset=utf-8")
+    safe = re.sub(r"[^A-Za-z0-9_.-]", "_", scheme.code) or "scheme"
+    response["Content-Disposition"] = f'attachment; filename="{safe}.yaml"'
+    return response
 
 
 @login_required
@@ -182,10 +340,68 @@ def scheme_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def scheme_status(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, Action.SCHEME_PUBLISH)
     scheme = get_object_or_404(schemes_for_user(request.user), pk=pk)
+    return _move(request, scheme, request.POST.get("status", ""))
+
+
+def _scheme_to_move(request: HttpRequest, pk: int, status: str, otherwise: str) -> Any:
+    """The scheme, when it has ``status``; else None and a note why."""
+    require(request.user, Action.SCHEME_PUBLISH)
+    scheme = get_object_or_404(schemes_for_user(request.user), pk=pk)
+    if scheme.status != status:
+        messages.info(request, otherwise)
+        return None
+    return scheme
+
+
+@login_required
+def scheme_lock(request: HttpRequest, pk: int) -> HttpResponse:
+    """Locking, confirmed on a page that says what it means; the POST locks."""
+    scheme = _scheme_to_move(request, pk, SchemeStatus.PUBLISHED, _("只有已发布的方案可以锁定"))
+    if scheme is None:
+        return redirect("schemes:scheme_detail", pk=pk)
+    if request.method == "POST":
+        return _move(request, scheme, SchemeStatus.LOCKED)
+    systems = indicator_systems_for_user(request.user).filter(scheme=scheme)
+    return render(
+        request,
+        "schemes/scheme_lock.html",
+        {
+            "scheme": scheme,
+            "draft_systems": [s for s in systems if s.status == SystemStatus.DRAFT],
+            "system_count": len(systems),
+            "pending_changes": change_requests_for_user(request.user)
+            .filter(system__scheme=scheme, status=ChangeStatus.PENDING)
+            .count(),
+        },
+    )
+
+
+@login_required
+def scheme_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+    """The office unlocks a locked scheme with a written reason (kept in the audit row)."""
+    scheme = _scheme_to_move(request, pk, SchemeStatus.LOCKED, _("方案未锁定"))
+    if scheme is None:
+        return redirect("schemes:scheme_detail", pk=pk)
+    form = UnlockForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.scheme_set_status(
+                actor=request.user,
+                scheme=scheme,
+                status=SchemeStatus.PUBLISHED,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, _("方案已解锁，恢复为「已发布」"))
+            return redirect("schemes:scheme_detail", pk=scheme.pk)
+    return render(request, "schemes/scheme_unlock.html", {"scheme": scheme, "form": form})
+
+
+def _move(request: HttpRequest, scheme: Any, status: str) -> HttpResponse:
     try:
-        services.scheme_set_status(
-            actor=request.user, scheme=scheme, status=request.POST.get("status", "")
-        )
+        services.scheme_set_status(actor=request.user, scheme=scheme, status=status)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -59,6 +59,7 @@ def test_schemes_from_preset_to_an_approved_change(site, browser, shots):
     admin.click("nav >> text=考核方案")
     admin.click("a.button:has-text('由预置方案创建')")
     admin.select_option("#id_year", label="2024年度")
+    admin.wait_for_load_state("networkidle")  # htmx redraws the presets for the year
     admin.check("input[value='seed001-party']")
     admin.screenshot(path=shots / "schemes-preset.png", full_page=True)
     admin.click("form.stacked button[type=submit]")
@@ -167,3 +168,106 @@ def test_schemes_from_preset_to_an_approved_change(site, browser, shots):
     phone.context.add_cookies(admin.context.cookies())
     phone.goto(f"{url}/schemes/systems/{system.pk}/")
     phone.screenshot(path=shots / "schemes-system-phone.png", full_page=True)
+
+
+def test_the_scheme_form_shows_an_engine_error_beside_its_field_then_locking_and_unlocking(
+    site, browser, shots
+):
+    from kaohe.core.models import AuditEntry
+    from kaohe.orgs.models import AssessmentYear
+    from kaohe.schemes import services
+    from kaohe.schemes.models import Scheme
+
+    url, password = site
+
+    def cadre_scheme():
+        year = AssessmentYear.objects.get(year=2024)
+        made = services.scheme_create_from_preset(actor=None, year=year, preset_id="seed004-annual")
+        return made[1]
+
+    scheme = in_thread(cadre_scheme)
+    admin = log_in(browser, url, "admin", password)
+
+    # the preset form says what the open year already has; another year (htmx) has nothing
+    admin.goto(f"{url}/schemes/from-preset/")
+    made = admin.locator("li.made")
+    assert (
+        "2024年度已由此创建：领导班子年度考核（草稿）、领导干部年度考核（草稿）"
+        in made.inner_text()
+    )
+    assert admin.locator("input[value='seed004-annual']").is_disabled()
+    admin.screenshot(path=shots / "schemes-preset-made.png", full_page=True)
+    admin.select_option("#id_year", label="2023年度")
+    admin.wait_for_selector("li.made", state="detached")
+    assert admin.locator("input[value='seed004-annual']").is_enabled()
+
+    admin.goto(f"{url}/schemes/{scheme.pk}/")
+    admin.click("a.button:has-text('修改方案')")
+    admin.wait_for_load_state("networkidle")
+    rules = admin.locator("#section-rules").inner_text()
+    assert "等次限制：是党政正职（单列），且（所在单位有「辖区内群体性事件」标记" in rules
+    assert "004 一(三)5: 本辖区内出现群体性事件的" in admin.content()  # a condition's clause
+    admin.screenshot(path=shots / "schemes-form.png", full_page=True)
+
+    # one more grade line, added by htmx; a grade the scheme does not have
+    rows = admin.locator("#rows-bands tr").count()
+    admin.click("#section-bands button:has-text('添加一行')")
+    admin.wait_for_selector(f"#id_bands-{rows}-grade")
+    assert admin.input_value("#id_bands-TOTAL_FORMS") == str(rows + 1)
+    admin.fill(f"#id_bands-{rows}-grade", "良好")
+    admin.fill(f"#id_bands-{rows}-minimum", "75")
+    admin.fill(f"#id_bands-{rows}-note", "试填")
+    admin.click("button:has-text('校验并保存')")
+    admin.wait_for_load_state("networkidle")
+    beside = admin.locator(f"#id_bands-{rows}-minimum_errors")
+    assert beside.inner_text() == "未知的等次 良好"
+    assert beside.is_visible()
+    admin.locator(f"#id_bands-{rows}-minimum").scroll_into_view_if_needed()
+    admin.screenshot(path=shots / "schemes-form-error.png")
+    admin.check(f"#id_bands-{rows}-DELETE")  # drop the line; change a clause note instead
+    admin.fill("#id_quotas-0-ratio", "0.18")
+    rule = admin.locator(".rule-block").count()  # a new rule and its condition, by htmx
+    admin.click("button:has-text('添加规则')")
+    admin.wait_for_selector(f"#id_rules-{rule}-id")
+    admin.fill(f"#id_rules-{rule}-id", "incident")
+    admin.fill(f"#id_rules-{rule}-value", "基本称职")
+    condition = int(admin.input_value("#id_conditions-TOTAL_FORMS"))
+    admin.locator(".rule-block").last.locator("button:has-text('添加条件')").click()
+    admin.wait_for_selector(f"#id_conditions-{condition}-kind")
+    admin.select_option(f"#id_conditions-{condition}-kind", "unit_flag")
+    admin.fill(f"#id_conditions-{condition}-name", "群体性事件")
+    admin.fill("#id_note", "优秀比例下调")
+    admin.click("button:has-text('校验并保存')")
+    admin.wait_for_load_state("networkidle")
+    assert "已保存为新版本" in admin.content()
+    assert "v2" in admin.locator(".page-head p.muted").inner_text()
+    summary = admin.locator("#scheme-summary").inner_text()
+    assert "等次限制：所在单位有「群体性事件」标记 → 等次不高于 基本称职" in summary
+    admin.screenshot(path=shots / "schemes-detail-summary.png", full_page=True)
+
+    # publish, then lock after reading what locking means
+    admin.click("button:has-text('发布')")
+    admin.wait_for_load_state("networkidle")
+    admin.click("a.button:has-text('锁定')")
+    admin.wait_for_load_state("networkidle")
+    confirm = admin.locator("#lock-confirm").inner_text()
+    assert "锁定意味着" in confirm and "计算考核结果时使用本方案的当前版本 v2" in confirm
+    assert in_thread(lambda: Scheme.objects.get(pk=scheme.pk).status) == "published"
+    admin.screenshot(path=shots / "schemes-lock.png", full_page=True)
+    admin.click("button:has-text('确认锁定')")
+    admin.wait_for_load_state("networkidle")
+    assert "已锁定" in admin.locator("h1").inner_text()
+
+    # unlock: a reason is required, and the audit row keeps it
+    admin.click("a.button:has-text('解锁')")
+    admin.wait_for_load_state("networkidle")
+    admin.click("form.stacked button[type=submit]")
+    admin.wait_for_load_state("networkidle")
+    assert admin.locator("#id_reason_errors").is_visible()
+    admin.fill("#id_reason", "县委常委会决定调整单列名单的比例")
+    admin.screenshot(path=shots / "schemes-unlock.png", full_page=True)
+    admin.click("form.stacked button[type=submit]")
+    admin.wait_for_load_state("networkidle")
+    assert "已发布" in admin.locator("h1").inner_text()
+    entry = in_thread(lambda: AuditEntry.objects.filter(action="scheme.status").latest("pk"))
+    assert entry.after == {"status": "published", "reason": "县委常委会决定调整单列名单的比例"}

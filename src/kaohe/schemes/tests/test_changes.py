@@ -56,6 +56,62 @@ def test_a_request_that_cannot_stand_is_refused(cast, town_system, reason, chang
     assert not ChangeRequest.objects.exists()
 
 
+OWN_ADD = [
+    {"op": "update", "code": "1.1", "fields": {"points": "15"}},
+    {"op": "add", "code": "1.3", "fields": {"parent": "1", "name": "宣传工作", "points": "5"}},
+]
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        [  # under 2, which 县委组织部 is not responsible for
+            {"op": "update", "code": "1.1", "fields": {"points": "15"}},
+            {"op": "add", "code": "2.2", "fields": {"parent": "2", "name": "人才", "points": "5"}},
+        ],
+        [  # at the top level, outside every indicator of the unit
+            {"op": "add", "code": "4", "fields": {"name": "新增一级", "points": "0"}},
+        ],
+        [  # its own indicator moved under one that is not its own
+            {"op": "update", "code": "1.1", "fields": {"parent": "2"}},
+        ],
+    ],
+    ids=["under-another-units-indicator", "top-level", "moved-out-of-scope"],
+)
+def test_a_scorer_may_not_add_or_move_an_indicator_outside_its_scope(cast, town_system, changes):
+    from kaohe.schemes import services
+    from kaohe.schemes.errors import SchemeError
+    from kaohe.schemes.models import ChangeRequest
+
+    with pytest.raises(ValidationError) as error:
+        services.change_request_create(
+            actor=cast.scorer, system=town_system, reason="调整", changes=changes
+        )
+    problems = error.value.error_list
+    assert [e.code for e in problems] == [SchemeError.TREE]
+    assert problems[0].params["field"] == "parent"
+    assert "本单位负责" in problems[0].message
+    assert not ChangeRequest.objects.exists()
+
+
+def test_a_scorer_may_add_an_indicator_under_its_own(cast, town_system):
+    from kaohe.schemes import services
+
+    request = services.change_request_create(
+        actor=cast.scorer, system=town_system, reason="增加宣传工作", changes=OWN_ADD
+    )
+    assert request.changes[1]["code"] == "1.3"
+
+
+def test_the_office_may_add_an_indicator_anywhere(cast, town_system):
+    from kaohe.schemes import services
+
+    request = services.change_request_create(
+        actor=cast.admin, system=town_system, reason="调整", changes=MOVE_POINTS
+    )
+    assert request.status == "pending"
+
+
 def test_a_draft_needs_no_request(cast, draft_system):
     from kaohe.schemes import services
     from kaohe.schemes.errors import SchemeError
@@ -163,10 +219,16 @@ def test_the_request_form_puts_errors_beside_the_change_and_then_files_it(
     assert "只能申请变更本单位负责的指标" in page  # 2 is not the scorer's
     data |= {"change-2-op": "add", "change-2-code": "4", "change-2-name": "新增指标",
              "change-2-points": "5"}  # fmt: skip
+    page = client.post(url, data).content.decode()
+    assert "只能在本单位负责的指标下新增或移入指标" in page  # a top-level indicator
+    data = {"reason": "调整分值", "change-TOTAL_FORMS": "2", "change-INITIAL_FORMS": "0",
+            "change-0-op": "update", "change-0-code": "1.1", "change-0-points": "15",
+            "change-1-op": "add", "change-1-code": "1.3", "change-1-parent": "1",
+            "change-1-name": "新增指标", "change-1-points": "5"}  # fmt: skip
     response = client.post(url, data)
     request = ChangeRequest.objects.get()
     assert response.status_code == 302
-    assert [c["code"] for c in request.changes] == ["1.1", "1", "4"]
+    assert [c["code"] for c in request.changes] == ["1.1", "1.3"]
 
 
 def test_the_office_decides_on_the_detail_page_and_the_diff_page_shows_it(

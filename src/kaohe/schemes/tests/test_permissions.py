@@ -97,3 +97,31 @@ def test_the_other_units_see_nothing_of_a_system_or_request_not_theirs(client, c
     page = client.get(reverse("schemes:system_list")).content.decode()
     assert objects["schemes_town"].name in page
     assert objects["schemes_draft"].name not in page
+
+
+def test_a_published_system_shows_its_draft_scheme_to_those_who_see_the_system(
+    client, cast, party, town_system, discipline
+):
+    from kaohe.schemes.tests import factories
+
+    # party: a draft scheme with a published 镇街 system the scorer, liaison and outsider see
+    # review: a draft scheme whose only system is a published 县直部门 one of 县纪委监委
+    factories.system(party["review"], cast.dept_category, responsible=discipline, publish=True)
+    party_url = reverse("schemes:scheme_detail", args=[party["party"].pk])
+    review_url = reverse("schemes:scheme_detail", args=[party["review"].pk])
+    for user in (cast.scorer, cast.liaison, cast.outsider, cast.leader, cast.committee_member):
+        client.force_login(user)
+        page = client.get(party_url)
+        assert page.status_code == 200, user
+        assert "草稿" in page.content.decode()
+        assert reverse("schemes:scheme_edit", args=[party["party"].pk]) not in page.content.decode()
+        system_page = client.get(reverse("schemes:system_detail", args=[town_system.pk]))
+        assert f'href="{party_url}"' in system_page.content.decode()
+    for user in (cast.scorer, cast.liaison, cast.outsider):  # not their unit's system
+        client.force_login(user)
+        assert client.get(review_url).status_code == 404, user
+        assert (
+            party["review"].name not in client.get(reverse("schemes:scheme_list")).content.decode()
+        )
+    client.force_login(cast.leader)
+    assert client.get(review_url).status_code == 200
