@@ -267,6 +267,7 @@ class CadreSerializer(serializers.ModelSerializer):
         fields = (
             "id",
             "name",
+            "id_number",
             "gender",
             "birth_date",
             "leadership_level",

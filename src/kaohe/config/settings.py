@@ -217,6 +217,10 @@ CELERY_TIMEZONE = TIME_ZONE
 
 PAGE_SIZE = envint("PAGE_SIZE", 50)
 
+# Excel uploads (kaohe.core.xlsx): the largest file, and the most data rows a sheet may hold.
+UPLOAD_MAX_MB = envint("UPLOAD_MAX_MB", 20)
+IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 100_000)
+
 # The JSON API (kaohe.api): token or session, the roles table, JSON only, paged lists.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -21,6 +21,8 @@ def action_label(code: str) -> str:
 
 
 def _plain(value: Any) -> Any:
+    if value is None or type(value) in (str, int, bool, float):
+        return value
     if isinstance(value, models.Model):
         return value.pk
     if isinstance(value, dt.datetime | dt.date):
@@ -46,6 +48,37 @@ def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     return result
 
 
+def audit_entry(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    object_repr: str = "",
+) -> AuditEntry:
+    """An audit row, not yet saved: ``audit_record`` saves one, a bulk write (an import)
+    saves many with ``AuditEntry.objects.bulk_create`` in its transaction."""
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+        object_repr = object_repr or str(obj)
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    return AuditEntry(
+        actor=actor if authenticated else None,
+        actor_name=str(actor) if authenticated else "",
+        at=timezone.now(),
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr[:200],
+        before=_plain(before) if before is not None else None,
+        after=_plain(after) if after is not None else None,
+    )
+
+
 def audit_record(
     *,
     actor: Any,
@@ -59,22 +92,18 @@ def audit_record(
 ) -> AuditEntry:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record must run inside the write's transaction")
-    if obj is not None:
-        object_type = object_type or obj._meta.label_lower
-        object_id = object_id or str(obj.pk)
-        object_repr = object_repr or str(obj)
-    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
-    return AuditEntry.objects.create(
-        actor=actor if authenticated else None,
-        actor_name=str(actor) if authenticated else "",
-        at=timezone.now(),
+    entry = audit_entry(
+        actor=actor,
         action=action,
+        obj=obj,
+        before=before,
+        after=after,
         object_type=object_type,
         object_id=object_id,
-        object_repr=object_repr[:200],
-        before=_plain(before) if before is not None else None,
-        after=_plain(after) if after is not None else None,
+        object_repr=object_repr,
     )
+    entry.save(force_insert=True)
+    return entry
 
 
 def apply_changes(

@@ -155,3 +155,29 @@ class Job(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in (JobStatus.QUEUED, JobStatus.RUNNING)
+
+
+class RejectedUpload(models.Model):
+    """A workbook an import refused, kept so that its submitter can download it again
+    with the bad cells marked (``kaohe.core.xlsx.marked_workbook``). Each user keeps only
+    the newest few (``core.services.rejected_upload_keep``)."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("提交人"),
+        on_delete=models.CASCADE,
+        related_name="rejected_uploads",
+    )
+    file_name = models.CharField(_("文件名"), max_length=200, blank=True)
+    sheet = models.CharField(_("工作表"), max_length=60)
+    file = models.BinaryField(_("文件"))
+    errors = models.JSONField(_("错误"), default=list, encoder=DjangoJSONEncoder)
+    created_at = models.DateTimeField(_("提交时间"), db_index=True)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        verbose_name = _("未导入的工作簿")
+        verbose_name_plural = _("未导入的工作簿")
+
+    def __str__(self) -> str:
+        return self.file_name

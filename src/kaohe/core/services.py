@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import asdict
 from typing import Any
 
 from django.conf import settings
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from kaohe.core.audit import apply_changes, audit_record, snapshot
 from kaohe.core.errors import field_error
-from kaohe.core.models import JOB_TRANSITIONS, Job, JobStatus, LoginThrottle, User
+from kaohe.core.models import JOB_TRANSITIONS, Job, JobStatus, LoginThrottle, RejectedUpload, User
 from kaohe.core.registry import JobKind, job_kind
 from kaohe.core.roles import UNIT_BOUND_ROLES, Role
 from kaohe.core.workflow import Workflow
@@ -162,3 +163,26 @@ def job_set_status(*, job: Job, status: JobStatus, result: dict[str, Any] | None
         fields = ["finished_at", "file", "result"]
     JOB_WORKFLOW.move(job, status, actor=None, fields=fields)
     return job
+
+
+REJECTED_KEPT = 5  # refused workbooks kept per user
+
+
+@transaction.atomic
+def rejected_upload_keep(*, owner: User, file_name: str, data: bytes, failure: Any) -> int | None:
+    """Keep a workbook an import refused (``failure``: its ``ImportFailed``) for its
+    owner to download with the bad cells marked; the owner's older ones are dropped.
+    Not audited: it changes nothing of the register. None when no error names a row."""
+    if not failure.has_cells:
+        return None
+    row = RejectedUpload.objects.create(
+        owner=owner,
+        file_name=file_name[:200],
+        sheet=failure.sheet[:60],
+        file=bytes(data),
+        errors=[asdict(error) for error in failure.errors],
+        created_at=timezone.now(),
+    )
+    older = RejectedUpload.objects.filter(owner=owner).values_list("pk", flat=True)[REJECTED_KEPT:]
+    RejectedUpload.objects.filter(pk__in=list(older)).delete()
+    return row.pk

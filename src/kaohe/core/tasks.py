@@ -18,7 +18,7 @@ from django.utils.module_loading import import_string
 from kaohe.config.celery import app
 from kaohe.core.models import Job, JobStatus
 from kaohe.core.registry import job_kind
-from kaohe.core.services import job_set_status
+from kaohe.core.services import job_set_status, rejected_upload_keep
 from kaohe.core.xlsx import ImportFailed
 
 logger = logging.getLogger(__name__)
@@ -51,7 +51,11 @@ def job_run(job_id: int) -> str:
             result = import_string(job_kind(job.kind).runner)(job=job, file=BytesIO(job.file))
             job_set_status(job=job, status=JobStatus.DONE, result=result)
     except ImportFailed as failure:
-        _ended(job_id, JobStatus.DONE, {"errors": [asdict(e) for e in failure.errors]})
+        result = {"errors": [asdict(e) for e in failure.errors]}
+        rejected = rejected_upload_keep(
+            owner=job.submitted_by, file_name=job.file_name, data=job.file, failure=failure
+        )
+        _ended(job_id, JobStatus.DONE, result | ({"rejected": rejected} if rejected else {}))
     except Exception as error:
         logger.exception("job %s failed", job_id)
         _ended(job_id, JobStatus.FAILED, {"message": f"{type(error).__name__}: {error}"})

@@ -15,4 +15,5 @@ urlpatterns = [
     path("users/<int:pk>/password/", views.user_password, name="user_password"),
     path("jobs/", views.job_list, name="job_list"),
     path("jobs/<int:pk>/", views.job_detail, name="job_detail"),
+    path("rejected/<int:pk>.xlsx", views.rejected_download, name="rejected_download"),
 ]

@@ -28,7 +28,7 @@ from kaohe.core.forms import (
     apply_service_error,
 )
 from kaohe.core.listing import is_htmx, list_page, paginate
-from kaohe.core.models import User
+from kaohe.core.models import RejectedUpload, User
 from kaohe.core.roles import Action, Role, require
 from kaohe.core.selectors import (
     audit_entries_for_user,
@@ -42,6 +42,7 @@ from kaohe.core.services import (
     login_success_record,
     logout_record,
 )
+from kaohe.core.xlsx import append_row, marked_workbook, xlsx_response
 
 
 def login_view(request: HttpRequest) -> HttpResponse:
@@ -113,7 +114,8 @@ def audit_export(request: HttpRequest) -> HttpResponse:
     entries = _filtered_audit(request).qs
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("操作日志"))
-    sheet.append(
+    append_row(
+        sheet,
         [
             _("时间"),
             _("操作人"),
@@ -123,11 +125,12 @@ def audit_export(request: HttpRequest) -> HttpResponse:
             _("对象"),
             _("修改前"),
             _("修改后"),
-        ]
+        ],
     )
     tz = timezone.get_current_timezone()
     for entry in entries[:EXPORT_LIMIT].iterator(chunk_size=2000):
-        sheet.append(
+        append_row(
+            sheet,
             [
                 entry.at.astimezone(tz).replace(tzinfo=None),
                 entry.actor_name,
@@ -137,17 +140,13 @@ def audit_export(request: HttpRequest) -> HttpResponse:
                 entry.object_repr,
                 _json_cell(entry.before),
                 _json_cell(entry.after),
-            ]
+            ],
+            number_format={0: "yyyy-mm-dd hh:mm:ss"},
         )
     buffer = BytesIO()
     book.save(buffer)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.xlsx"'
-    return response
+    return xlsx_response(buffer.getvalue(), f"audit-{stamp}.xlsx")
 
 
 def _json_cell(value: object) -> str:
@@ -257,4 +256,14 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A job's state and outcome; htmx polls the state part while the job is not over."""
     job = get_object_or_404(jobs_for_user(request.user), pk=pk)
     template = "core/_job_state.html" if is_htmx(request) else "core/job_detail.html"
-    return render(request, template, {"job": job, "errors": job.result.get("errors", [])})
+    context = {"job": job, "errors": job.result.get("errors", [])}
+    return render(request, template, context | {"rejected": job.result.get("rejected")})
+
+
+@login_required
+def rejected_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """A workbook an import refused, its bad cells marked; only for its submitter."""
+    row = get_object_or_404(RejectedUpload.objects.filter(owner=request.user), pk=pk)
+    stem = row.file_name.rsplit(".", 1)[0] or "workbook"
+    content = marked_workbook(bytes(row.file), row.errors, sheet=row.sheet)
+    return xlsx_response(content, _("%(name)s-错误标注.xlsx") % {"name": stem})

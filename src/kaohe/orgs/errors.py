@@ -16,3 +16,7 @@ class OrgError(models.TextChoices):
     UNKNOWN_DUTY = "unknown_duty"
     ALREADY_CLOSED = "already_closed"
     NOT_IN_TEAM = "not_in_team"
+    IMPLAUSIBLE_DATE = "implausible_date"
+    BEFORE_BIRTH = "before_birth"
+    BAD_ID_NUMBER = "bad_id_number"
+    ID_NUMBER_TAKEN = "id_number_taken"

@@ -70,6 +70,12 @@ class CategoryForm(forms.Form):
 
 class CadreForm(forms.Form):
     name = forms.CharField(label=_("姓名"), max_length=50)
+    id_number = forms.CharField(
+        label=_("身份证号"),
+        max_length=18,
+        required=False,
+        help_text=_("18 位公民身份号码；填写时不能与其他干部重复"),
+    )
     gender = forms.ChoiceField(
         label=_("性别"), required=False, choices=[("", "—"), *Gender.choices]
     )

@@ -190,6 +190,12 @@ class Gender(models.TextChoices):
 
 class Cadre(models.Model):
     name = models.CharField(_("姓名"), max_length=50)
+    id_number = models.CharField(
+        _("身份证号"),
+        max_length=18,
+        blank=True,
+        help_text=_("18 位公民身份号码；填写时不能与其他干部重复"),
+    )
     gender = models.CharField(_("性别"), max_length=2, choices=Gender.choices, blank=True)
     birth_date = models.DateField(_("出生日期"), null=True, blank=True)
     leadership_level = models.CharField(
@@ -214,6 +220,14 @@ class Cadre(models.Model):
         verbose_name = _("干部")
         verbose_name_plural = _("干部")
         indexes = (models.Index(fields=["name"], name="orgs_cadre_name_idx"),)
+        # The natural key where it is given: two imports at once cannot create two.
+        constraints = (
+            models.UniqueConstraint(
+                fields=["id_number"],
+                condition=~Q(id_number=""),
+                name="orgs_cadre_id_number_unique",
+            ),
+        )
 
     def __str__(self) -> str:
         return self.name

@@ -13,26 +13,23 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import IO, Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from kaohe.core.xlsx import (
-    NO,
-    YES,
-    ImportFailed,
-    RowError,
+    YES_NO,
+    Cells,
+    Column,
+    Layout,
+    Sheet,
     cell_text,
-    header_sheet,
-    notes_sheet,
-    read_rows,
-    workbook_bytes,
+    layout_workbook,
+    read_sheet,
 )
 from kaohe.orgs.models import (
     Cadre,
@@ -40,6 +37,7 @@ from kaohe.orgs.models import (
     Gender,
     Investigation,
     LeadershipLevel,
+    Posting,
     Rank,
     Role,
     Secondment,
@@ -49,48 +47,14 @@ from kaohe.orgs.models import (
     UnitCategory,
     UnitFlag,
     VillageAssignment,
+    active_on,
 )
+from kaohe.orgs.rules import cadre_problems, dated_problems, id_number_clean
 from kaohe.orgs.selectors import CadreRecord, cadre_records
 
 CODE_RE = re.compile(r"^[A-Za-z0-9_-]+$")
-LIST_SPLIT = re.compile(r"[、,，;；\s]+")
-DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
+Kind = Layout  # one importable kind of record of this app
 
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str
-    width: int
-    choices: tuple[str, ...] = ()  # offered as a drop-down list in the template
-
-
-@dataclass(frozen=True)
-class Kind:
-    """One importable kind of record: its sheet, its columns and its notes."""
-
-    key: str
-    label: Any
-    sheet: str
-    columns: tuple[Column, ...]
-    notes: tuple[str, ...]
-    example: tuple[tuple[Any, ...], ...]
-
-    @property
-    def headers(self) -> list[str]:
-        return [c.header for c in self.columns]
-
-    def letter(self, key: str) -> str:
-        for i, column in enumerate(self.columns, start=1):
-            if column.key == key:
-                return get_column_letter(i)
-        raise KeyError(key)
-
-    def header(self, key: str) -> str:
-        return next(c.header for c in self.columns if c.key == key)
-
-
-YES_NO = ("是", "否")
 ROLE_LABELS = tuple(str(label) for _value, label in Role.choices)
 UNITS = Kind(
     key="units",
@@ -115,7 +79,8 @@ UNITS = Kind(
         "4. 上级单位编码、委托考核主管部门编码：可空；填写系统中已有的、或本表中的单位编码。",
         "5. 标记：可空，多个用顿号分隔（如 先进集体、文明单位）；填写系统中已有的标记。",
         "6. 排序：不小于 0 的整数，留空为 0。启用：是或否，留空为是。",
-        "7. 任何一行有误则不导入任何数据，并列出所有错误的行号、列和原因。",
+        "7. 第 2 行为示例（右侧标有“示例”），导入时跳过；可直接删除。",
+        "8. 任何一行有误则不导入任何数据，并列出所有错误的行号、列和原因。",
     ),
     example=(("hongqi", "红旗镇", "镇街", None, None, "文明单位", 10, "是"),),
 )
@@ -135,7 +100,8 @@ TEAMS = Kind(
         "2. 单位编码：必填，系统中已有的单位编码，不重复。单位名称仅供查看，导入时不读取。",
         "3. 班子名称：必填。",
         "4. 参加班子考核：是或否，留空为是（派出所、司法所等在上级主管部门考核的填否）。",
-        "5. 任何一行有误则不导入任何数据，并列出所有错误的行号、列和原因。",
+        "5. 第 2 行为示例（右侧标有“示例”），导入时跳过；可直接删除。",
+        "6. 任何一行有误则不导入任何数据，并列出所有错误的行号、列和原因。",
     ),
     example=(("hongqi", "红旗镇", "中共红旗镇委员会、红旗镇人民政府领导班子", "是"),),
 )
@@ -147,21 +113,23 @@ CADRES = Kind(
         Column("id", "干部编号", 10),
         Column("name", "姓名", 12),
         Column("gender", "性别", 6, tuple(Gender.values)),
-        Column("birth_date", "出生日期", 12),
+        Column("birth_date", "出生日期", 12, is_date=True),
         Column("rank", "职级", 14, (*LeadershipLevel.values, *Rank.values)),
-        Column("retired_on", "退休日期", 12),
+        Column("retired_on", "退休日期", 12, is_date=True),
         Column("unit", "单位编码", 16),
         Column("unit_name", "单位名称", 20),
         Column("post", "职务", 20),
         Column("role", "角色", 10, ROLE_LABELS),
         Column("duties", "分工", 24),
-        Column("start_date", "任职日期", 12),
-        Column("note", "备注", 24),
+        Column("start_date", "任职日期", 12, is_date=True),
+        Column("note", "备注", 24, multiline=True),
+        Column("id_number", "身份证号", 20, optional=True),
     ),
     notes=(
         "干部导入模板填写说明",
         "1. 每行一名干部；第一行为表头，请勿修改。",
-        "2. 干部编号：新增干部留空；修改已有干部时填写导出表中的编号。",
+        "2. 干部编号：新增干部留空；修改已有干部时填写导出表中的编号。没有编号的行按身份证号找已有干部，"
+        "没有身份证号的按姓名、出生日期和单位编码找：找到的按本行修改，找不到的新增，同一表格导入两次不会重复。",
         "3. 姓名：必填。性别：男或女。职级：领导职务层次（正厅级、副厅级、正处级、副处级、正科级、"
         "副科级）和职级（一级、二级巡视员，一级至四级调研员，一级至四级主任科员，一级、二级科员），"
         "两者都有的用顿号分隔，如 副科级、一级主任科员；可空。",
@@ -171,7 +139,12 @@ CADRES = Kind(
         "可填 党委(党组)书记、党委副书记、行政正职、分管党建、纪检监察、组织委员。",
         "7. 已有干部的职务与系统中现任职务不同时，按职务变动办理：任职日期须晚于现任职务的"
         "任职日期，原职务在前一天免去，任职经历保留。",
-        "8. 任何一行有误则不导入任何数据，并列出所有错误的行号、列和原因。",
+        "8. 身份证号：可空；填写时须为有效的 18 位号码（校验位正确），其中的出生日期和性别须与所填一致，"
+        "不能与其他干部重复。",
+        "9. 日期须在 1900-01-01 至今后十年之间；出生日期不晚于今天（年龄 16 至 100 岁），"
+        "退休日期和任职日期须晚于出生日期。",
+        "10. 第 2 行为示例（右侧标有“示例”），导入时跳过；可直接删除。",
+        "11. 任何一行有误则不导入任何数据，并列出所有错误的行号、列和原因。",
     ),
     example=(
         (
@@ -188,6 +161,7 @@ CADRES = Kind(
             "党委(党组)书记",
             dt.date(2021, 9, 1),
             None,
+            "110101197805010011",
         ),
     ),
 )
@@ -232,8 +206,8 @@ ASSIGNMENTS = Kind(
         Column("level", "派出层级", 10, tuple(LEVEL_LABELS.values())),
         Column("host", "挂职单位编码", 16),
         Column("village", "驻村", 20),
-        Column("start_date", "开始日期", 12),
-        Column("end_date", "结束日期", 12),
+        Column("start_date", "开始日期", 12, is_date=True),
+        Column("end_date", "结束日期", 12, is_date=True),
         Column("outcome", "处理结果", 28),
     ),
     notes=(
@@ -251,7 +225,8 @@ ASSIGNMENTS = Kind(
         "7. 已有记录的类型、干部编号、派出层级、挂职单位编码、驻村和开始日期不能修改；已结束的记录，"
         "其结束日期和处理结果也不能修改。与系统中相同的行不作改动。",
         "8. 同一干部的挂职时间不能重叠，驻村时间也不能重叠；结束日期不能早于开始日期。",
-        "9. 任何一行有误则不导入任何数据，并列出所有错误的行号、列和原因。",
+        "9. 第 2 至 4 行为示例（右侧标有“示例”），导入时跳过；可直接删除。",
+        "10. 任何一行有误则不导入任何数据，并列出所有错误的行号、列和原因。",
     ),
     example=(
         (
@@ -288,28 +263,12 @@ KINDS = {kind.key: kind for kind in (UNITS, TEAMS, CADRES, ASSIGNMENTS)}
 
 
 def _book(kind: Kind, rows: Iterable[Sequence[Any]]) -> bytes:
-    workbook = Workbook()
-    sheet = header_sheet(workbook, kind.sheet, [(c.header, c.width) for c in kind.columns])
-    for i, column in enumerate(kind.columns, start=1):
-        if column.choices:
-            letter = get_column_letter(i)
-            listed = DataValidation(
-                type="list", formula1='"' + ",".join(column.choices) + '"', allow_blank=True
-            )
-            listed.add(f"{letter}2:{letter}5000")
-            sheet.add_data_validation(listed)
-    for row in rows:
-        sheet.append(list(row))
-    for i, column in enumerate(kind.columns, start=1):
-        if column.key.endswith("date") or column.key == "retired_on":
-            for (cell,) in sheet.iter_rows(min_row=2, min_col=i, max_col=i):
-                cell.number_format = "yyyy-mm-dd"
-    notes_sheet(workbook, kind.notes)
-    return workbook_bytes(workbook)
+    return layout_workbook(kind, rows)
 
 
 def template_bytes(kind: Kind) -> bytes:
-    return _book(kind, kind.example)
+    """The empty workbook with the sample rows, marked 示例 (never imported)."""
+    return layout_workbook(kind, (), example=True)
 
 
 def _yes_no(value: bool) -> str:
@@ -374,6 +333,7 @@ def cadres_export(cadres: Iterable[Cadre]) -> bytes:
             cadre.retired_on,
             *held,
             cadre.note or None,
+            cadre.id_number or None,
         )
 
     return _book(CADRES, (line(cadre) for cadre in cadres))
@@ -416,151 +376,6 @@ def assignments_export(records: Iterable[CadreRecord]) -> bytes:
 # ---- reading ------------------------------------------------------------------------
 
 
-@dataclass
-class Sheet:
-    """The rows of one kind read from a workbook, with the errors found so far."""
-
-    kind: Kind
-    lines: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-
-    def bad(self, row: int, key: str, message: str) -> None:
-        self.errors.append(RowError(row, self.kind.letter(key), self.kind.header(key), message))
-
-    def fail_if_bad(self) -> None:
-        if self.errors:
-            raise ImportFailed(self.errors)
-
-
-def read_sheet(kind: Kind, file: IO[bytes]) -> Sheet:
-    """The non-empty rows of the workbook, each as ``(row number, {key: raw cell})``."""
-    sheet = Sheet(kind)
-    for number, values in enumerate(read_rows(file, sheet=kind.sheet, headers=kind.headers), 2):
-        cells = {
-            c.key: (values[i] if i < len(values) else None) for i, c in enumerate(kind.columns)
-        }
-        if any(cell_text(v) for v in cells.values()):
-            sheet.lines.append((number, cells))
-    if not sheet.lines:
-        sheet.errors.append(RowError(2, "", "", _("工作簿中没有数据行")))
-    return sheet
-
-
-class Cells:
-    """Typed reads of one row; each problem is reported to the sheet and gives a default."""
-
-    def __init__(self, sheet: Sheet, number: int, cells: Mapping[str, Any]) -> None:
-        self.sheet, self.number, self.cells = sheet, number, cells
-
-    def bad(self, key: str, message: str) -> None:
-        self.sheet.bad(self.number, key, message)
-
-    def text(self, key: str, *, max_length: int, required: bool = False) -> str:
-        value = cell_text(self.cells[key])
-        if required and not value:
-            self.bad(key, _("不能为空"))
-        elif len(value) > max_length:
-            self.bad(key, _("不能超过 %(n)s 个字符") % {"n": max_length})
-        return value
-
-    def choice(
-        self,
-        key: str,
-        allowed: Mapping[str, str],
-        default: str = "",
-        *,
-        required: bool = False,
-        shown: Sequence[str] = (),
-    ) -> str:
-        """The value of a cell that must be one of ``allowed`` (a Chinese label, or also a
-        code the export wrote); an error lists ``shown`` (the labels), else ``allowed``."""
-        value = cell_text(self.cells[key])
-        if not value:
-            if required:
-                self.bad(key, _("不能为空"))
-            return default
-        if value not in allowed:
-            self.bad(
-                key,
-                _("应为%(choices)s之一，实际为“%(value)s”")
-                % {"choices": "、".join(dict.fromkeys(shown or allowed)), "value": value},
-            )
-            return default
-        return allowed[value]
-
-    def boolean(self, key: str, *, default: bool) -> bool:
-        value = cell_text(self.cells[key]).lower()
-        if value == "":
-            return default
-        if value in YES:
-            return True
-        if value not in NO:
-            self.bad(key, _("应填“是”或“否”，实际为“%(value)s”") % {"value": value})
-        return False
-
-    def integer(self, key: str) -> int:
-        value = cell_text(self.cells[key])
-        if value == "":
-            return 0
-        if not value.isdigit() or len(value) > 9:
-            self.bad(key, _("应为不小于 0 的整数，实际为“%(value)s”") % {"value": value})
-            return 0
-        return int(value)
-
-    def date(self, key: str, *, required: bool = False) -> dt.date | None:
-        value = self.cells[key]
-        if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
-        text = cell_text(value)
-        if not text:
-            if required:
-                self.bad(key, _("不能为空"))
-            return None
-        for pattern in DATE_FORMATS:
-            try:
-                return dt.datetime.strptime(text, pattern).date()
-            except ValueError:
-                continue
-        self.bad(key, _("应为日期（如 2024-01-31），实际为“%(value)s”") % {"value": text})
-        return None
-
-    def level_and_rank(self, key: str, allowed: Mapping[str, tuple[str, str]]) -> dict[str, str]:
-        """A 领导职务层次 and a 职级 in one cell (either may be missing): the cadre's
-        ``leadership_level`` and ``rank``."""
-        found: dict[str, str] = {"leadership_level": "", "rank": ""}
-        for field_name, value in self.names(key, allowed, _("这些职级或领导职务层次")):
-            if found[field_name]:
-                self.bad(key, _("领导职务层次和职级各填一个"))
-                break
-            found[field_name] = value
-        return found
-
-    def names(self, key: str, allowed: Mapping[str, Any], what: str) -> list[Any]:
-        text = cell_text(self.cells[key])
-        found, unknown = [], []
-        for name in (n for n in LIST_SPLIT.split(text) if n):
-            if name in allowed:
-                found.append(allowed[name])
-            else:
-                unknown.append(name)
-        if unknown:
-            self.bad(
-                key,
-                _("没有%(what)s：%(names)s") % {"what": what, "names": "、".join(unknown)},
-            )
-        return list(dict.fromkeys(found))
-
-
-def _unique(sheet: Sheet, seen: dict[str, int], number: int, key: str, value: str) -> None:
-    if value in seen:
-        sheet.bad(number, key, _("“%(value)s”与第 %(row)s 行重复") % {"value": value,
-                  "row": seen[value]})  # fmt: skip
-    elif value:
-        seen[value] = number
-
-
 def read_units(file: IO[bytes], *, units: Iterable[Unit]) -> Sheet:
     """Rows of the 单位 sheet as service arguments; ``parent``/``supervisor`` stay codes
     (a unit of the file may be the parent of another) and are checked here."""
@@ -575,7 +390,7 @@ def read_units(file: IO[bytes], *, units: Iterable[Unit]) -> Sheet:
         code = cells.text("code", max_length=40, required=True)
         if code and not CODE_RE.match(code):
             cells.bad("code", _("编码只能包含字母、数字、下划线和短横线"))
-        _unique(sheet, seen, number, "code", code)
+        sheet.unique(seen, number, "code", code)
         row = {
             "code": code,
             "name": cells.text("name", max_length=100, required=True),
@@ -610,7 +425,7 @@ def read_teams(file: IO[bytes], *, teams: Iterable[Team]) -> Sheet:
     for number, raw in sheet.lines:
         cells = Cells(sheet, number, raw)
         code = cells.text("unit", max_length=40, required=True)
-        _unique(sheet, seen, number, "unit", code)
+        sheet.unique(seen, number, "unit", code)
         team = by_code.get(code)
         if code and team is None:
             cells.bad("unit", _("没有编码为“%(code)s”的单位") % {"code": code})
@@ -625,58 +440,193 @@ def read_teams(file: IO[bytes], *, teams: Iterable[Team]) -> Sheet:
     return sheet
 
 
-def read_cadres(file: IO[bytes], *, cadres: Iterable[Cadre], units: Iterable[Unit]) -> Sheet:
-    """Rows of the 干部 sheet: ``cadre`` (an existing one, or None), the personal fields
-    and ``posting`` (unit, post, role, duties, start_date) or None."""
+def chunked(values: Sequence[Any], size: int = 1000) -> Iterable[Sequence[Any]]:
+    """``values`` in slices a query may take as parameters (SQLite limits them)."""
+    for first in range(0, len(values), size):
+        yield values[first : first + size]
+
+
+def current_postings(cadre_ids: Sequence[int]) -> dict[int, Posting]:
+    """Each cadre's current primary posting (the latest to start), a query per thousand."""
+    current = Posting.objects.filter(active_on(timezone.localdate()), is_primary=True)
+    found: dict[int, Posting] = {}
+    for chunk in chunked(list(cadre_ids)):
+        found |= {p.cadre_id: p for p in current.filter(cadre_id__in=chunk).order_by("start_date")}
+    return found
+
+
+def _level_and_rank(cells: Cells, key: str, allowed: Mapping[str, Any]) -> dict[str, str]:
+    """A 领导职务层次 and a 职级 in one cell (either may be missing): the cadre's
+    ``leadership_level`` and ``rank``."""
+    found: dict[str, str] = {"leadership_level": "", "rank": ""}
+    for field_name, value in cells.names(key, allowed, _("这些职级或领导职务层次")):
+        if found[field_name]:
+            cells.bad(key, _("领导职务层次和职级各填一个"))
+            break
+        found[field_name] = value
+    return found
+
+
+def _cadre_fields(cells: Cells, choices: Mapping[str, Mapping[str, str]]) -> dict[str, Any]:
+    """The personal fields of a row, checked together (``kaohe.orgs.rules``)."""
+    row: dict[str, Any] = {
+        "name": cells.text("name", max_length=50, required=True),
+        "id_number": id_number_clean(cells.text("id_number", max_length=30)),
+        "gender": cells.choice("gender", choices["gender"]),
+        "birth_date": cells.date("birth_date"),
+        **_level_and_rank(cells, "rank", choices["grades"]),
+        "retired_on": cells.date("retired_on"),
+        "note": cells.text("note", max_length=2000),
+    }
+    checked = {k: row[k] for k in ("id_number", "gender", "birth_date", "retired_on")}
+    for key, problem in cadre_problems(**checked).items():
+        cells.bad(key, problem)
+    return row
+
+
+def _posting_fields(
+    cells: Cells, by_code: Mapping[str, Unit], choices: Mapping[str, Mapping[str, str]]
+) -> dict[str, Any] | None:
+    """The row's current post (unit, post, role, duties, start_date), or None."""
+    unit_code = cells.text("unit", max_length=40)
+    post = cells.text("post", max_length=100)
+    posting = {
+        "unit": by_code.get(unit_code),
+        "post": post,
+        "role": cells.choice("role", choices["role"], default=Role.MEMBER, shown=ROLE_LABELS),
+        "duties": cells.names("duties", choices["duties"], _("这些分工")),
+        "start_date": cells.date("start_date"),
+    }
+    if unit_code and posting["unit"] is None:
+        cells.bad("unit", _("没有编码为“%(code)s”的单位") % {"code": unit_code})
+    given = {"unit": unit_code, "post": post, "start_date": cells.filled("start_date")}
+    if not any(given.values()):
+        return None
+    for key, value in given.items():
+        if not value:
+            cells.bad(key, _("填写现任职务时，单位编码、职务和任职日期都不能为空"))
+    return posting
+
+
+def _natural_key(name: str, birth: dt.date | None, posting: Posting | dict[str, Any] | None) -> Any:
+    """姓名 + 出生日期 + 单位 (the unit of the current post, None without one)."""
+    if isinstance(posting, Posting):
+        return (name, birth, posting.unit_id)
+    unit = posting["unit"] if posting else None
+    return (name, birth, unit.pk if unit is not None else None)
+
+
+def read_cadres(file: IO[bytes], *, cadres: QuerySet[Cadre], units: Iterable[Unit]) -> Sheet:
+    """Rows of the 干部 sheet: ``cadre`` (the existing one, or None for a new one),
+    ``current`` (its current primary posting), the personal fields and ``posting`` (unit,
+    post, role, duties, start_date) or None.
+
+    A row names its cadre by 干部编号; without one, by 身份证号; without a known number,
+    by 姓名 + 出生日期 + 单位 among the cadres ``cadres`` holds (those the submitter may
+    see). So a workbook imported again updates or leaves its cadres, never doubles them;
+    two rows of the file for one cadre are refused."""
     sheet = read_sheet(CADRES, file)
-    by_id = {str(cadre.pk): cadre for cadre in cadres}
+    choices = {
+        "gender": {v: v for v in Gender.values},
+        "grades": {v: ("leadership_level", v) for v in LeadershipLevel.values}
+        | {v: ("rank", v) for v in Rank.values},
+        "role": {str(label): value for value, label in Role.choices} | {v: v for v in Role.values},
+        "duties": {str(label): value for value, label in Duty.choices}
+        | {v: v for v in Duty.values},
+    }
     by_code = {unit.code: unit for unit in units}
-    genders = {v: v for v in Gender.values}
-    grades = {v: ("leadership_level", v) for v in LeadershipLevel.values}
-    grades |= {v: ("rank", v) for v in Rank.values}
-    roles = {str(label): value for value, label in Role.choices} | {v: v for v in Role.values}
-    duties = {str(label): value for value, label in Duty.choices} | {v: v for v in Duty.values}
-    seen: dict[str, int] = {}
     rows = []
-    for number, raw in sheet.lines:
-        cells = Cells(sheet, number, raw)
-        ident = cell_text(raw["id"])
-        _unique(sheet, seen, number, "id", ident)
-        cadre = by_id.get(ident) if ident else None
-        if ident and cadre is None:
-            cells.bad("id", _("没有编号为“%(id)s”的干部；新增干部请留空") % {"id": ident})
-        row: dict[str, Any] = {
-            "cadre": cadre,
-            "name": cells.text("name", max_length=50, required=True),
-            "gender": cells.choice("gender", genders),
-            "birth_date": cells.date("birth_date"),
-            **cells.level_and_rank("rank", grades),
-            "retired_on": cells.date("retired_on"),
-            "note": cells.text("note", max_length=2000),
-            "posting": None,
-        }
-        unit_code = cells.text("unit", max_length=40)
-        post = cells.text("post", max_length=100)
-        start = cells.date("start_date")
-        posting = {
-            "unit": by_code.get(unit_code),
-            "post": post,
-            "role": cells.choice("role", roles, default=Role.MEMBER, shown=ROLE_LABELS),
-            "duties": cells.names("duties", duties, _("这些分工")),
-            "start_date": start,
-        }
-        if unit_code and posting["unit"] is None:
-            cells.bad("unit", _("没有编码为“%(code)s”的单位") % {"code": unit_code})
-        given = {"unit": unit_code, "post": post, "start_date": cell_text(raw["start_date"])}
-        if any(given.values()):
-            for key, value in given.items():
-                if not value:
-                    cells.bad(key, _("填写现任职务时，单位编码、职务和任职日期都不能为空"))
-            row["posting"] = posting
-        rows.append((number, row))
-    sheet.lines = rows
+    for cells in sheet.cells():
+        row = _cadre_fields(cells, choices) | {"ident": cells.raw("id")}
+        row["posting"] = _posting_fields(cells, by_code, choices)
+        rows.append((cells, row))
+
+    idents = [int(r["ident"]) for _c, r in rows if r["ident"].isdecimal() and len(r["ident"]) < 10]
+    numbers = [r["id_number"] for _c, r in rows if r["id_number"]]
+    names = list({r["name"] for _c, r in rows if r["name"]})
+    visible: dict[int, Cadre] = {}
+    for chunk in chunked(idents):
+        visible |= {c.pk: c for c in cadres.filter(pk__in=chunk)}
+    for chunk in chunked(names):
+        visible |= {c.pk: c for c in cadres.filter(name__in=chunk)}
+    numbered: dict[str, int] = {}  # every cadre's number, seen or not: the number is unique
+    for chunk in chunked(numbers):
+        numbered |= dict(Cadre.objects.filter(id_number__in=chunk).values_list("id_number", "pk"))
+    for chunk in chunked([pk for pk in numbered.values() if pk not in visible]):
+        visible |= {c.pk: c for c in cadres.filter(pk__in=chunk)}
+    current = current_postings(list(visible))
+    by_key: dict[Any, list[Cadre]] = {}
+    for cadre in visible.values():
+        key = _natural_key(cadre.name, cadre.birth_date, current.get(cadre.pk))
+        by_key.setdefault(key, []).append(cadre)
+
+    seen_ids: dict[str, int] = {}
+    seen_numbers: dict[str, int] = {}
+    seen_cadres: dict[int, int] = {}
+    seen_keys: dict[Any, int] = {}
+    lines = []
+    for cells, row in rows:
+        number, ident, id_number = cells.number, row.pop("ident"), row["id_number"]
+        sheet.unique(seen_ids, number, "id", ident)
+        sheet.unique(seen_numbers, number, "id_number", id_number)
+        cadre: Cadre | None = None
+        owner = numbered.get(id_number) if id_number else None
+        if ident:
+            cadre = visible.get(int(ident)) if ident.isdecimal() and len(ident) < 10 else None
+            if cadre is None:
+                cells.bad("id", _("没有编号为“%(id)s”的干部；新增干部请留空") % {"id": ident[:50]})
+            elif owner is not None and owner != cadre.pk:
+                cells.bad("id_number", _taken(owner, visible))
+        elif owner is not None:
+            cadre = visible.get(owner)
+            if cadre is None:
+                cells.bad("id_number", _taken(owner, visible))
+        elif row["name"]:
+            key = _natural_key(row["name"], row["birth_date"], row["posting"])
+            found = [c for c in by_key.get(key, ()) if not c.id_number or not id_number]
+            if len(found) > 1:
+                cells.bad(
+                    "id",
+                    _("系统中有 %(n)s 名姓名、出生日期和单位都相同的干部，请填写干部编号")
+                    % {"n": len(found)},
+                )
+            elif found:
+                cadre = found[0]
+            elif key in seen_keys:
+                cells.bad(
+                    "name",
+                    _("与第 %(row)s 行是同一名干部（姓名、出生日期和单位相同）")
+                    % {"row": seen_keys[key]},
+                )
+            else:
+                seen_keys[key] = number
+        if cadre is not None:
+            if cadre.pk in seen_cadres and not ident:
+                cells.bad("name", _("与第 %(row)s 行是同一名干部") % {"row": seen_cadres[cadre.pk]})
+            seen_cadres.setdefault(cadre.pk, number)
+        birth = (
+            row["birth_date"]
+            if row["birth_date"] is not None
+            else getattr(cadre, "birth_date", None)
+        )
+        if row["posting"] is not None:
+            start = row["posting"]["start_date"]
+            for key, problem in dated_problems(start=start, birth_date=birth).items():
+                cells.bad(key, problem)
+        row["cadre"], row["current"] = cadre, current.get(cadre.pk) if cadre else None
+        lines.append((number, row))
+    sheet.lines = lines
     sheet.fail_if_bad()
     return sheet
+
+
+def _taken(owner: int, visible: Mapping[int, Cadre]) -> str:
+    if owner in visible:
+        return _("该身份证号已登记为编号 %(id)s 的干部（%(name)s）") % {
+            "id": owner,
+            "name": visible[owner].name,
+        }
+    return _("该身份证号已登记为其他单位的干部，请联系考核办")
 
 
 def _shown(value: Any) -> str:
@@ -744,7 +694,7 @@ def read_assignments(file: IO[bytes], *, cadres: QuerySet[Cadre], units: QuerySe
     for number, raw in sheet.lines:
         cells = Cells(sheet, number, raw)
         ident = _record_ident(cell_text(raw["id"]))
-        _unique(sheet, seen, number, "id", ident)
+        sheet.unique(seen, number, "id", ident)
         record = records.get(ident)
         if ident and record is None:
             cells.bad("id", _("没有编号为“%(id)s”的记录；新增记录请留空") % {"id": ident})
@@ -774,6 +724,10 @@ def read_assignments(file: IO[bytes], *, cadres: QuerySet[Cadre], units: QuerySe
         }
         if host_code and row["host"] is None:
             cells.bad("host", _("没有编码为“%(code)s”的单位") % {"code": host_code})
+        if cadre is not None and row["start_date"] is not None:
+            born = dated_problems(start=row["start_date"], birth_date=cadre.birth_date)
+            if "start_date" in born:
+                cells.bad("start_date", born["start_date"])
         rows.append((number, row))
         if kind is None:
             continue

@@ -356,21 +356,36 @@ def _places(failure):
     return {(e.row, e.column): e.message for e in failure.value.errors}
 
 
-def test_the_assignments_template_reads_back_but_for_its_made_up_cadres(client, cast):
-    from kaohe.core.xlsx import ImportFailed
+@pytest.mark.parametrize("kind", ["units", "teams", "cadres", "assignments"])
+def test_the_templates_sample_rows_are_marked_and_never_imported(client, cast, kind):
+    from kaohe.core.models import AuditEntry
+    from kaohe.core.xlsx import EXAMPLE_NOTE, ImportFailed
     from kaohe.orgs import services
+    from kaohe.orgs.workbooks import KINDS
 
     services.unit_create(actor=None, code="hongqi", name="红旗镇", category=cast.town_category)
+    audit = AuditEntry.objects.count()
     client.force_login(cast.admin)
-    response = client.get(reverse("orgs:workbook_template"), {"kind": "assignments"})
+    response = client.get(reverse("orgs:workbook_template"), {"kind": kind})
     book = load_workbook(BytesIO(response.content))
-    assert book.sheetnames == ["挂职、驻村与立案审查", "填写说明"]
-    assert book["填写说明"]["A3"].value.startswith("2. 记录编号")
+    sheet = book[KINDS[kind].sheet]
+    mark = len(KINDS[kind].columns) + 1
+    examples = range(2, 2 + len(KINDS[kind].example))
+    assert [sheet.cell(row=r, column=mark).value for r in examples] == [EXAMPLE_NOTE] * len(
+        examples
+    )
     with pytest.raises(ImportFailed) as failure:
-        _import(cast, "assignments", BytesIO(response.content))
-    # the example's cadres 1024 to 1026 are made up: unknown here (or someone else)
-    assert [e.row for e in failure.value.errors] == [2, 3, 4]
-    assert {e.column for e in failure.value.errors} <= {"C", "D"}
+        _import(cast, kind, BytesIO(response.content))
+    assert [(e.row, e.message) for e in failure.value.errors] == [(2, "工作簿中没有数据行")]
+    assert AuditEntry.objects.count() == audit
+
+    sheet.cell(row=2, column=2).value = "改过的示例"  # an edited sample row keeps its mark
+    buffer = BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    with pytest.raises(ImportFailed) as failure:
+        _import(cast, kind, buffer)
+    assert "示例" in _places(failure)[(2, sheet.cell(row=1, column=mark).column_letter)]
 
 
 def test_a_good_workbook_records_secondments_village_stints_and_investigations(cast):
