@@ -36,7 +36,8 @@ def bulk_insert(model: type[models.Model], objects: Sequence[models.Model]) -> N
             obj._state.adding, obj._state.db = False, connection.alias
         columns = ", ".join(quote(f.column) for f in fields)
         statement = f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN"
-        with cursor.cursor.copy(statement) as copy:
+        # The raw psycopg cursor: its errors are wrapped as Django's (an IntegrityError).
+        with connection.wrap_database_errors, cursor.cursor.copy(statement) as copy:
             for obj in objects:
                 copy.write_row(
                     [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
+import re
 import zipfile
 from collections.abc import Iterator
 from typing import IO, Any
@@ -61,12 +62,23 @@ def _sheet_path(archive: zipfile.ZipFile, sheet: str) -> tuple[str, bool]:
     raise SheetError("sheet not found")
 
 
+ESCAPED = re.compile("_x([0-9A-Fa-f]{4})_")
+
+
+def _unescape(text: str) -> str:
+    """Excel writes a character XML cannot hold (a control character) as _x000B_: the
+    text means that character (which the import then refuses)."""
+    if "_x" not in text:
+        return text
+    return ESCAPED.sub(lambda found: chr(int(found.group(1), 16)), text)
+
+
 def _text(element: Any) -> str:
     """The text of a string item: its <t> and its runs' <t>, without phonetic runs."""
     direct = element.find(f"{MAIN}t")
     if direct is not None:
-        return direct.text or ""
-    return "".join(r.findtext(f"{MAIN}t") or "" for r in element.findall(f"{MAIN}r"))
+        return _unescape(direct.text or "")
+    return _unescape("".join(r.findtext(f"{MAIN}t") or "" for r in element.findall(f"{MAIN}r")))
 
 
 def _shared_strings(archive: zipfile.ZipFile) -> list[str]:
@@ -113,11 +125,11 @@ def iter_rows(file: IO[bytes], *, sheet: str, width: int) -> Iterator[tuple[Any,
         strings = _shared_strings(archive)
         dates = _date_styles(archive)
         member = archive.open(path)
-    except (KeyError, ValueError, zipfile.BadZipFile, etree.XMLSyntaxError) as error:
+    except (KeyError, ValueError, OSError, zipfile.BadZipFile, etree.XMLSyntaxError) as error:
         raise SheetError(str(error)) from None
     epoch = CALENDAR_MAC_1904 if mac else CALENDAR_WINDOWS_1900
     columns = {get_column_letter(i + 1): i for i in range(width)}
-    v_tag, is_tag, t_tag = f"{MAIN}v", f"{MAIN}is", f"{MAIN}t"
+    v_tag, is_tag = f"{MAIN}v", f"{MAIN}is"
     expected = 1
     try:
         for _event, row in etree.iterparse(member, tag=f"{MAIN}row", **_parser_args()):
@@ -140,13 +152,13 @@ def iter_rows(file: IO[bytes], *, sheet: str, width: int) -> Iterator[tuple[Any,
                     if child.tag == v_tag:
                         raw = child.text
                     elif child.tag == is_tag:
-                        value = _text(child) if child.find(t_tag) is None else child[0].text
+                        value = _text(child)
                 if kind == "inlineStr" or raw is None:
                     pass
                 elif kind == "s":
                     value = strings[int(raw)]
                 elif kind in ("str", "e"):
-                    value = raw
+                    value = _unescape(raw)
                 elif kind == "b":
                     value = raw == "1"
                 elif kind == "d":
@@ -162,7 +174,8 @@ def iter_rows(file: IO[bytes], *, sheet: str, width: int) -> Iterator[tuple[Any,
                 del row.getparent()[0]
             yield tuple(values)
             expected = number + 1
-    except (etree.XMLSyntaxError, ValueError, IndexError, OverflowError) as error:
+    except (etree.XMLSyntaxError, zipfile.BadZipFile, OSError, EOFError, ValueError, IndexError,
+            OverflowError) as error:  # fmt: skip
         raise SheetError(str(error)) from None
     finally:
         member.close()

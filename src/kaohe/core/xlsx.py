@@ -29,11 +29,14 @@ from io import BytesIO
 from typing import IO, Any
 from urllib.parse import quote
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.http import HttpResponse
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.cell.cell import WriteOnlyCell
 from openpyxl.comments import Comment
@@ -189,6 +192,16 @@ def validate_upload_size(file: Any) -> None:
         raise ValidationError(
             _("文件不能超过 %(n)s MB") % {"n": settings.UPLOAD_MAX_MB}, code="too_large"
         )
+
+
+def workbook_file_field() -> forms.FileField:
+    """The upload field of every import form: .xlsx, at most ``UPLOAD_MAX_MB``."""
+    return forms.FileField(
+        label=gettext_lazy("Excel 文件（.xlsx）"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+        validators=[validate_upload_size],
+        help_text=lazy(lambda: _("不超过 %(n)s MB") % {"n": settings.UPLOAD_MAX_MB}, str)(),
+    )
 
 
 def check_upload(data: bytes) -> None:

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from kaohe.core.forms import apply_service_error as apply_service_error
+from kaohe.core.xlsx import workbook_file_field
 from kaohe.orgs.models import (
     Duty,
     Gender,
@@ -157,10 +158,7 @@ class InvestigationCloseForm(forms.Form):
 
 class WorkbookImportForm(forms.Form):
     kind = forms.ChoiceField(label=_("导入内容"))
-    file = forms.FileField(
-        label=_("Excel 文件（.xlsx）"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
-    )
+    file = workbook_file_field()
 
     def __init__(self, *args: Any, kinds: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kaohe.core.xlsx import workbook_file_field
 from kaohe.orgs.models import AssessmentYear, Unit, UnitCategory
 from kaohe.presets import list_presets
 from kaohe.schemes.models import (
@@ -160,10 +161,7 @@ class IndicatorForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("Excel 文件（.xlsx）"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
-    )
+    file = workbook_file_field()
 
 
 class ChangeRequestForm(forms.Form):

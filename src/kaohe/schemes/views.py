@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from kaohe.core.listing import list_page
 from kaohe.core.roles import Action, can, require
+from kaohe.core.services import rejected_upload_keep
 from kaohe.core.xlsx import ImportFailed, RowError, xlsx_response
 from kaohe.orgs.forms import apply_service_error
 from kaohe.orgs.models import Unit
@@ -647,6 +648,7 @@ def system_import(request: HttpRequest, pk: int) -> HttpResponse:
     system = _system(request, pk)
     form = ImportForm(request.POST or None, request.FILES or None)
     errors: list[RowError] = []
+    rejected = None
     if request.method == "POST" and form.is_valid():
         try:
             count = services.indicator_system_import(
@@ -654,8 +656,13 @@ def system_import(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ImportFailed as failure:
             errors = failure.errors
+            upload = form.cleaned_data["file"]
             form.add_error(
                 "file", _("有 %(n)s 处错误，未导入任何数据") % {"n": len(failure.errors)}
+            )
+            upload.seek(0)
+            rejected = rejected_upload_keep(
+                owner=request.user, file_name=upload.name, data=upload.read(), failure=failure
             )
         except ValidationError as error:
             apply_service_error(form, error)
@@ -663,7 +670,9 @@ def system_import(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("已导入 %(n)s 个指标") % {"n": count})
             return redirect("schemes:system_detail", pk=system.pk)
     return render(
-        request, "schemes/system_import.html", {"form": form, "system": system, "errors": errors}
+        request,
+        "schemes/system_import.html",
+        {"form": form, "system": system, "errors": errors, "rejected": rejected},
     )
 
 

@@ -147,3 +147,25 @@ def test_the_template_and_the_export_download(client, cast, town_system):
     export = client.get(reverse("schemes:system_export", args=[town_system.pk]))
     rows = list(load_workbook(BytesIO(export.content))["指标体系"].iter_rows(values_only=True))
     assert rows[1][:4] == ("1", None, "思想政治工作", 40)
+
+
+def test_the_import_page_offers_the_workbook_with_its_bad_cells_marked(client, cast, draft_system):
+    from django.urls import reverse
+
+    system = draft_system
+    book = Workbook()
+    book.active.title = "指标体系"
+    book.active.append(["编码", "上级编码", "指标名称", "分值", "计分方式", "上限", "计分规则",
+                        "需要佐证材料", "佐证材料要求", "考核责任单位", "主要考核责任单位"])  # fmt: skip
+    book.active.append(["1", None, "思想政治工作", "abc", "赋分"])
+    buffer = BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    buffer.name = "指标.xlsx"
+    client.force_login(cast.admin)
+    response = client.post(reverse("schemes:system_import", args=[system.pk]), {"file": buffer})
+    page = response.content.decode()
+    assert 'id="rejected-download"' in page
+    link = page.split('id="rejected-download" href="')[1].split('"')[0]
+    marked = load_workbook(BytesIO(client.get(link).content))["指标体系"]
+    assert "应为数字" in marked["D2"].comment.text
