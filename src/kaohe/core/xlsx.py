@@ -25,6 +25,7 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from io import BytesIO
 from typing import IO, Any
 from urllib.parse import quote
@@ -34,6 +35,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -163,11 +165,12 @@ class Layout:
     def headers(self) -> list[str]:
         return [c.header for c in self.columns]
 
+    @cached_property
+    def _indexes(self) -> dict[str, int]:
+        return {column.key: i for i, column in enumerate(self.columns)}
+
     def index(self, key: str) -> int:
-        for i, column in enumerate(self.columns):
-            if column.key == key:
-                return i
-        raise KeyError(key)
+        return self._indexes[key]
 
     def letter(self, key: str) -> str:
         return get_column_letter(self.index(key) + 1)
@@ -283,6 +286,7 @@ class Sheet:
     layout: Layout
     lines: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    today: dt.date = field(default_factory=timezone.localdate)  # the day dates are checked on
 
     def bad(self, row: int, key: str, message: str) -> None:
         self.errors.append(RowError(row, self.layout.letter(key), self.layout.header(key), message))
@@ -450,7 +454,7 @@ class Cells:
                     key, _("应为日期（如 2024-01-31），实际为“%(value)s”") % {"value": text[:50]}
                 )
                 return None
-        if problem := date_problem(found):
+        if problem := date_problem(found, today=self.sheet.today):
             self.bad(key, problem)
             return None
         return found

@@ -468,6 +468,7 @@ def _level_and_rank(cells: Cells, key: str, allowed: Mapping[str, Any]) -> dict[
 
 
 def _cadre_fields(cells: Cells, choices: Mapping[str, Mapping[str, str]]) -> dict[str, Any]:
+    today = cells.sheet.today
     """The personal fields of a row, checked together (``kaohe.orgs.rules``)."""
     row: dict[str, Any] = {
         "name": cells.text("name", max_length=50, required=True),
@@ -479,7 +480,7 @@ def _cadre_fields(cells: Cells, choices: Mapping[str, Mapping[str, str]]) -> dic
         "note": cells.text("note", max_length=2000),
     }
     checked = {k: row[k] for k in ("id_number", "gender", "birth_date", "retired_on")}
-    for key, problem in cadre_problems(**checked).items():
+    for key, problem in cadre_problems(**checked, today=today).items():
         cells.bad(key, problem)
     return row
 
@@ -545,10 +546,14 @@ def read_cadres(file: IO[bytes], *, cadres: QuerySet[Cadre], units: Iterable[Uni
     numbers = [r["id_number"] for _c, r in rows if r["id_number"]]
     names = list({r["name"] for _c, r in rows if r["name"]})
     visible: dict[int, Cadre] = {}
-    for chunk in chunked(idents):
-        visible |= {c.pk: c for c in cadres.filter(pk__in=chunk)}
-    for chunk in chunked(names):
-        visible |= {c.pk: c for c in cadres.filter(name__in=chunk)}
+    if len(idents) + len(names) > 5000:  # a large file: one query for all, not IN lists
+        wanted, named = set(idents), set(names)
+        visible = {c.pk: c for c in cadres if c.pk in wanted or c.name in named}
+    else:
+        for chunk in chunked(idents):
+            visible |= {c.pk: c for c in cadres.filter(pk__in=chunk)}
+        for chunk in chunked(names):
+            visible |= {c.pk: c for c in cadres.filter(name__in=chunk)}
     numbered: dict[str, int] = {}  # every cadre's number, seen or not: the number is unique
     for chunk in chunked(numbers):
         numbered |= dict(Cadre.objects.filter(id_number__in=chunk).values_list("id_number", "pk"))
@@ -611,7 +616,8 @@ def read_cadres(file: IO[bytes], *, cadres: QuerySet[Cadre], units: Iterable[Uni
         )
         if row["posting"] is not None:
             start = row["posting"]["start_date"]
-            for key, problem in dated_problems(start=start, birth_date=birth).items():
+            found = dated_problems(start=start, birth_date=birth, today=sheet.today)
+            for key, problem in found.items():
                 cells.bad(key, problem)
         row["cadre"], row["current"] = cadre, current.get(cadre.pk) if cadre else None
         lines.append((number, row))
