@@ -1,6 +1,7 @@
 """In a real browser (Debian's chromium): the office imports the LibreOffice cadre workbook
-through the Excel page (a background job: its page shows the outcome), sees a bad
-workbook's errors by row and column, and a liaison of
+through the Excel page (a background job: its page shows the outcome) and again (nothing
+doubles), sees a bad workbook's errors by row and column and downloads it with the bad
+cells marked, and a liaison of
 another unit sees none of the imported cadres. Also screenshots of the users, teams, years,
 token and API documentation pages (``KAOHE_SCREENSHOTS=docs/screenshots`` keeps them)."""
 
@@ -10,7 +11,7 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from kaohe.core.tests.browser import MARKS, browser, log_in, plain_http, shots
 
@@ -84,6 +85,10 @@ def test_the_office_imports_cadres_and_another_unit_sees_none(site, browser, sho
     assert any(r.startswith("3") and "B（姓名）" in r for r in rows)
     assert "未导入任何数据" in page.content()
     page.screenshot(path=shots / "orgs-import-errors.png", full_page=True)
+    with page.expect_download() as download:  # the workbook back, its bad cells marked
+        page.click("#rejected-download")
+    marked = load_workbook(BytesIO(Path(download.value.path()).read_bytes()))["干部"]
+    assert "去年" in marked["D2"].comment.text and marked["D2"].fill.fgColor.rgb.endswith("FFC7CE")
 
     page.click("main a:has-text('Excel 导入导出')")
     page.select_option("#id_kind", "cadres")
@@ -93,9 +98,17 @@ def test_the_office_imports_cadres_and_another_unit_sees_none(site, browser, sho
     assert "新增 4 条" in page.locator(".messages").inner_text()
     assert "已完成" in page.locator("#job-state").inner_text()
     page.screenshot(path=shots / "orgs-import-done.png", full_page=True)
+
+    page.click("main a:has-text('Excel 导入导出')")  # the same workbook again: no doubles
+    page.select_option("#id_kind", "cadres")
+    page.set_input_files("#id_file", str(FIXTURE))
+    page.click("form.stacked button[type=submit]")
+    page.wait_for_selector("#job-state[data-status=done] .messages .success")
+    assert "新增 0 条，修改 0 条，未变 4 条" in page.locator(".messages").inner_text()
+    page.screenshot(path=shots / "orgs-reimport.png", full_page=True)
     page.click("main a:has-text('后台任务')")
     page.wait_for_selector("h1:has-text('后台任务')")
-    assert page.locator("table.list tbody tr").count() == 2
+    assert page.locator("table.list tbody tr").count() == 3
     page.screenshot(path=shots / "job-list.png", full_page=True)
     page.goto(f"{site}/orgs/cadres/?q=赵青禾")
     assert "青山镇" in page.locator("#results tbody").inner_text()
