@@ -13,7 +13,10 @@ import pytest
 from django.urls import reverse
 from openpyxl import Workbook
 
+from kaohe.core.tests.language import chinese
 from kaohe.core.xlsx import ImportFailed
+
+__all__ = ["chinese"]  # an autouse fixture
 
 SHARED_STRINGS_HEAD = (
     b'<?xml version="1.0" encoding="UTF-8"?>'

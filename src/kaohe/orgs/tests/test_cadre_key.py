@@ -14,7 +14,10 @@ from django.db import connection
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from kaohe.core.tests.language import chinese
 from kaohe.core.xlsx import ImportFailed
+
+__all__ = ["chinese"]  # an autouse fixture
 
 ZHAO = "330102198003140027"  # 1980-03-14, 女 (the check digit is 7)
 
