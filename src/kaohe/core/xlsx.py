@@ -683,5 +683,4 @@ def xlsx_response(content: bytes, filename: str) -> HttpResponse:
         name = name[:95] + name[name.rfind(".") :] if "." in name[-6:] else name[:100]
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    response["Cache-Control"] = "no-store"
     return response
