@@ -73,12 +73,17 @@ def _unescape(text: str) -> str:
     return ESCAPED.sub(lambda found: chr(int(found.group(1), 16)), text)
 
 
+T, R = f"{MAIN}t", f"{MAIN}r"
+
+
 def _text(element: Any) -> str:
     """The text of a string item: its <t> and its runs' <t>, without phonetic runs."""
-    direct = element.find(f"{MAIN}t")
+    if len(element) == 1 and element[0].tag == T:
+        return _unescape(element[0].text or "")
+    direct = element.find(T)
     if direct is not None:
         return _unescape(direct.text or "")
-    return _unescape("".join(r.findtext(f"{MAIN}t") or "" for r in element.findall(f"{MAIN}r")))
+    return _unescape("".join(r.findtext(T) or "" for r in element.findall(R)))
 
 
 def _shared_strings(archive: zipfile.ZipFile) -> list[str]:

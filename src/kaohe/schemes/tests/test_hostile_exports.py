@@ -30,8 +30,8 @@ FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 def _hostile(i: int, max_length: int | None = None) -> str:
     text = f"{FORMULAS[i % len(FORMULAS)]}{CONTROL}{LONG}"
-    if max_length is not None and connection.vendor != "sqlite":  # SQLite keeps any length
-        text = text[:max_length]
+    if connection.vendor != "sqlite":  # PostgreSQL refuses NUL and keeps a column's length
+        text = text.replace("\x00", "")[:max_length]
     return text
 
 
