@@ -81,7 +81,7 @@ def test_a_re_import_with_changes_updates_the_cadre_it_finds(cast):
     changed = _workbook([_row("钱山岚", dt.date(1985, 7, 2), rank="副科级")])
     summary = _import(cast, changed)
     assert (summary.created, summary.updated) == (0, 1)
-    assert Cadre.objects.get(name="钱山岚").rank == "副科级"
+    assert Cadre.objects.get(name="钱山岚").leadership_level == "副科级"
 
     # adding the number later finds the same cadre (who had none) and records it
     numbered = _workbook([_row("赵青禾", dt.date(1980, 3, 14))])
