@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0003_job_kind_assignments_import"),
+        ("core", "0004_job_kind_without_database_choices"),
     ]
 
     operations = [
