@@ -112,8 +112,17 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(VAR_DIR / "kaohe.sqlite3"),
-            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
         }
+    }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # One writer at a time, readers never blocked: write-ahead log, a writer that waits
+    # (up to SQLITE_TIMEOUT seconds) for the write lock instead of failing with "database
+    # is locked", and every transaction taking that lock at BEGIN (IMMEDIATE), so a
+    # transaction that read first cannot fail half-way when it starts to write.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": envint("SQLITE_TIMEOUT", 30),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -212,6 +221,9 @@ CELERY_BROKER_URL = envstr("CELERY_BROKER_URL")
 CELERY_RESULT_BACKEND = envstr("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# Without a broker a job runs in a thread of the web process, outside the request that
+# submitted it (see kaohe.core.tasks); the tests run it at once unless a test says so.
+JOBS_THREAD = envbool("JOBS_THREAD", not TESTING)
 CELERY_TIMEZONE = TIME_ZONE
 
 PAGE_SIZE = envint("PAGE_SIZE", 50)

@@ -151,3 +151,69 @@ def test_the_job_list_runs_the_same_queries_for_few_or_many_jobs(client, cast):
     assert len(many) == len(few)
     assert page.count("青山镇") == 13
     assert not any('"file"' in q["sql"] and "core_job" in q["sql"] for q in many.captured_queries)
+
+
+def _runner(monkeypatch, kind, function):
+    """Make ``function`` the runner of ``kind`` for this test."""
+    from kaohe.core import tasks
+
+    monkeypatch.setitem(tasks.RUNNERS, kind, f"{__name__}._test_runner")
+    monkeypatch.setattr(f"{__name__}._test_runner", function, raising=False)
+
+
+def test_a_clash_with_another_write_fails_the_job_with_a_chinese_message_naming_it(
+    cast, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+
+    from kaohe.orgs.models import Unit
+
+    def clashing(*, job, file):
+        # What the loser of two simultaneous imports meets: the row was written meanwhile.
+        Unit.objects.create(code="qingshan", name="青山镇", category=cast.town_category)
+
+    _runner(monkeypatch, JobKind.UNITS_IMPORT, clashing)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = job_submit(actor=cast.admin, kind=JobKind.UNITS_IMPORT, file=b"x")
+    job.refresh_from_db()
+    message = job.result["message"]
+    assert job.status == JobStatus.FAILED
+    assert "IntegrityError" not in message and "UNIQUE" not in message
+    assert "单位 编码" in message and "未导入任何数据" in message
+    if connection.vendor == "postgresql":
+        assert "“qingshan”" in message
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_a_broker_the_job_runs_in_its_own_thread_after_the_request_returns(
+    client, monkeypatch, settings
+):
+    import threading
+
+    from kaohe.core.roles import Role
+    from kaohe.core.services import user_create
+    from kaohe.core.tasks import jobs_wait
+
+    settings.JOBS_THREAD = True
+    admin = user_create(actor=None, username="admin", password="x", role=Role.OFFICE_ADMIN,
+                        validate=False)  # fmt: skip
+    release, threads = threading.Event(), []
+
+    def slow(*, job, file):
+        threads.append(threading.current_thread().name)
+        assert release.wait(10)
+        return {"created": 1, "updated": 0, "unchanged": 0}
+
+    _runner(monkeypatch, JobKind.UNITS_IMPORT, slow)
+    client.force_login(admin)
+    with _fixture("units") as file:
+        response = client.post(reverse("orgs:workbook_import"), {"kind": "units", "file": file})
+    # The request has answered while the job waits: the site is not held by the import.
+    assert response.status_code == 302
+    job = Job.objects.get()
+    assert job.status in (JobStatus.QUEUED, JobStatus.RUNNING)
+    release.set()
+    jobs_wait()
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE and job.result["created"] == 1
+    assert threads == ["kaohe-jobs"]
