@@ -184,7 +184,7 @@ def test_a_clash_with_another_write_fails_the_job_with_a_chinese_message_naming_
         assert "“qingshan”" in message
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_without_a_broker_the_job_runs_in_its_own_thread_after_the_request_returns(
     client, monkeypatch, settings
 ):
