@@ -147,10 +147,17 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Lockout: after LOGIN_MAX_FAILURES failed logins for one username, that username is
-# locked for LOGIN_LOCK_MINUTES (counted in the database, so it holds across processes).
+# Lockout (counted in the database, so it holds across processes; the reasoning is in
+# kaohe.core.services): LOGIN_MAX_FAILURES failed logins in a row for one username from
+# one address lock that username at that address for LOGIN_LOCK_MINUTES;
+# LOGIN_MAX_ADDRESS_FAILURES failures from one address, each within LOGIN_LOCK_MINUTES of
+# the last, lock the address. Behind a reverse proxy LOGIN_ADDRESS_HEADER names the header
+# where the proxy puts the client's address (e.g. X-Forwarded-For: its last entry counts);
+# left empty, REMOTE_ADDR counts.
 LOGIN_MAX_FAILURES = envint("LOGIN_MAX_FAILURES", 5)
+LOGIN_MAX_ADDRESS_FAILURES = envint("LOGIN_MAX_ADDRESS_FAILURES", 30)
 LOGIN_LOCK_MINUTES = envint("LOGIN_LOCK_MINUTES", 15)
+LOGIN_ADDRESS_HEADER = envstr("LOGIN_ADDRESS_HEADER")
 
 # Sessions and CSRF: cookies are Secure unless DEBUG (or set otherwise behind TLS).
 SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", not DEBUG)
