@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kaohe.core.forms import Form
 from kaohe.orgs.models import AssessmentYear, Unit, UnitCategory
 from kaohe.presets import list_presets
 from kaohe.schemes.models import (
@@ -29,7 +30,7 @@ def _points(label: Any, *, required: bool = True) -> forms.DecimalField:
     )
 
 
-class PresetForm(forms.Form):
+class PresetForm(Form):
     year = forms.ModelChoiceField(label=_("年度"), queryset=AssessmentYear.objects.none())
     preset = forms.ChoiceField(label=_("预置方案"), widget=forms.RadioSelect)
 
@@ -42,7 +43,7 @@ class PresetForm(forms.Form):
         ]
 
 
-class SchemeCreateForm(forms.Form):
+class SchemeCreateForm(Form):
     year = forms.ModelChoiceField(label=_("年度"), queryset=AssessmentYear.objects.none())
     suite = forms.CharField(
         label=_("方案组"),
@@ -61,7 +62,7 @@ class SchemeCreateForm(forms.Form):
         self.fields["year"].queryset = years
 
 
-class SchemeEditForm(forms.Form):
+class SchemeEditForm(Form):
     text = forms.CharField(
         label=_("方案定义（YAML 或 JSON）"),
         widget=CODE_AREA,
@@ -70,7 +71,7 @@ class SchemeEditForm(forms.Form):
     note = forms.CharField(label=_("修改说明"), required=False, max_length=200)
 
 
-class SystemCreateForm(forms.Form):
+class SystemCreateForm(Form):
     scheme = forms.ModelChoiceField(label=_("考核方案"), queryset=Scheme.objects.none())
     category = forms.ModelChoiceField(label=_("单位类别"), queryset=UnitCategory.objects.none())
     name = forms.CharField(
@@ -85,7 +86,7 @@ class SystemCreateForm(forms.Form):
         self.fields["category"].queryset = categories
 
 
-class SystemEditForm(forms.Form):
+class SystemEditForm(Form):
     name = forms.CharField(label=_("名称"), max_length=200)
     total_points = _points(_("总分"))
 
@@ -95,7 +96,7 @@ class UnitChoiceField(forms.ModelChoiceField):
         return f"{obj.name}（{obj.code}）"
 
 
-class IndicatorForm(forms.Form):
+class IndicatorForm(Form):
     code = forms.CharField(label=_("编码"), max_length=20, help_text=_("如 1、1.1、1.1.1"))
     parent = forms.ModelChoiceField(
         label=_("上级指标"), required=False, queryset=Indicator.objects.none(),
@@ -126,14 +127,14 @@ class IndicatorForm(forms.Form):
         self.fields["lead_unit"].queryset = units
 
 
-class ImportForm(forms.Form):
+class ImportForm(Form):
     file = forms.FileField(
         label=_("Excel 文件（.xlsx）"),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
     )
 
 
-class ChangeRequestForm(forms.Form):
+class ChangeRequestForm(Form):
     reason = forms.CharField(
         label=_("变更理由"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -144,7 +145,7 @@ class ChangeRequestForm(forms.Form):
 EVIDENCE_CHOICES = [("", _("不变")), ("yes", _("是")), ("no", _("否"))]
 
 
-class ChangeOpForm(forms.Form):
+class ChangeOpForm(Form):
     """One proposed change. For 修改, empty fields stay as they are."""
 
     op = forms.ChoiceField(label=_("变更类型"), choices=[("", "—"), *ChangeOp.choices],
@@ -219,7 +220,7 @@ ChangeOpFormSet = forms.formset_factory(
 )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(Form):
     decision = forms.ChoiceField(
         label=_("审批结果"),
         choices=[(ChangeStatus.APPROVED, _("批准")), (ChangeStatus.REJECTED, _("驳回"))],
