@@ -145,6 +145,11 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # zxcvbn's estimate, 0-4 (3: at least about 10^8 guesses), with the reason in Chinese.
+    {
+        "NAME": "kaohe.core.passwords.StrengthValidator",
+        "OPTIONS": {"min_score": envint("PASSWORD_MIN_STRENGTH", 3)},
+    },
 ]
 
 # Lockout (counted in the database, so it holds across processes; the reasoning is in
