@@ -103,3 +103,43 @@ def test_a_writer_that_waits_past_the_timeout_fails_cleanly(database):
         cursor.execute("ROLLBACK")
     first.close()
     second.close()
+
+
+def _left_mid_iteration(connection):
+    """A read cursor left open after its first rows, as an export that failed half-way
+    through ``QuerySet.iterator()`` leaves it until the connection closes."""
+    cursor = connection.cursor()
+    cursor.execute("INSERT INTO t SELECT n + 1 FROM t")  # two rows, then read one
+    cursor.execute("SELECT n FROM t")
+    cursor.fetchone()
+    return cursor
+
+
+def test_a_read_left_open_by_a_failed_export_does_not_lock_writers_out(database):
+    reader, writer = _two_connections(database)
+    open_read = _left_mid_iteration(reader)
+    started = time.monotonic()
+    with writer.cursor() as cursor:
+        cursor.execute("BEGIN IMMEDIATE")
+        cursor.execute("INSERT INTO t VALUES (9)")
+        cursor.execute("COMMIT")  # in WAL mode a reader never holds a writer back
+    assert time.monotonic() - started < 1
+    open_read.close()
+    reader.close()
+    writer.close()
+
+
+def test_without_wal_the_same_open_read_locked_every_writer(database):
+    # What the site did before: the rollback journal, where a reader's lock keeps a
+    # writer from committing ("database is locked" for every login until it closed).
+    reader, writer = _two_connections(database | {"OPTIONS": {"timeout": 1}})
+    with reader.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode=DELETE")
+    open_read = _left_mid_iteration(reader)
+    with pytest.raises(OperationalError, match="locked"), writer.cursor() as cursor:
+        cursor.execute("BEGIN IMMEDIATE")
+        cursor.execute("INSERT INTO t VALUES (9)")
+        cursor.execute("COMMIT")
+    open_read.close()
+    reader.close()
+    writer.close()
