@@ -61,7 +61,7 @@ def _work_through_pending() -> None:
     while True:
         job_id = _pending.get()
         try:
-            job_run(job_id)
+            job_run.run(job_id)  # the function itself: no Celery request context needed
         except Exception:  # job_run records its failures; this is a failure to record one
             logger.exception("job %s: the job thread could not run it", job_id)
         finally:
@@ -135,7 +135,13 @@ def integrity_message(error: IntegrityError) -> str:
 @app.task
 def job_run(job_id: int) -> str:
     with transaction.atomic():
-        job = Job.objects.select_for_update().select_related("submitted_by").get(pk=job_id)
+        # Only the job row: locking its submitter too would make a second job of the same
+        # user wait for the first one's whole import (its audit rows hold a key share).
+        job = (
+            Job.objects.select_for_update(of=("self",))
+            .select_related("submitted_by")
+            .get(pk=job_id)
+        )
         if job.status != JobStatus.QUEUED:  # delivered twice: the first delivery has it
             return str(job.status)
         job_set_status(job=job, status=JobStatus.RUNNING)

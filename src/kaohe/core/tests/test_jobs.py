@@ -217,3 +217,52 @@ def test_without_a_broker_the_job_runs_in_its_own_thread_after_the_request_retur
     job.refresh_from_db()
     assert job.status == JobStatus.DONE and job.result["created"] == 1
     assert threads == ["kaohe-jobs"]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_unit_imports_at_once_the_loser_says_in_chinese_which_code_clashed(monkeypatch):
+    import threading
+    import time
+
+    from django.db import connection, connections
+
+    from kaohe.core import tasks
+    from kaohe.core.roles import Role
+    from kaohe.core.services import user_create
+    from kaohe.orgs.jobs import units_import_run
+    from kaohe.orgs.tests.test_workbooks import FIXTURES
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite takes one writer at a time")
+    admin = user_create(actor=None, username="admin", password="x", role=Role.OFFICE_ADMIN,
+                        validate=False)  # fmt: skip
+    both_start = threading.Barrier(2)
+
+    def at_the_same_time(*, job, file):
+        both_start.wait(10)
+        result = units_import_run(job=job, file=file)
+        time.sleep(1)  # hold the transaction: the other import has read and is writing
+        return result
+
+    _runner(monkeypatch, JobKind.UNITS_IMPORT, at_the_same_time)
+    monkeypatch.setattr(tasks, "job_enqueue", lambda job_id: None)  # run below, together
+    data = (FIXTURES / "units-libreoffice.xlsx").read_bytes()
+    jobs = [job_submit(actor=admin, kind=JobKind.UNITS_IMPORT, file=data) for _ in range(2)]
+
+    def run(job_id):
+        try:
+            tasks.job_run.run(job_id)  # the function itself, as the job thread calls it
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(job.pk,)) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    ended = sorted(Job.objects.filter(pk__in=[j.pk for j in jobs]), key=lambda j: j.status)
+    assert [job.status for job in ended] == [JobStatus.DONE, JobStatus.FAILED]
+    message = ended[1].result["message"]
+    assert "单位 编码 “" in message and "未导入任何数据" in message
+    assert "IntegrityError" not in message and "duplicate key" not in message
