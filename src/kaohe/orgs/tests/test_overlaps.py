@@ -195,8 +195,8 @@ def test_the_migration_closes_the_extra_open_rows_a_backdated_transfer_left():
     from django.db.migrations.executor import MigrationExecutor
 
     before, after = (
-        [("orgs", "0002_seed_categories_and_flags")],
-        [("orgs", "0004_one_open_posting_secondment_and_stint_per_cadre")],
+        [("orgs", "0005_cadre_search_and_posting_precedence")],
+        [("orgs", "0007_one_open_posting_secondment_and_stint_per_cadre")],
     )
     executor = MigrationExecutor(connection)
     executor.migrate(before)
@@ -226,7 +226,7 @@ def test_the_migration_closes_the_extra_open_rows_a_backdated_transfer_left():
     ]
     from kaohe.core.models import AuditEntry
 
-    REASON = "migration orgs 0003: more than one open row per cadre"
+    REASON = "migration orgs 0006: more than one open row per cadre"
 
     repairs = AuditEntry.objects.filter(action="posting.end", actor=None)
     assert [entry.after["reason"] for entry in repairs] == [REASON, REASON]

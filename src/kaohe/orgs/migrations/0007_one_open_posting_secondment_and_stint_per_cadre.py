@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("orgs", "0003_close_overlapping_open_rows"),
+        ("orgs", "0006_close_overlapping_open_rows"),
     ]
 
     operations = [

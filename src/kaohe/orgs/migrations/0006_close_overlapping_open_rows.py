@@ -13,7 +13,7 @@ from django.db import migrations
 from django.db.models import Count
 from django.utils import timezone
 
-REASON = "migration orgs 0003: more than one open row per cadre"
+REASON = "migration orgs 0006: more than one open row per cadre"
 KINDS = (("Posting", "posting.end", {"is_primary": True}), ("Secondment", "secondment.end", {}),
          ("VillageAssignment", "village.end", {}))  # fmt: skip
 
@@ -49,7 +49,7 @@ def close_extra_open_rows(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("orgs", "0002_seed_categories_and_flags"),
+        ("orgs", "0005_cadre_search_and_posting_precedence"),
         ("core", "0001_users_audit_log_and_login_throttle"),
     ]
 
