@@ -5,8 +5,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kaohe.core.forms import Form
 
-class TokenForm(forms.Form):
+
+class TokenForm(Form):
     user = forms.ModelChoiceField(
         label=_("使用者"),
         queryset=None,

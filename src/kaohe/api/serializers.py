@@ -4,6 +4,7 @@ same way as on the pages)."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +12,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from kaohe.core.text import refuse_control_characters
 from kaohe.orgs.models import (
     AssessmentYear,
     Cadre,
@@ -28,6 +30,35 @@ from kaohe.orgs.models import (
 from kaohe.orgs.selectors import cadres_for_user, categories_for_user, units_for_user
 from kaohe.schemes import tree
 from kaohe.schemes.models import Indicator, IndicatorSystem, Scheme
+
+
+def _check_text(field: serializers.Field) -> None:
+    """Give a writable text field the control-character check: one line, or several for a
+    field shown as a text area (a model ``TextField``)."""
+    if isinstance(field, serializers.ListField):
+        _check_text(field.child)
+    elif isinstance(field, serializers.CharField) and not field.read_only:
+        multiline = field.style.get("base_template") == "textarea.html"
+        field.validators.append(partial(refuse_control_characters, multiline=multiline))
+
+
+class TextChecked:
+    """Mixin for every serializer of the API: each writable text field refuses control
+    characters (``kaohe.core.text``), so the API stores none, as the forms do."""
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields: dict[str, serializers.Field] = super().get_fields()  # type: ignore[misc]
+        for field in fields.values():
+            _check_text(field)
+        return fields
+
+
+class Serializer(TextChecked, serializers.Serializer):
+    pass
+
+
+class ModelSerializer(TextChecked, serializers.ModelSerializer):
+    pass
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -52,7 +83,7 @@ class VisibleCadreField(serializers.PrimaryKeyRelatedField):
         return cadres_for_user(self.context["request"].user)
 
 
-class YearSerializer(serializers.ModelSerializer):
+class YearSerializer(ModelSerializer):
     class Meta:
         model = AssessmentYear
         fields = ("id", "year", "name", "note")
@@ -63,7 +94,7 @@ class YearUpdateSerializer(YearSerializer):
         read_only_fields = ("year",)
 
 
-class CategorySerializer(serializers.ModelSerializer):
+class CategorySerializer(ModelSerializer):
     name = serializers.CharField(max_length=50)  # uniqueness: the service says so
 
     class Meta:
@@ -71,13 +102,13 @@ class CategorySerializer(serializers.ModelSerializer):
         fields = ("id", "name", "order", "description")
 
 
-class TeamBriefSerializer(serializers.ModelSerializer):
+class TeamBriefSerializer(ModelSerializer):
     class Meta:
         model = Team
         fields = ("id", "name", "is_assessed")
 
 
-class UnitSerializer(serializers.ModelSerializer):
+class UnitSerializer(ModelSerializer):
     code = serializers.RegexField(
         r"^[A-Za-z0-9_-]+$",
         max_length=40,
@@ -107,7 +138,7 @@ class UnitSerializer(serializers.ModelSerializer):
         )
 
 
-class TeamSerializer(serializers.ModelSerializer):
+class TeamSerializer(ModelSerializer):
     unit_code = serializers.CharField(source="unit.code", read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True)
 
@@ -117,7 +148,7 @@ class TeamSerializer(serializers.ModelSerializer):
         read_only_fields = ("unit",)
 
 
-class PostingSerializer(serializers.ModelSerializer):
+class PostingSerializer(ModelSerializer):
     unit_code = serializers.CharField(source="unit.code", read_only=True)
     duties = serializers.ListField(child=serializers.ChoiceField(Duty.choices), read_only=True)
 
@@ -138,7 +169,7 @@ class PostingSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class NewPostingSerializer(serializers.Serializer):
+class NewPostingSerializer(Serializer):
     unit = VisibleUnitField()
     post = serializers.CharField(max_length=100)
     role = serializers.ChoiceField(Role.choices, default=Role.MEMBER)
@@ -151,7 +182,7 @@ class NewPostingSerializer(serializers.Serializer):
     )
 
 
-class TransferSerializer(serializers.Serializer):
+class TransferSerializer(Serializer):
     unit = VisibleUnitField()
     post = serializers.CharField(max_length=100)
     role = serializers.ChoiceField(Role.choices, default=Role.MEMBER)
@@ -168,7 +199,7 @@ class TransferSerializer(serializers.Serializer):
 # Created, then ended or closed; never edited or deleted, so the history stays.
 
 
-class CadreRecordSerializer(serializers.ModelSerializer):
+class CadreRecordSerializer(ModelSerializer):
     """A record of a cadre, who is named by id among the cadres the user sees."""
 
     cadre = VisibleCadreField()
@@ -236,16 +267,16 @@ class CadreInvestigationSerializer(InvestigationSerializer):
         read_only_fields = fields
 
 
-class EndDateSerializer(serializers.Serializer):
+class EndDateSerializer(Serializer):
     end_date = serializers.DateField(help_text=_("最后一天；不能早于开始日期"))
 
 
-class InvestigationCloseSerializer(serializers.Serializer):
+class InvestigationCloseSerializer(Serializer):
     closed_on = serializers.DateField(help_text=_("结案日期；不能早于立案日期"))
     outcome = serializers.CharField(max_length=200)
 
 
-class CadreFilterSerializer(serializers.Serializer):
+class CadreFilterSerializer(Serializer):
     """The query of the lists of a cadre's records."""
 
     cadre = serializers.IntegerField(
@@ -253,7 +284,7 @@ class CadreFilterSerializer(serializers.Serializer):
     )
 
 
-class CadreSerializer(serializers.ModelSerializer):
+class CadreSerializer(ModelSerializer):
     postings = PostingSerializer(many=True, read_only=True)
     secondments = CadreSecondmentSerializer(many=True, read_only=True)
     village_assignments = CadreVillageAssignmentSerializer(many=True, read_only=True)
@@ -282,7 +313,7 @@ class CadreSerializer(serializers.ModelSerializer):
         )
 
 
-class SchemeSerializer(serializers.ModelSerializer):
+class SchemeSerializer(ModelSerializer):
     year = serializers.IntegerField(source="year.year", read_only=True)
     version = serializers.IntegerField(
         source="current_version.number", read_only=True, allow_null=True
@@ -305,7 +336,7 @@ class SchemeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class IndicatorSerializer(serializers.ModelSerializer):
+class IndicatorSerializer(ModelSerializer):
     parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
     responsible_unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
     lead_unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
@@ -316,7 +347,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class IndicatorSystemSerializer(serializers.ModelSerializer):
+class IndicatorSystemSerializer(ModelSerializer):
     category_name = serializers.CharField(source="category.name", read_only=True)
     version = serializers.IntegerField(
         source="current_version.number", read_only=True, allow_null=True

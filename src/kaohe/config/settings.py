@@ -113,8 +113,17 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(VAR_DIR / "kaohe.sqlite3"),
-            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
         }
+    }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # One writer at a time, readers never blocked: write-ahead log, a writer that waits
+    # (up to SQLITE_TIMEOUT seconds) for the write lock instead of failing with "database
+    # is locked", and every transaction taking that lock at BEGIN (IMMEDIATE), so a
+    # transaction that read first cannot fail half-way when it starts to write.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": envint("SQLITE_TIMEOUT", 30),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -137,12 +146,24 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # zxcvbn's estimate, 0-4 (3: at least about 10^8 guesses), with the reason in Chinese.
+    {
+        "NAME": "kaohe.core.passwords.StrengthValidator",
+        "OPTIONS": {"min_score": envint("PASSWORD_MIN_STRENGTH", 3)},
+    },
 ]
 
-# Lockout: after LOGIN_MAX_FAILURES failed logins for one username, that username is
-# locked for LOGIN_LOCK_MINUTES (counted in the database, so it holds across processes).
+# Lockout (counted in the database, so it holds across processes; the reasoning is in
+# kaohe.core.services): LOGIN_MAX_FAILURES failed logins in a row for one username from
+# one address lock that username at that address for LOGIN_LOCK_MINUTES;
+# LOGIN_MAX_ADDRESS_FAILURES failures from one address, each within LOGIN_LOCK_MINUTES of
+# the last, lock the address. Behind a reverse proxy LOGIN_ADDRESS_HEADER names the header
+# where the proxy puts the client's address (e.g. X-Forwarded-For: its last entry counts);
+# left empty, REMOTE_ADDR counts.
 LOGIN_MAX_FAILURES = envint("LOGIN_MAX_FAILURES", 5)
+LOGIN_MAX_ADDRESS_FAILURES = envint("LOGIN_MAX_ADDRESS_FAILURES", 30)
 LOGIN_LOCK_MINUTES = envint("LOGIN_LOCK_MINUTES", 15)
+LOGIN_ADDRESS_HEADER = envstr("LOGIN_ADDRESS_HEADER")
 
 # Sessions and CSRF: cookies are Secure unless DEBUG (or set otherwise behind TLS).
 SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", not DEBUG)
@@ -213,6 +234,9 @@ CELERY_BROKER_URL = envstr("CELERY_BROKER_URL")
 CELERY_RESULT_BACKEND = envstr("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# Without a broker a job runs in a thread of the web process, outside the request that
+# submitted it (see kaohe.core.tasks); the tests run it at once unless a test says so.
+JOBS_THREAD = envbool("JOBS_THREAD", not TESTING)
 CELERY_TIMEZONE = TIME_ZONE
 
 PAGE_SIZE = envint("PAGE_SIZE", 50)

@@ -7,6 +7,7 @@ AUDIT_ACTIONS = {
     "login.success": _("登录"),
     "login.fail": _("登录失败"),
     "login.lock": _("登录锁定"),
+    "login.lock_address": _("登录地址锁定"),
     "logout": _("退出"),
     "user.create": _("新增用户"),
     "user.update": _("修改用户"),

@@ -27,7 +27,7 @@ from kaohe.core.audit import action_label
 from kaohe.core.models import AuditEntry
 
 # Actions of signing in and out: in the log, but not in the home page's recent activity.
-SESSION_ACTIONS = ("login.success", "login.fail", "login.lock", "logout")
+SESSION_ACTIONS = ("login.success", "login.fail", "login.lock", "login.lock_address", "logout")
 # Object types that are no model: their label and the labels of the keys they record
 OTHER_TYPES = {
     "demo": (

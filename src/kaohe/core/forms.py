@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from functools import partial
 from typing import Any, ClassVar
 
 from django import forms
@@ -8,6 +9,38 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from kaohe.core.roles import Role
+from kaohe.core.text import refuse_control_characters
+
+
+def _refuse_control_characters_in_file_name(value: object) -> None:
+    refuse_control_characters(getattr(value, "name", None))
+
+
+def check_text(field: forms.Field) -> None:
+    """Give ``field`` the control-character check its kind of text needs: one line for a
+    text input (no tab or line break either), several for a ``Textarea``, the name of an
+    uploaded file. A password is left alone: it is hashed, never shown or exported."""
+    if isinstance(field, forms.CharField) and not isinstance(field.widget, forms.PasswordInput):
+        multiline = isinstance(field.widget, forms.Textarea)
+        field.validators.append(partial(refuse_control_characters, multiline=multiline))
+    elif isinstance(field, forms.FileField):
+        field.validators.append(_refuse_control_characters_in_file_name)
+
+
+class TextChecked:
+    """Mixin for every form of the site: each text field refuses control characters
+    (``kaohe.core.text``) with a message naming the position, so none is ever stored."""
+
+    fields: dict[str, forms.Field]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():  # this form's own copies of the fields
+            check_text(field)
+
+
+class Form(TextChecked, forms.Form):
+    """The base of the site's forms (see ``TextChecked``)."""
 
 
 def apply_service_error(form: forms.Form, error: ValidationError) -> None:
@@ -19,7 +52,7 @@ def apply_service_error(form: forms.Form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
-class LoginForm(AuthenticationForm):
+class LoginForm(TextChecked, AuthenticationForm):
     username = forms.CharField(
         label=_("用户名"), max_length=150, widget=forms.TextInput(attrs={"autofocus": True})
     )
@@ -33,8 +66,21 @@ class LoginForm(AuthenticationForm):
         "inactive": _("该账号已停用。"),
     }
 
+    def throttle_username(self) -> str:
+        """The submitted username as the login throttle keys it (lower case), or "" when
+        the username field refuses it (then no password is tried)."""
+        try:
+            username = self.fields["username"].clean(self.data.get("username", ""))
+        except ValidationError:
+            return ""
+        return str(username).lower()
 
-class UserForm(forms.Form):
+    def password_tried(self) -> bool:
+        """After ``is_valid()``: whether a password was checked (and failed)."""
+        return bool(self.cleaned_data.get("username") and self.cleaned_data.get("password"))
+
+
+class UserForm(Form):
     display_name = forms.CharField(label=_("姓名"), max_length=50, required=False)
     role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
     unit = forms.ModelChoiceField(
@@ -49,7 +95,7 @@ class UserForm(forms.Form):
         self.fields["unit"].queryset = units
 
 
-class PasswordPairForm(forms.Form):
+class PasswordPairForm(Form):
     password1 = forms.CharField(
         label=_("新密码"),
         strip=False,

@@ -66,9 +66,15 @@ class AuditEntry(models.Model):
 
 
 class LoginThrottle(models.Model):
-    """Failed logins per username (whether or not such a user exists)."""
+    """Failed logins from one address: for one username (whether or not such a user
+    exists), or, with an empty ``username``, for every username together.
 
-    username = models.CharField(_("用户名"), max_length=150, unique=True)
+    A lock holds a username only at the address that failed (a stranger cannot lock the
+    office out of its own account); the address row stops one address trying many
+    usernames. See ``kaohe.core.services.login_failure_record``."""
+
+    address = models.CharField(_("来源地址"), max_length=64)
+    username = models.CharField(_("用户名"), max_length=150, blank=True)
     failures = models.PositiveIntegerField(_("连续失败次数"), default=0)
     last_failure_at = models.DateTimeField(_("最近失败时间"), null=True, blank=True)
     locked_until = models.DateTimeField(_("锁定至"), null=True, blank=True)
@@ -76,9 +82,14 @@ class LoginThrottle(models.Model):
     class Meta:
         verbose_name = _("登录限制")
         verbose_name_plural = _("登录限制")
+        constraints = (
+            models.UniqueConstraint(
+                fields=["address", "username"], name="core_login_throttle_address_username"
+            ),
+        )
 
     def __str__(self) -> str:
-        return self.username
+        return f"{self.username or '*'}@{self.address}"
 
 
 class JobStatus(models.TextChoices):

@@ -81,43 +81,95 @@ def _lock_period() -> dt.timedelta:
     return dt.timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
 
 
-def login_locked_until(username: str) -> dt.datetime | None:
-    """When the username is locked, until when; else None. (A read, kept beside the writes.)"""
-    row = LoginThrottle.objects.filter(username=username.lower()).first()
-    if row and row.locked_until and row.locked_until > timezone.now():
-        return row.locked_until
-    return None
+# How failed logins are limited (LOGIN_* settings):
+# - per (address, username): LOGIN_MAX_FAILURES failures in a row lock that username for
+#   LOGIN_LOCK_MINUTES, at that address only. A stranger who guesses at the office admin's
+#   password locks only himself out; the admin still logs in from the office. A success
+#   from the address clears its count for the username.
+# - per address (the row with an empty username): LOGIN_MAX_ADDRESS_FAILURES failures
+#   within LOGIN_LOCK_MINUTES of each other lock every username at that address: one
+#   address cannot try many usernames or passwords. A success does not clear it (a user
+#   with an account could otherwise guess at others' between two logins of his own); a
+#   quiet spell as long as the lock starts a fresh count, so a shared office address that
+#   mistypes now and then is never locked.
+# - Guessing from many addresses is bounded by the password rules (kaohe.core.passwords).
+# Only a lock is audited (login.lock, login.lock_address), not each failure: the audit
+# log is not a place where anyone may write by mistyping. Usernames the login form refuses
+# (too long, control characters) never reach these rows: no password was tried.
 
 
-@transaction.atomic
-def login_failure_record(*, username: str) -> LoginThrottle:
-    """Count one failed login; lock the username after ``LOGIN_MAX_FAILURES`` in a row."""
-    now = timezone.now()
+def login_locked_until(*, address: str, username: str) -> dt.datetime | None:
+    """Until when logging in as ``username`` from ``address`` is locked (the later of the
+    pair's and the address's locks), or None. (A read, kept beside the writes.)"""
+    locks = LoginThrottle.objects.filter(
+        address=address, username__in={username.lower(), ""}, locked_until__gt=timezone.now()
+    ).values_list("locked_until", flat=True)
+    return max(locks, default=None)
+
+
+def _count_failure(
+    *, address: str, username: str, limit: int, window: dt.timedelta | None, now: dt.datetime
+) -> LoginThrottle | None:
+    """Add one failure to the (address, username) row; the row when it locks now."""
     row, _created = LoginThrottle.objects.select_for_update().get_or_create(
-        username=username.lower()
+        address=address, username=username
     )
-    if row.locked_until and row.locked_until <= now:
-        row.failures = 0  # a lock that has run out starts a fresh count
-        row.locked_until = None
+    expired = row.locked_until is not None and row.locked_until <= now
+    quiet = (
+        window is not None
+        and row.last_failure_at is not None
+        and now - row.last_failure_at > window
+        and row.locked_until is None
+    )
+    if expired or quiet:  # a lock that has run out, or an old count, starts afresh
+        row.failures, row.locked_until = 0, None
     row.failures += 1
     row.last_failure_at = now
-    locked = row.failures >= settings.LOGIN_MAX_FAILURES and row.locked_until is None
-    if locked:
+    locks = row.failures >= limit and row.locked_until is None
+    if locks:
         row.locked_until = now + _lock_period()
     row.save(update_fields=["failures", "last_failure_at", "locked_until"])
-    audit_record(
-        actor=None,
-        action="login.lock" if locked else "login.fail",
-        object_type="core.user",
-        object_repr=username[:150],
-        after={"failures": row.failures, "locked_until": row.locked_until},
-    )
-    return row
+    return row if locks else None
 
 
 @transaction.atomic
-def login_success_record(*, user: User) -> None:
-    LoginThrottle.objects.filter(username=user.username.lower()).delete()
+def login_failure_record(*, address: str, username: str) -> dt.datetime | None:
+    """Count one failed login (a password tried for ``username`` from ``address``) for the
+    pair and for the address; audit a lock when one starts. Returns until when this login
+    is now locked, or None."""
+    now = timezone.now()
+    username = username.lower()
+    pair = _count_failure(
+        address=address, username=username, limit=settings.LOGIN_MAX_FAILURES, window=None,
+        now=now,
+    )  # fmt: skip
+    whole = _count_failure(
+        address=address, username="", limit=settings.LOGIN_MAX_ADDRESS_FAILURES,
+        window=_lock_period(), now=now,
+    )  # fmt: skip
+    for row, action, shown in (
+        (pair, "login.lock", username),
+        (whole, "login.lock_address", address),
+    ):
+        if row is not None:
+            audit_record(
+                actor=None,
+                action=action,
+                object_type="core.user" if row.username else "address",
+                object_repr=shown,
+                after={
+                    "address": address,
+                    "failures": row.failures,
+                    "locked_until": row.locked_until,
+                },
+            )
+    return login_locked_until(address=address, username=username)
+
+
+@transaction.atomic
+def login_success_record(*, user: User, address: str) -> None:
+    """Log a success; it clears the failures of this username at this address only."""
+    LoginThrottle.objects.filter(address=address, username=user.username.lower()).delete()
     audit_record(actor=user, action="login.success", obj=user)
 
 

@@ -45,6 +45,19 @@ from kaohe.core.services import (
 from kaohe.core.xlsx import append_row, marked_workbook, xlsx_response
 
 
+def _client_address(request: HttpRequest) -> str:
+    """The address a login comes from: ``REMOTE_ADDR``, or behind a reverse proxy the
+    last address of ``LOGIN_ADDRESS_HEADER`` (the one the proxy itself added; the ones
+    before it come from the client and may be made up)."""
+    header = settings.LOGIN_ADDRESS_HEADER
+    if header:
+        key = "HTTP_" + header.upper().replace("-", "_")
+        forwarded = [part.strip() for part in request.META.get(key, "").split(",")]
+        if forwarded and forwarded[-1]:
+            return forwarded[-1][:64]
+    return str(request.META.get("REMOTE_ADDR") or "")[:64]
+
+
 def login_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect(settings.LOGIN_REDIRECT_URL)
@@ -52,22 +65,20 @@ def login_view(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request, data=request.POST or None)
     locked_until = None
     if request.method == "POST":
-        username = request.POST.get("username", "").strip()
-        locked_until = login_locked_until(username) if username else None
+        address, username = _client_address(request), form.throttle_username()
+        locked_until = login_locked_until(address=address, username=username)
         if locked_until is None:
             if form.is_valid():
                 user = form.get_user()
                 login(request, user)
-                login_success_record(user=user)
+                login_success_record(user=user, address=address)
                 if not url_has_allowed_host_and_scheme(
                     next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
                 ):
                     next_url = ""
                 return redirect(next_url or settings.LOGIN_REDIRECT_URL)
-            if username:
-                row = login_failure_record(username=username)
-                if row.locked_until and row.locked_until > timezone.now():
-                    locked_until = row.locked_until
+            if form.password_tried():
+                locked_until = login_failure_record(address=address, username=username)
         if locked_until is not None:
             form = LoginForm(request, data=None, initial={"username": username})
     status = 429 if locked_until else 200

@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from kaohe.core.forms import Form
 from kaohe.core.forms import apply_service_error as apply_service_error
 from kaohe.core.xlsx import workbook_file_field
 from kaohe.orgs.models import (
@@ -27,7 +28,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 CODE_RE = re.compile(r"^[A-Za-z0-9_-]+$")
 
 
-class UnitForm(forms.Form):
+class UnitForm(Form):
     code = forms.CharField(label=_("编码"), max_length=40)
     name = forms.CharField(label=_("名称"), max_length=100)
     category = forms.ModelChoiceField(label=_("类别"), queryset=UnitCategory.objects.none())
@@ -63,13 +64,13 @@ class UnitForm(forms.Form):
         return code
 
 
-class CategoryForm(forms.Form):
+class CategoryForm(Form):
     name = forms.CharField(label=_("名称"), max_length=50)
     order = forms.IntegerField(label=_("排序"), min_value=0, initial=0)
     description = forms.CharField(label=_("说明"), max_length=200, required=False)
 
 
-class CadreForm(forms.Form):
+class CadreForm(Form):
     name = forms.CharField(label=_("姓名"), max_length=50)
     id_number = forms.CharField(
         label=_("身份证号"),
@@ -99,7 +100,7 @@ class CadreForm(forms.Form):
     )
 
 
-class PostingForm(forms.Form):
+class PostingForm(Form):
     """A new post: the first one of a new cadre, or a transfer (``on`` is the start)."""
 
     unit = forms.ModelChoiceField(label=_("单位"), queryset=Unit.objects.none())
@@ -130,7 +131,7 @@ class CadreCreateForm(CadreForm, PostingForm):
     pass
 
 
-class SecondmentForm(forms.Form):
+class SecondmentForm(Form):
     level = forms.ChoiceField(label=_("派出层级"), choices=SecondmentLevel.choices)
     host = forms.ModelChoiceField(label=_("挂职单位"), queryset=Unit.objects.none())
     start_date = forms.DateField(label=_("开始日期"), widget=DATE)
@@ -141,22 +142,22 @@ class SecondmentForm(forms.Form):
         self.fields["host"].queryset = units
 
 
-class VillageForm(forms.Form):
+class VillageForm(Form):
     village = forms.CharField(label=_("驻村"), max_length=100)
     start_date = forms.DateField(label=_("开始日期"), widget=DATE)
     end_date = forms.DateField(label=_("结束日期"), required=False, widget=DATE)
 
 
-class InvestigationOpenForm(forms.Form):
+class InvestigationOpenForm(Form):
     opened_on = forms.DateField(label=_("立案日期"), widget=DATE)
 
 
-class InvestigationCloseForm(forms.Form):
+class InvestigationCloseForm(Form):
     closed_on = forms.DateField(label=_("结案日期"), widget=DATE)
     outcome = forms.CharField(label=_("处理结果"), max_length=200)
 
 
-class WorkbookImportForm(forms.Form):
+class WorkbookImportForm(Form):
     kind = forms.ChoiceField(label=_("导入内容"))
     file = workbook_file_field()
 
@@ -165,11 +166,11 @@ class WorkbookImportForm(forms.Form):
         self.fields["kind"].choices = [(kind.key, kind.label) for kind in kinds]
 
 
-class EndDateForm(forms.Form):
+class EndDateForm(Form):
     end_date = forms.DateField(label=_("结束日期"), widget=DATE)
 
 
-class YearForm(forms.Form):
+class YearForm(Form):
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
     name = forms.CharField(label=_("名称"), max_length=100, required=False)
     note = forms.CharField(
@@ -177,7 +178,7 @@ class YearForm(forms.Form):
     )
 
 
-class TeamForm(forms.Form):
+class TeamForm(Form):
     name = forms.CharField(label=_("班子名称"), max_length=120)
     is_assessed = forms.BooleanField(
         label=_("参加班子考核"),
@@ -186,7 +187,7 @@ class TeamForm(forms.Form):
     )
 
 
-class TeamOrderForm(forms.Form):
+class TeamOrderForm(Form):
     """The office's order of a team's members: a number per member (``order_<posting id>``)."""
 
     def __init__(self, *args: Any, members: Any, **kwargs: Any) -> None:

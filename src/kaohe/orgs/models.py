@@ -289,6 +289,15 @@ def active_on(day: dt.date, prefix: str = "") -> Q:
     )
 
 
+def one_open(name: str, **condition: object) -> models.UniqueConstraint:
+    """At most one row per cadre without an ``end_date`` (among those matching
+    ``condition``): a partial unique index, on SQLite as on PostgreSQL. The services also
+    refuse overlapping periods, which an index cannot express portably."""
+    return models.UniqueConstraint(
+        fields=["cadre"], condition=Q(end_date__isnull=True, **condition), name=name
+    )
+
+
 def ends_after_start(name: str) -> models.CheckConstraint:
     """A dated row's ``end_date``, when it has one, is not before its ``start_date``."""
     return models.CheckConstraint(
@@ -331,7 +340,10 @@ class Posting(models.Model):
         )
         verbose_name = _("任职")
         verbose_name_plural = _("任职")
-        constraints = (ends_after_start("orgs_posting_ends_after_start"),)
+        constraints = (
+            ends_after_start("orgs_posting_ends_after_start"),
+            one_open("orgs_posting_one_open_primary", is_primary=True),
+        )
         indexes = (models.Index(fields=["unit", "end_date"], name="orgs_posting_unit_end_idx"),)
 
     # How people are listed (书记, 正职, members, 一般干部; then the office's order).
@@ -397,7 +409,10 @@ class Secondment(Assignment):
     class Meta(Assignment.Meta):
         verbose_name = _("挂职")
         verbose_name_plural = _("挂职")
-        constraints = (ends_after_start("orgs_secondment_ends_after_start"),)
+        constraints = (
+            ends_after_start("orgs_secondment_ends_after_start"),
+            one_open("orgs_secondment_one_open"),
+        )
 
     def __str__(self) -> str:
         return f"{self.cadre} → {self.host}"
@@ -418,7 +433,10 @@ class VillageAssignment(Assignment):
     class Meta(Assignment.Meta):
         verbose_name = _("驻村工作队")
         verbose_name_plural = _("驻村工作队")
-        constraints = (ends_after_start("orgs_village_ends_after_start"),)
+        constraints = (
+            ends_after_start("orgs_village_ends_after_start"),
+            one_open("orgs_village_one_open"),
+        )
 
     def __str__(self) -> str:
         return f"{self.cadre} · {self.village}"

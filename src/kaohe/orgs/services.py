@@ -42,7 +42,6 @@ from kaohe.orgs.models import (
     UnitCategory,
     UnitFlag,
     VillageAssignment,
-    active_on,
     precedence_of,
 )
 from kaohe.orgs.pinyin import search_text
@@ -443,8 +442,25 @@ def posting_start(
     order: int = 0,
 ) -> Posting:
     """Record a post (a first appointment, or a cross appointment with ``is_primary=False``).
-    To move a cadre from one unit to another use ``cadre_transfer``."""
+    To move a cadre from one unit to another use ``cadre_transfer``. A primary post may not
+    overlap another primary post of the cadre."""
     _check_dates(start_date, end_date, birth_date=cadre.birth_date)
+    duties = _clean_duties(duties)
+    if is_primary:
+        _lock_cadre(cadre)
+        clash = _overlapping(
+            Posting.objects.filter(cadre=cadre, is_primary=True), start_date, end_date
+        )
+        if clash is not None:
+            raise field_error(
+                "start_date",
+                _(
+                    "与该干部的主要职务（%(post)s，%(period)s）时间重叠；一名干部同一时间只有一个"
+                    "主要职务，调到新单位请用“职务变动”，兼任请取消“主要职务”"
+                )
+                % {"post": clash.post, "period": _period(clash)},
+                OrgError.OVERLAPPING,
+            )
     posting = _posting_new(
         cadre=cadre,
         unit=unit,
@@ -500,11 +516,16 @@ def cadre_transfer(
     order: int = 0,
 ) -> Posting:
     """Move a cadre: the current primary posting ends the day before ``on`` and a new one
-    starts on ``on``. Earlier postings stay as they were (history is never rewritten)."""
+    starts on ``on``. Earlier postings stay as they were (history is never rewritten); a
+    primary posting that starts on or after ``on`` makes the transfer impossible (it would
+    leave two open primary posts). The cadre's row is locked first, so two transfers of one
+    cadre at once run one after the other and the second sees the first's new post."""
+    _lock_cadre(cadre)
     _check_dates(on, None, start_field="on", birth_date=cadre.birth_date)
     current = list(
         Posting.objects.select_for_update()
-        .filter(active_on(on), cadre=cadre, is_primary=True)
+        .filter(cadre=cadre, is_primary=True)
+        .exclude(end_date__lt=on)
         .order_by("start_date")
     )
     for posting in current:
@@ -534,11 +555,32 @@ def cadre_transfer(
     return new
 
 
-def _overlaps(queryset: Any, start: dt.date, end: dt.date | None) -> bool:
-    qs = queryset.filter(end_date__isnull=True) | queryset.filter(end_date__gte=start)
+def _lock_cadre(cadre: Cadre) -> None:
+    """Take the cadre's row lock (PostgreSQL; SQLite has one writer anyway): the checks of
+    dated rows that follow cannot race another transaction writing the same cadre's rows."""
+    Cadre.objects.select_for_update().filter(pk=cadre.pk).exists()
+
+
+def _overlapping(queryset: Any, start: dt.date, end: dt.date | None) -> Any:
+    """The first row of ``queryset`` whose period shares a day with ``start``–``end`` (an
+    open end runs for ever), or None."""
+    qs = queryset.exclude(end_date__lt=start)
     if end is not None:
         qs = qs.filter(start_date__lte=end)
-    return qs.exists()
+    return qs.order_by("start_date").first()
+
+
+def _period(row: Any) -> str:
+    if row.end_date is None:
+        return _("%(start)s 起") % {"start": row.start_date}
+    return f"{row.start_date} – {row.end_date}"
+
+
+def _refuse_overlap(queryset: Any, start: dt.date, end: dt.date | None, message: str) -> None:
+    """``message`` (with ``%(period)s``, the clashing row's) when a row overlaps."""
+    clash = _overlapping(queryset, start, end)
+    if clash is not None:
+        raise field_error("start_date", message % {"period": _period(clash)}, OrgError.OVERLAPPING)
 
 
 @transaction.atomic
@@ -552,8 +594,13 @@ def secondment_create(
     end_date: dt.date | None = None,
 ) -> Secondment:
     _check_dates(start_date, end_date, birth_date=cadre.birth_date)
-    if _overlaps(Secondment.objects.filter(cadre=cadre), start_date, end_date):
-        raise field_error("start_date", _("与该干部已有的挂职时间重叠"), OrgError.OVERLAPPING)
+    _lock_cadre(cadre)
+    _refuse_overlap(
+        Secondment.objects.filter(cadre=cadre),
+        start_date,
+        end_date,
+        _("与该干部已有的挂职（%(period)s）时间重叠"),
+    )
     row = Secondment.objects.create(
         cadre=cadre,
         level=SecondmentLevel(level),
@@ -589,8 +636,13 @@ def village_assignment_create(
     end_date: dt.date | None = None,
 ) -> VillageAssignment:
     _check_dates(start_date, end_date, birth_date=cadre.birth_date)
-    if _overlaps(VillageAssignment.objects.filter(cadre=cadre), start_date, end_date):
-        raise field_error("start_date", _("与该干部已有的驻村时间重叠"), OrgError.OVERLAPPING)
+    _lock_cadre(cadre)
+    _refuse_overlap(
+        VillageAssignment.objects.filter(cadre=cadre),
+        start_date,
+        end_date,
+        _("与该干部已有的驻村（%(period)s）时间重叠"),
+    )
     row = VillageAssignment.objects.create(
         cadre=cadre, village=village, start_date=start_date, end_date=end_date
     )

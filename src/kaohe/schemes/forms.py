@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kaohe.core.forms import Form
 from kaohe.core.xlsx import workbook_file_field
 from kaohe.orgs.models import AssessmentYear, Unit, UnitCategory
 from kaohe.presets import list_presets
@@ -30,7 +31,7 @@ def _points(label: Any, *, required: bool = True) -> forms.DecimalField:
     )
 
 
-class PresetForm(forms.Form):
+class PresetForm(Form):
     year = forms.ModelChoiceField(label=_("年度"), queryset=AssessmentYear.objects.none())
     preset = forms.ChoiceField(label=_("预置方案"), widget=forms.RadioSelect)
 
@@ -41,7 +42,7 @@ class PresetForm(forms.Form):
         self.fields["year"].widget.attrs["class"] = "preset-year"
 
 
-class SchemeCreateForm(forms.Form):
+class SchemeCreateForm(Form):
     year = forms.ModelChoiceField(label=_("年度"), queryset=AssessmentYear.objects.none())
     suite = forms.CharField(
         label=_("方案组"),
@@ -63,7 +64,7 @@ class SchemeCreateForm(forms.Form):
 YAML_LIMIT = 1024 * 1024  # a scheme is a few kilobytes
 
 
-class SchemeEditForm(forms.Form):
+class SchemeEditForm(Form):
     text = forms.CharField(
         label=_("方案定义（YAML 或 JSON）"),
         widget=CODE_AREA,
@@ -95,7 +96,7 @@ class SchemeEditForm(forms.Form):
         return data
 
 
-class UnlockForm(forms.Form):
+class UnlockForm(Form):
     reason = forms.CharField(
         label=_("解锁理由"),
         max_length=500,
@@ -104,7 +105,7 @@ class UnlockForm(forms.Form):
     )
 
 
-class SystemCreateForm(forms.Form):
+class SystemCreateForm(Form):
     scheme = forms.ModelChoiceField(label=_("考核方案"), queryset=Scheme.objects.none())
     category = forms.ModelChoiceField(label=_("单位类别"), queryset=UnitCategory.objects.none())
     name = forms.CharField(
@@ -119,7 +120,7 @@ class SystemCreateForm(forms.Form):
         self.fields["category"].queryset = categories
 
 
-class SystemEditForm(forms.Form):
+class SystemEditForm(Form):
     name = forms.CharField(label=_("名称"), max_length=200)
     total_points = _points(_("总分"))
 
@@ -129,7 +130,7 @@ class UnitChoiceField(forms.ModelChoiceField):
         return f"{obj.name}（{obj.code}）"
 
 
-class IndicatorForm(forms.Form):
+class IndicatorForm(Form):
     code = forms.CharField(label=_("编码"), max_length=20, help_text=_("如 1、1.1、1.1.1"))
     parent = forms.ModelChoiceField(
         label=_("上级指标"), required=False, queryset=Indicator.objects.none(),
@@ -160,11 +161,11 @@ class IndicatorForm(forms.Form):
         self.fields["lead_unit"].queryset = units
 
 
-class ImportForm(forms.Form):
+class ImportForm(Form):
     file = workbook_file_field()
 
 
-class ChangeRequestForm(forms.Form):
+class ChangeRequestForm(Form):
     reason = forms.CharField(
         label=_("变更理由"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -175,7 +176,7 @@ class ChangeRequestForm(forms.Form):
 EVIDENCE_CHOICES = [("", _("不变")), ("yes", _("是")), ("no", _("否"))]
 
 
-class ChangeOpForm(forms.Form):
+class ChangeOpForm(Form):
     """One proposed change. For 修改, empty fields stay as they are."""
 
     op = forms.ChoiceField(label=_("变更类型"), choices=[("", "—"), *ChangeOp.choices],
@@ -250,7 +251,7 @@ ChangeOpFormSet = forms.formset_factory(
 )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(Form):
     decision = forms.ChoiceField(
         label=_("审批结果"),
         choices=[(ChangeStatus.APPROVED, _("批准")), (ChangeStatus.REJECTED, _("驳回"))],

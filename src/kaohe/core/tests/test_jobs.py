@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from kaohe.core import registry
 from kaohe.core.models import Job, JobStatus
 from kaohe.core.services import job_set_status, job_submit
 from kaohe.core.workflow import TransitionRefused
@@ -70,7 +71,6 @@ def test_a_bad_workbook_ends_done_with_its_row_errors_and_writes_nothing(
 def test_an_exception_fails_the_job_with_its_message_and_rolls_back(
     cast, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from kaohe.core import registry
     from kaohe.orgs.models import Unit
 
     def broken(*, job, file):
@@ -154,3 +154,118 @@ def test_the_job_list_runs_the_same_queries_for_few_or_many_jobs(client, cast):
     assert len(many) == len(few)
     assert page.count("青山镇") == 13
     assert not any('"file"' in q["sql"] and "core_job" in q["sql"] for q in many.captured_queries)
+
+
+def _runner(monkeypatch, kind, function):
+    """Make ``function`` the runner of ``kind`` for this test."""
+    monkeypatch.setitem(
+        registry._JOB_KINDS, kind.key, replace(kind, runner=f"{__name__}._test_runner")
+    )
+    monkeypatch.setattr(f"{__name__}._test_runner", function, raising=False)
+
+
+def test_a_clash_with_another_write_fails_the_job_with_a_chinese_message_naming_it(
+    cast, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+
+    from kaohe.orgs.models import Unit
+
+    def clashing(*, job, file):
+        # What the loser of two simultaneous imports meets: the row was written meanwhile.
+        Unit.objects.create(code="qingshan", name="青山镇", category=cast.town_category)
+
+    _runner(monkeypatch, UNITS_IMPORT, clashing)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = job_submit(actor=cast.admin, kind=UNITS_IMPORT, file=b"x")
+    job.refresh_from_db()
+    message = job.result["message"]
+    assert job.status == JobStatus.FAILED
+    assert "IntegrityError" not in message and "UNIQUE" not in message
+    assert "单位 编码" in message and "未导入任何数据" in message
+    if connection.vendor == "postgresql":
+        assert "“qingshan”" in message
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_without_a_broker_the_job_runs_in_its_own_thread_after_the_request_returns(
+    client, monkeypatch, settings
+):
+    import threading
+
+    from kaohe.core.roles import Role
+    from kaohe.core.services import user_create
+    from kaohe.core.tasks import jobs_wait
+
+    settings.JOBS_THREAD = True
+    admin = user_create(actor=None, username="admin", password="x", role=Role.OFFICE_ADMIN,
+                        validate=False)  # fmt: skip
+    release, threads = threading.Event(), []
+
+    def slow(*, job, file):
+        threads.append(threading.current_thread().name)
+        assert release.wait(10)
+        return {"created": 1, "updated": 0, "unchanged": 0}
+
+    _runner(monkeypatch, UNITS_IMPORT, slow)
+    client.force_login(admin)
+    with _fixture("units") as file:
+        response = client.post(reverse("orgs:workbook_import"), {"kind": "units", "file": file})
+    # The request has answered while the job waits: the site is not held by the import.
+    assert response.status_code == 302
+    job = Job.objects.get()
+    assert job.status in (JobStatus.QUEUED, JobStatus.RUNNING)
+    release.set()
+    jobs_wait()
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE and job.result["created"] == 1
+    assert threads == ["kaohe-jobs"]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_unit_imports_at_once_the_loser_says_in_chinese_which_code_clashed(monkeypatch):
+    import threading
+    import time
+
+    from django.db import connection, connections
+
+    from kaohe.core import tasks
+    from kaohe.core.roles import Role
+    from kaohe.core.services import user_create
+    from kaohe.orgs.jobs import units_import_run
+    from kaohe.orgs.tests.test_workbooks import FIXTURES
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite takes one writer at a time")
+    admin = user_create(actor=None, username="admin", password="x", role=Role.OFFICE_ADMIN,
+                        validate=False)  # fmt: skip
+    both_start = threading.Barrier(2)
+
+    def at_the_same_time(*, job, file):
+        both_start.wait(10)
+        result = units_import_run(job=job, file=file)
+        time.sleep(1)  # hold the transaction: the other import has read and is writing
+        return result
+
+    _runner(monkeypatch, UNITS_IMPORT, at_the_same_time)
+    monkeypatch.setattr(tasks, "job_enqueue", lambda job_id: None)  # run below, together
+    data = (FIXTURES / "units-libreoffice.xlsx").read_bytes()
+    jobs = [job_submit(actor=admin, kind=UNITS_IMPORT, file=data) for _ in range(2)]
+
+    def run(job_id):
+        try:
+            tasks.job_run.run(job_id)  # the function itself, as the job thread calls it
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(job.pk,)) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    ended = sorted(Job.objects.filter(pk__in=[j.pk for j in jobs]), key=lambda j: j.status)
+    assert [job.status for job in ended] == [JobStatus.DONE, JobStatus.FAILED]
+    message = ended[1].result["message"]
+    assert "单位 编码 “" in message and "未导入任何数据" in message
+    assert "IntegrityError" not in message and "duplicate key" not in message
