@@ -8,6 +8,7 @@ too, with a key of its own in ``var/``). Without ``DATABASE_URL`` the site uses 
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -30,10 +31,12 @@ VAR_DIR = var_dir()
 DEBUG = envbool("DEBUG", False)
 # pytest (>= 8.2) sets PYTEST_VERSION for the whole session.
 TESTING = "PYTEST_VERSION" in os.environ
+# mypy's Django plugin imports these settings to learn the models; it runs no site.
+TYPE_CHECKING_RUN = "mypy" in sys.modules
 
 SECRET_KEY = envstr("SECRET_KEY")
 if not SECRET_KEY:
-    if DEBUG or TESTING:
+    if DEBUG or TESTING or TYPE_CHECKING_RUN:
         SECRET_KEY = "django-insecure-dev-only-never-use-this-key-in-production"
     else:
         raise ImproperlyConfigured("SECRET_KEY must be set in the environment when DEBUG is off")
