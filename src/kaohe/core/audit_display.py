@@ -198,8 +198,14 @@ def _label(model: type[models.Model] | None, key: str) -> str:
 def _changes(model: type[models.Model] | None, entry: AuditEntry, names: _Names) -> list[Change]:
     before = entry.before if isinstance(entry.before, dict) else {}
     after = entry.after if isinstance(entry.after, dict) else {}
-    keys = list(dict.fromkeys([*before, *after]))
     other = OTHER_TYPES.get(entry.object_type, ("", {}))[1]
+    # The same order on every database (PostgreSQL's jsonb keeps no key order): the type's
+    # own labels first, then the model's fields as declared, then the rest by name.
+    known = [*other, *getattr(model, "AUDIT_LABELS", {})]
+    if model is not None:
+        known += [f.name for f in model._meta.get_fields()]
+    rank = {key: i for i, key in reversed(list(enumerate(known)))}
+    keys = sorted({*before, *after}, key=lambda key: (rank.get(key, len(rank)), key))
     return [
         Change(
             label=str(other[key]) if key in other else _label(model, key),
