@@ -209,7 +209,7 @@ def test_without_a_broker_the_job_runs_in_its_own_thread_after_the_request_retur
         # The job thread waits here, before it touches the database (the tests' in-memory
         # SQLite has table locks that do not wait), until the request has answered.
         threads.append(threading.current_thread().name)
-        assert release.wait(10)
+        assert release.wait(60)
         return run(job_id)
 
     monkeypatch.setattr(tasks, "job_run", SimpleNamespace(run=held))
@@ -249,7 +249,7 @@ def test_two_unit_imports_at_once_the_loser_says_in_chinese_which_code_clashed(m
     both_start = threading.Barrier(2)
 
     def at_the_same_time(*, job, file):
-        both_start.wait(10)
+        both_start.wait(60)
         result = units_import_run(job=job, file=file)
         time.sleep(1)  # hold the transaction: the other import has read and is writing
         return result
@@ -269,7 +269,7 @@ def test_two_unit_imports_at_once_the_loser_says_in_chinese_which_code_clashed(m
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(60)
+        thread.join(180)
     ended = sorted(Job.objects.filter(pk__in=[j.pk for j in jobs]), key=lambda j: j.status)
     assert [job.status for job in ended] == [JobStatus.DONE, JobStatus.FAILED]
     message = ended[1].result["message"]

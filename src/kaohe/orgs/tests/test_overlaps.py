@@ -167,7 +167,7 @@ def test_two_transfers_at_once_leave_one_open_primary_post():
 
     def transfer(unit: Unit, on: dt.date) -> None:
         try:
-            barrier.wait(5)
+            barrier.wait(60)
             services.cadre_transfer(
                 actor=None, cadre=Cadre.objects.get(pk=cadre.pk), unit=unit, post="书记", on=on
             )
@@ -184,7 +184,7 @@ def test_two_transfers_at_once_leave_one_open_primary_post():
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(30)
+        thread.join(180)
     assert sorted(outcomes) == ["moved", OrgError.TRANSFER_BEFORE_START]
     assert _open_primaries(cadre) == 1
 
