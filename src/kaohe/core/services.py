@@ -147,23 +147,21 @@ def login_failure_record(*, address: str, username: str) -> dt.datetime | None:
         address=address, username="", limit=settings.LOGIN_MAX_ADDRESS_FAILURES,
         window=_lock_period(), now=now,
     )  # fmt: skip
-    for row, action, shown in (
-        (pair, "login.lock", username),
-        (whole, "login.lock_address", address),
-    ):
-        if row is not None:
-            audit_record(
-                actor=None,
-                action=action,
-                object_type="core.user" if row.username else "address",
-                object_repr=shown,
-                after={
-                    "address": address,
-                    "failures": row.failures,
-                    "locked_until": row.locked_until,
-                },
-            )
+    if pair is not None:
+        _login_lock_audit(pair, action="login.lock", shown=username)
+    if whole is not None:
+        _login_lock_audit(whole, action="login.lock_address", shown=address)
     return login_locked_until(address=address, username=username)
+
+
+def _login_lock_audit(row: LoginThrottle, *, action: str, shown: str) -> None:
+    audit_record(
+        actor=None,
+        action=action,
+        object_type="core.user" if row.username else "address",
+        object_repr=shown,
+        after={"address": row.address, "failures": row.failures, "locked_until": row.locked_until},
+    )
 
 
 @transaction.atomic
