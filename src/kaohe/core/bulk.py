@@ -31,7 +31,7 @@ def bulk_insert(model: type[models.Model], objects: Sequence[models.Model]) -> N
             [meta.db_table, meta.pk.column, len(objects)],
         )
         for obj, (pk,) in zip(objects, cursor.fetchall(), strict=True):
-            obj._prepare_related_fields_for_save(operation_name="bulk_insert")
+            obj._prepare_related_fields_for_save(operation_name="bulk_insert")  # type: ignore[attr-defined]
             obj.pk = pk
             obj._state.adding, obj._state.db = False, connection.alias
         columns = ", ".join(quote(f.column) for f in fields)

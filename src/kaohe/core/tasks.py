@@ -147,7 +147,10 @@ def job_run(job_id: int) -> str:
     except ImportFailed as failure:
         result = {"errors": [asdict(e) for e in failure.errors]}
         rejected = rejected_upload_keep(
-            owner=job.submitted_by, file_name=job.file_name, data=job.file, failure=failure
+            owner=job.submitted_by,
+            file_name=job.file_name,
+            data=bytes(job.file or b""),
+            failure=failure,
         )
         _ended(job_id, JobStatus.DONE, result | ({"rejected": rejected} if rejected else {}))
     except IntegrityError as error:

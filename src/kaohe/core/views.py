@@ -274,7 +274,7 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def rejected_download(request: HttpRequest, pk: int) -> HttpResponse:
     """A workbook an import refused, its bad cells marked; only for its submitter."""
-    row = get_object_or_404(RejectedUpload.objects.filter(owner=request.user), pk=pk)
+    row = get_object_or_404(RejectedUpload.objects.filter(owner_id=request.user.pk), pk=pk)
     stem = row.file_name.rsplit(".", 1)[0] or "workbook"
     content = marked_workbook(bytes(row.file), row.errors, sheet=row.sheet)
     return xlsx_response(content, _("%(name)s-错误标注.xlsx") % {"name": stem})

@@ -577,7 +577,7 @@ BAD_FILL = PatternFill("solid", fgColor="FFC7CE")
 def header_sheet(workbook: Workbook, title: str, columns: Sequence[tuple[str, int]]) -> Any:
     """The workbook's first sheet, titled, with a bold frozen header row of
     ``(header, width)`` columns."""
-    sheet = workbook.active
+    sheet: Any = workbook.active
     sheet.title = title
     append_row(sheet, [header for header, _width in columns])
     for i, (_header, width) in enumerate(columns, start=1):

@@ -405,7 +405,7 @@ def read_units(file: IO[bytes], *, units: Iterable[Unit]) -> Sheet:
     in_file = set(seen)
     for number, row in rows:
         for key in ("parent", "supervisor"):
-            code = row[key]
+            code = str(row[key] or "")
             if not code:
                 continue
             if code == row["code"]:
@@ -467,7 +467,7 @@ def _level_and_rank(cells: Cells, key: str, allowed: Mapping[str, Any]) -> dict[
     return found
 
 
-def _cadre_fields(cells: Cells, choices: Mapping[str, Mapping[str, str]]) -> dict[str, Any]:
+def _cadre_fields(cells: Cells, choices: Mapping[str, Any]) -> dict[str, Any]:
     today = cells.sheet.today
     """The personal fields of a row, checked together (``kaohe.orgs.rules``)."""
     row: dict[str, Any] = {
@@ -486,7 +486,7 @@ def _cadre_fields(cells: Cells, choices: Mapping[str, Mapping[str, str]]) -> dic
 
 
 def _posting_fields(
-    cells: Cells, by_code: Mapping[str, Unit], choices: Mapping[str, Mapping[str, str]]
+    cells: Cells, by_code: Mapping[str, Unit], choices: Mapping[str, Any]
 ) -> dict[str, Any] | None:
     """The row's current post (unit, post, role, duties, start_date), or None."""
     unit_code = cells.text("unit", max_length=40)
@@ -527,7 +527,7 @@ def read_cadres(file: IO[bytes], *, cadres: QuerySet[Cadre], units: Iterable[Uni
     see). So a workbook imported again updates or leaves its cadres, never doubles them;
     two rows of the file for one cadre are refused."""
     sheet = read_sheet(CADRES, file)
-    choices = {
+    choices: dict[str, Any] = {
         "gender": {v: v for v in Gender.values},
         "grades": {v: ("leadership_level", v) for v in LeadershipLevel.values}
         | {v: ("rank", v) for v in Rank.values},
@@ -561,9 +561,9 @@ def read_cadres(file: IO[bytes], *, cadres: QuerySet[Cadre], units: Iterable[Uni
         visible |= {c.pk: c for c in cadres.filter(pk__in=chunk)}
     current = current_postings(list(visible))
     by_key: dict[Any, list[Cadre]] = {}
-    for cadre in visible.values():
-        key = _natural_key(cadre.name, cadre.birth_date, current.get(cadre.pk))
-        by_key.setdefault(key, []).append(cadre)
+    for known in visible.values():
+        key = _natural_key(known.name, known.birth_date, current.get(known.pk))
+        by_key.setdefault(key, []).append(known)
 
     seen_ids: dict[str, int] = {}
     seen_numbers: dict[str, int] = {}
@@ -616,8 +616,8 @@ def read_cadres(file: IO[bytes], *, cadres: QuerySet[Cadre], units: Iterable[Uni
         )
         if row["posting"] is not None:
             start = row["posting"]["start_date"]
-            found = dated_problems(start=start, birth_date=birth, today=sheet.today)
-            for key, problem in found.items():
+            problems = dated_problems(start=start, birth_date=birth, today=sheet.today)
+            for key, problem in problems.items():
                 cells.bad(key, problem)
         row["cadre"], row["current"] = cadre, current.get(cadre.pk) if cadre else None
         lines.append((number, row))
