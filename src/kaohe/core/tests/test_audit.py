@@ -75,8 +75,9 @@ def test_the_export_is_a_workbook_with_the_filtered_rows(client, cast, entries):
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:3] == ("时间", "操作人", "操作")
     assert len(rows) == 2
-    assert rows[1][2] == "unit.update"
-    assert "青山镇(新)" in rows[1][7]
+    assert rows[0][-1] == "变更内容"
+    assert rows[1][2] == "修改单位" and rows[1][3] == "单位"  # labels, not codes
+    assert "名称：青山镇 → 青山镇(新)" in rows[1][6]
 
 
 def test_the_audit_list_needs_a_bounded_number_of_queries(
