@@ -18,7 +18,7 @@ PASSWORD = "a-Long-test-pass-9"
 
 
 @pytest.fixture(autouse=True)
-def _no_language_left_over():  # type: ignore[no-untyped-def]
+def _no_language_left_over():
     # A request in English leaves English active in the thread (LocaleMiddleware switches
     # per request and never back); the next test starts in the site's own language.
     from django.utils import translation
@@ -28,7 +28,7 @@ def _no_language_left_over():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):  # type: ignore[no-untyped-def]
+def _fast_password_hashing(settings):
     # argon2 stays first in production (a test checks the settings module); tests hash fast.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -63,7 +63,7 @@ class Cast:
 
 
 @pytest.fixture
-def cast(db) -> Cast:  # type: ignore[no-untyped-def]
+def cast(db) -> Cast:
     from kaohe.core.roles import Role as UserRole
     from kaohe.core.services import user_create
     from kaohe.orgs import services

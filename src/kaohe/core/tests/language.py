@@ -7,7 +7,7 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def chinese():  # type: ignore[no-untyped-def]
+def chinese():
     from django.utils import translation
 
     with translation.override("zh-hans"):

@@ -330,7 +330,7 @@ def test_an_identity_number_registered_meanwhile_gives_a_chinese_message(cast, m
 
     read = workbooks.read_cadres
 
-    def read_then_race(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def read_then_race(*args, **kwargs):
         sheet = read(*args, **kwargs)
 
         def form_save() -> None:

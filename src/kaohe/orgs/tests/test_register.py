@@ -95,7 +95,7 @@ def test_a_posting_of_another_unit_cannot_be_ordered_in_a_team(cast):
     other = Posting.objects.get(cadre=cast.cadre_b)
     with pytest.raises(Exception) as raised:
         services.team_order_set(actor=cast.admin, team=cast.unit_a.team, orders={other: 1})
-    assert raised.value.code == OrgError.NOT_IN_TEAM  # type: ignore[attr-defined]
+    assert raised.value.code == OrgError.NOT_IN_TEAM
 
 
 def test_the_unit_page_and_the_cadre_list_order_people_by_post(client, cast, town_team):

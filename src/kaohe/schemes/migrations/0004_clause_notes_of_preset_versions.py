@@ -4,7 +4,7 @@ preset's comments, for the elements the stored definition still holds."""
 from django.db import migrations
 
 
-def fill(apps, schema_editor):  # type: ignore[no-untyped-def]
+def fill(apps, schema_editor):
     from kaohe.presets import UnknownPresetError, preset_text
     from kaohe.schemes.notes import kept, preset_notes
 
@@ -29,7 +29,7 @@ def fill(apps, schema_editor):  # type: ignore[no-untyped-def]
             version.save(update_fields=["notes"])
 
 
-def empty(apps, schema_editor):  # type: ignore[no-untyped-def]
+def empty(apps, schema_editor):
     apps.get_model("schemes", "SchemeVersion").objects.update(notes={})
 
 

@@ -18,36 +18,36 @@ from kaohe.schemes.tests import factories
 
 
 @pytest.fixture
-def year(db):  # type: ignore[no-untyped-def]
+def year(db):
     return factories.year_2024()
 
 
 @pytest.fixture
-def party(year):  # type: ignore[no-untyped-def]
+def party(year):
     return factories.party_schemes(year)
 
 
 @pytest.fixture
-def discipline(cast):  # type: ignore[no-untyped-def]
+def discipline(cast):
     return factories.discipline_unit(cast)
 
 
 @pytest.fixture
-def town_system(cast, party):  # type: ignore[no-untyped-def]
+def town_system(cast, party):
     return factories.system(
         party["party"], cast.town_category, responsible=cast.responsible_unit, publish=True
     )
 
 
 @pytest.fixture
-def dept_system(cast, party, discipline):  # type: ignore[no-untyped-def]
+def dept_system(cast, party, discipline):
     return factories.system(
         party["party"], cast.dept_category, responsible=discipline, publish=True
     )
 
 
 @pytest.fixture
-def draft_system(cast, party):  # type: ignore[no-untyped-def]
+def draft_system(cast, party):
     from kaohe.orgs.models import UnitCategory
 
     schools = UnitCategory.objects.get(name="县直学校")

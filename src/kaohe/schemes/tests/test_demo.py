@@ -6,7 +6,7 @@ import pytest
 
 
 @pytest.fixture
-def demo_county(db):  # type: ignore[no-untyped-def]
+def demo_county(db):
     from kaohe.demo.services import demo_load
 
     return demo_load(year=2024)

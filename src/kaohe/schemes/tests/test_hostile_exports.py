@@ -39,7 +39,7 @@ def _xlsx_routes() -> set[str]:
     """The names (namespace:name) of every route of the site that ends in .xlsx."""
     found: set[str] = set()
 
-    def walk(patterns, namespace):  # type: ignore[no-untyped-def]
+    def walk(patterns, namespace):
         for pattern in patterns:
             if isinstance(pattern, URLResolver):
                 walk(pattern.url_patterns, pattern.namespace or namespace)
@@ -51,7 +51,7 @@ def _xlsx_routes() -> set[str]:
 
 
 @pytest.fixture
-def hostile(cast, draft_system):  # type: ignore[no-untyped-def]
+def hostile(cast, draft_system):
     """The cast's rows and a draft system renamed with hostile text; an audit row, a
     secondment, a village stint and an investigation with it; a refused upload whose
     cells hold a real formula and whose errors hold hostile text."""
@@ -96,7 +96,7 @@ def hostile(cast, draft_system):  # type: ignore[no-untyped-def]
     return {"system": draft_system, "rejected": rejected}
 
 
-def _requests(hostile):  # type: ignore[no-untyped-def]
+def _requests(hostile):
     """Every export as (route name, args, query strings)."""
     kinds = [{"kind": k} for k in ("units", "teams", "cadres", "assignments")]
     return {
