@@ -5,11 +5,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kaohe.core.forms import Form
+from kaohe.core.forms import Form, limit_choices
 
 
 class TokenForm(Form):
-    user = forms.ModelChoiceField(
+    user: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("使用者"),
         queryset=None,
         help_text=_("接口以该用户的角色和所属单位访问数据；宜为对接系统单独建一个用户"),
@@ -18,4 +18,4 @@ class TokenForm(Form):
 
     def __init__(self, *args: Any, users: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = users
+        limit_choices(self, "user", users)

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import partial
-from typing import Any, ClassVar
+from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from kaohe.core.roles import Role
@@ -42,6 +44,10 @@ class TextChecked:
 class Form(TextChecked, forms.Form):
     """The base of the site's forms (see ``TextChecked``)."""
 
+    def clean(self) -> dict[str, Any]:
+        # Django's Form.clean returns cleaned_data; its stubs allow None.
+        return self.cleaned_data
+
 
 def apply_service_error(form: forms.Form, error: ValidationError) -> None:
     """Show a service's ``ValidationError`` beside the fields it names (or above the form)."""
@@ -61,7 +67,7 @@ class LoginForm(TextChecked, AuthenticationForm):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
-    error_messages: ClassVar = {
+    error_messages = {  # noqa: RUF012 (AuthenticationForm declares it per instance)
         "invalid_login": _("用户名或密码不正确。"),
         "inactive": _("该账号已停用。"),
     }
@@ -83,7 +89,7 @@ class LoginForm(TextChecked, AuthenticationForm):
 class UserForm(Form):
     display_name = forms.CharField(label=_("姓名"), max_length=50, required=False)
     role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
-    unit = forms.ModelChoiceField(
+    unit: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("所属单位"),
         required=False,
         queryset=None,
@@ -92,7 +98,7 @@ class UserForm(Form):
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
+        limit_choices(self, "unit", units)
 
 
 class PasswordPairForm(Form):
@@ -131,3 +137,18 @@ class UserEditForm(UserForm):
     is_active = forms.BooleanField(
         label=_("启用"), required=False, help_text=_("停用的账号不能登录，也不能使用接口令牌")
     )
+
+
+def limit_choices(form: forms.BaseForm, name: str, queryset: QuerySet[Any]) -> None:
+    """Give the model choice field ``name`` of ``form`` the rows it offers (declared with
+    ``queryset=None``, filled per request)."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    field.queryset = queryset
+
+
+def set_choices(form: forms.BaseForm, name: str, choices: Iterable[tuple[Any, Any]]) -> None:
+    """Give the choice field ``name`` of ``form`` the choices it offers."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = choices

@@ -9,7 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from kaohe.core.forms import Form
+from kaohe.core.forms import Form, limit_choices, set_choices
 from kaohe.core.forms import apply_service_error as apply_service_error
 from kaohe.core.xlsx import workbook_file_field
 from kaohe.orgs.models import (
@@ -52,10 +52,10 @@ class UnitForm(Form):
 
     def __init__(self, *args: Any, categories: Any, units: Any, flags: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = categories
-        self.fields["parent"].queryset = units
-        self.fields["supervisor"].queryset = units
-        self.fields["flags"].queryset = flags
+        limit_choices(self, "category", categories)
+        limit_choices(self, "parent", units)
+        limit_choices(self, "supervisor", units)
+        limit_choices(self, "flags", flags)
 
     def clean_code(self) -> str:
         code = self.cleaned_data["code"].strip()
@@ -124,7 +124,7 @@ class PostingForm(Form):
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
+        limit_choices(self, "unit", units)
 
 
 class CadreCreateForm(CadreForm, PostingForm):
@@ -139,7 +139,7 @@ class SecondmentForm(Form):
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["host"].queryset = units
+        limit_choices(self, "host", units)
 
 
 class VillageForm(Form):
@@ -163,7 +163,7 @@ class WorkbookImportForm(Form):
 
     def __init__(self, *args: Any, kinds: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(kind.key, kind.label) for kind in kinds]
+        set_choices(self, "kind", [(kind.key, kind.label) for kind in kinds])
 
 
 class EndDateForm(Form):

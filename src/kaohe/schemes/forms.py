@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kaohe.core.forms import Form
+from kaohe.core.forms import Form, limit_choices, set_choices
 from kaohe.core.xlsx import workbook_file_field
 from kaohe.orgs.models import AssessmentYear, Unit, UnitCategory
 from kaohe.presets import list_presets
@@ -37,8 +37,8 @@ class PresetForm(Form):
 
     def __init__(self, *args: Any, years: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["year"].queryset = years
-        self.fields["preset"].choices = [(p.id, p.name) for p in list_presets()]
+        limit_choices(self, "year", years)
+        set_choices(self, "preset", [(p.id, p.name) for p in list_presets()])
         self.fields["year"].widget.attrs["class"] = "preset-year"
 
 
@@ -58,7 +58,7 @@ class SchemeCreateForm(Form):
 
     def __init__(self, *args: Any, years: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["year"].queryset = years
+        limit_choices(self, "year", years)
 
 
 YAML_LIMIT = 1024 * 1024  # a scheme is a few kilobytes
@@ -116,8 +116,8 @@ class SystemCreateForm(Form):
     def __init__(self, *args: Any, schemes: Any, categories: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("total_points", Decimal(100))
         super().__init__(*args, **kwargs)
-        self.fields["scheme"].queryset = schemes
-        self.fields["category"].queryset = categories
+        limit_choices(self, "scheme", schemes)
+        limit_choices(self, "category", categories)
 
 
 class SystemEditForm(Form):
@@ -155,10 +155,10 @@ class IndicatorForm(Form):
 
     def __init__(self, *args: Any, parents: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = parents
+        limit_choices(self, "parent", parents)
         self.fields["cap"].help_text = _("加分指标必填（最多加多少分）；扣分指标选填；赋分指标不填")
-        self.fields["responsible_unit"].queryset = units
-        self.fields["lead_unit"].queryset = units
+        limit_choices(self, "responsible_unit", units)
+        limit_choices(self, "lead_unit", units)
 
 
 class ImportForm(Form):
@@ -207,8 +207,8 @@ class ChangeOpForm(Form):
     def __init__(self, *args: Any, units: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if units is not None:
-            self.fields["responsible_unit"].queryset = units
-            self.fields["lead_unit"].queryset = units
+            limit_choices(self, "responsible_unit", units)
+            limit_choices(self, "lead_unit", units)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
