@@ -6,9 +6,16 @@ which *actions* a role may perform at all. A view asks ``require(user, Action.X)
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from kaohe.core.models import User
 
 
 class Role(models.TextChoices):
@@ -85,3 +92,12 @@ def require(user: object, action: Action) -> None:
     """Raise ``PermissionDenied`` (403) unless the user's role allows ``action``."""
     if not can(user, action):
         raise PermissionDenied(action.value)
+
+
+def actor(request: HttpRequest) -> User:
+    """The signed-in user of a request, as services take it; 403 for an anonymous one
+    (views call it after ``require``, which has already refused anonymous users)."""
+    user = request.user
+    if not user.is_authenticated:
+        raise PermissionDenied
+    return user

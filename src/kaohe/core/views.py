@@ -29,7 +29,7 @@ from kaohe.core.forms import (
 )
 from kaohe.core.listing import is_htmx, list_page, paginate
 from kaohe.core.models import AuditEntry, RejectedUpload, User
-from kaohe.core.roles import Action, Role, require
+from kaohe.core.roles import Action, Role, actor, require
 from kaohe.core.selectors import (
     audit_entries_for_user,
     jobs_for_user,
@@ -195,7 +195,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             user = services.user_create(
-                actor=request.user,
+                actor=actor(request),
                 username=data["username"],
                 password=data["password1"],
                 role=Role(data["role"]),
@@ -224,7 +224,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.user_update(actor=request.user, user=user, **form.cleaned_data)
+            services.user_update(actor=actor(request), user=user, **form.cleaned_data)
         except ValidationError as error:
             apply_service_error(form, error)
         else:
@@ -242,7 +242,7 @@ def user_password(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.user_password_reset(
-                actor=request.user, user=user, password=form.cleaned_data["password1"]
+                actor=actor(request), user=user, password=form.cleaned_data["password1"]
             )
         except ValidationError as error:
             form.add_error("password1", error)

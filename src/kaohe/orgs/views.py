@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kaohe.core.listing import list_page, paginate
-from kaohe.core.roles import Action, can, require
+from kaohe.core.roles import Action, actor, can, require
 from kaohe.core.services import job_submit
 from kaohe.core.xlsx import xlsx_response
 from kaohe.orgs import services, workbooks
@@ -104,7 +104,7 @@ def unit_create(request: HttpRequest) -> HttpResponse:
     form = _unit_form(request)
     if request.method == "POST" and form.is_valid():
         try:
-            unit = services.unit_create(actor=request.user, **form.cleaned_data)
+            unit = services.unit_create(actor=actor(request), **form.cleaned_data)
         except ValidationError as error:
             apply_service_error(form, error)
         else:
@@ -134,7 +134,7 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
         data = dict(form.cleaned_data)
         flags = data.pop("flags")
         try:
-            services.unit_update(actor=request.user, unit=unit, flags=flags, **data)
+            services.unit_update(actor=actor(request), unit=unit, flags=flags, **data)
         except ValidationError as error:
             apply_service_error(form, error)
         else:
@@ -175,7 +175,7 @@ def category_list(request: HttpRequest) -> HttpResponse:
         require(request.user, Action.CATEGORY_EDIT)
         if form.is_valid():
             try:
-                services.category_create(actor=request.user, **form.cleaned_data)
+                services.category_create(actor=actor(request), **form.cleaned_data)
             except ValidationError as error:
                 apply_service_error(form, error)
             else:
@@ -198,7 +198,7 @@ def category_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.category_update(actor=request.user, category=category, **form.cleaned_data)
+            services.category_update(actor=actor(request), category=category, **form.cleaned_data)
         except ValidationError as error:
             apply_service_error(form, error)
         else:
@@ -221,7 +221,7 @@ def category_delete(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, Action.CATEGORY_EDIT)
     category = get_object_or_404(categories_for_user(request.user), pk=pk)
     try:
-        services.category_delete(actor=request.user, category=category)
+        services.category_delete(actor=actor(request), category=category)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -266,7 +266,7 @@ def cadre_create(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             cadre = services.cadre_create(
-                actor=request.user,
+                actor=actor(request),
                 **{k: data[k] for k in services.CADRE_FIELDS},
                 first_posting={k: data[k] for k in ("unit", "post", "role", "duties", "order")}
                 | {"start_date": data["on"]},
@@ -321,7 +321,7 @@ def cadre_edit(request: HttpRequest, pk: int) -> HttpResponse:
         cadre,
         form,
         _("编辑干部"),
-        lambda data: services.cadre_update(actor=request.user, cadre=cadre, **data),
+        lambda data: services.cadre_update(actor=actor(request), cadre=cadre, **data),
     )
 
 
@@ -331,7 +331,7 @@ def cadre_transfer(request: HttpRequest, pk: int) -> HttpResponse:
     form = PostingForm(request.POST or None, units=units_for_user(request.user))
 
     def run(data: dict[str, Any]) -> None:
-        services.cadre_transfer(actor=request.user, cadre=cadre, **data)
+        services.cadre_transfer(actor=actor(request), cadre=cadre, **data)
 
     return _cadre_form_page(request, cadre, form, _("职务变动"), run)
 
@@ -345,7 +345,7 @@ def secondment_add(request: HttpRequest, pk: int) -> HttpResponse:
         cadre,
         form,
         _("登记挂职"),
-        lambda data: services.secondment_create(actor=request.user, cadre=cadre, **data),
+        lambda data: services.secondment_create(actor=actor(request), cadre=cadre, **data),
     )
 
 
@@ -358,7 +358,7 @@ def village_add(request: HttpRequest, pk: int) -> HttpResponse:
         cadre,
         form,
         _("登记驻村"),
-        lambda data: services.village_assignment_create(actor=request.user, cadre=cadre, **data),
+        lambda data: services.village_assignment_create(actor=actor(request), cadre=cadre, **data),
     )
 
 
@@ -371,7 +371,7 @@ def investigation_open(request: HttpRequest, pk: int) -> HttpResponse:
         cadre,
         form,
         _("登记立案审查"),
-        lambda data: services.investigation_open(actor=request.user, cadre=cadre, **data),
+        lambda data: services.investigation_open(actor=actor(request), cadre=cadre, **data),
     )
 
 
@@ -386,7 +386,7 @@ def investigation_close(request: HttpRequest, pk: int, investigation_pk: int) ->
         form,
         _("结案"),
         lambda data: services.investigation_close(
-            actor=request.user, investigation=investigation, **data
+            actor=actor(request), investigation=investigation, **data
         ),
     )
 
@@ -460,7 +460,7 @@ def workbook_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         file = form.cleaned_data["file"]
         job = job_submit(
-            actor=request.user,
+            actor=actor(request),
             kind=IMPORT_JOBS[form.cleaned_data["kind"]],
             file=file.read(),
             file_name=file.name,
@@ -481,7 +481,7 @@ def year_list(request: HttpRequest) -> HttpResponse:
         require(request.user, Action.YEAR_EDIT)
         if form.is_valid():
             try:
-                services.year_create(actor=request.user, **form.cleaned_data)
+                services.year_create(actor=actor(request), **form.cleaned_data)
             except ValidationError as error:
                 apply_service_error(form, error)
             else:
@@ -499,7 +499,7 @@ def year_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form.fields["year"].disabled = True
     if request.method == "POST" and form.is_valid():
         data = {k: form.cleaned_data[k] for k in ("name", "note")}
-        services.year_update(actor=request.user, year=year, **data)
+        services.year_update(actor=actor(request), year=year, **data)
         messages.success(request, _("已保存"))
         return redirect("orgs:year_list")
     return render(
@@ -537,7 +537,7 @@ def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if members and can(request.user, Action.UNIT_EDIT):
         form = TeamOrderForm(request.POST or None, members=members)
         if request.method == "POST" and form.is_valid():
-            services.team_order_set(actor=request.user, team=team, orders=form.orders())
+            services.team_order_set(actor=actor(request), team=team, orders=form.orders())
             messages.success(request, _("已保存班子成员排序"))
             return redirect("orgs:team_detail", pk=team.pk)
     elif request.method == "POST":
@@ -558,7 +558,7 @@ def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None, initial={"name": team.name, "is_assessed": team.is_assessed}
     )
     if request.method == "POST" and form.is_valid():
-        services.team_update(actor=request.user, team=team, **form.cleaned_data)
+        services.team_update(actor=actor(request), team=team, **form.cleaned_data)
         messages.success(request, _("已保存"))
         return redirect("orgs:team_list")
     return render(
@@ -582,7 +582,7 @@ def posting_end(request: HttpRequest, pk: int, posting_pk: int) -> HttpResponse:
         cadre,
         form,
         _("免职（%(unit)s %(post)s）") % {"unit": posting.unit, "post": posting.post},
-        lambda data: services.posting_end(actor=request.user, posting=posting, **data),
+        lambda data: services.posting_end(actor=actor(request), posting=posting, **data),
     )
 
 
@@ -596,7 +596,7 @@ def secondment_end(request: HttpRequest, pk: int, secondment_pk: int) -> HttpRes
         cadre,
         form,
         _("结束挂职（%(host)s）") % {"host": secondment.host},
-        lambda data: services.secondment_end(actor=request.user, secondment=secondment, **data),
+        lambda data: services.secondment_end(actor=actor(request), secondment=secondment, **data),
     )
 
 
@@ -611,6 +611,6 @@ def village_end(request: HttpRequest, pk: int, assignment_pk: int) -> HttpRespon
         form,
         _("结束驻村（%(village)s）") % {"village": assignment.village},
         lambda data: services.village_assignment_end(
-            actor=request.user, assignment=assignment, **data
+            actor=actor(request), assignment=assignment, **data
         ),
     )

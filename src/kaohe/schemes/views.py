@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kaohe.core.listing import list_page
-from kaohe.core.roles import Action, can, require
+from kaohe.core.roles import Action, actor, can, require
 from kaohe.core.services import rejected_upload_keep
 from kaohe.core.xlsx import ImportFailed, RowError, xlsx_response
 from kaohe.orgs.forms import apply_service_error
@@ -152,7 +152,7 @@ def scheme_create_from_preset(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             schemes = services.scheme_create_from_preset(
-                actor=request.user,
+                actor=actor(request),
                 year=form.cleaned_data["year"],
                 preset_id=form.cleaned_data["preset"],
             )
@@ -181,7 +181,7 @@ def scheme_create(request: HttpRequest) -> HttpResponse:
     form = SchemeCreateForm(request.POST or None, years=_all_years(request))
     if request.method == "POST" and form.is_valid():
         try:
-            scheme = services.scheme_create(actor=request.user, **form.cleaned_data)
+            scheme = services.scheme_create(actor=actor(request), **form.cleaned_data)
         except ValidationError as error:
             apply_service_error(form, error)
         else:
@@ -221,7 +221,7 @@ def scheme_edit(request: HttpRequest, pk: int) -> HttpResponse:
         definition, clauses = built
         try:
             services.scheme_update(
-                actor=request.user,
+                actor=actor(request),
                 scheme=scheme,
                 text=notes.dump(definition, clauses),
                 note=sets.basics.cleaned_data["note"],
@@ -305,7 +305,7 @@ def scheme_edit_yaml(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.scheme_update(actor=request.user, scheme=scheme, **form.cleaned_data)
+            services.scheme_update(actor=actor(request), scheme=scheme, **form.cleaned_data)
         except ValidationError as error:
             apply_service_error(form, error)
         else:
@@ -387,7 +387,7 @@ def scheme_unlock(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.scheme_set_status(
-                actor=request.user,
+                actor=actor(request),
                 scheme=scheme,
                 status=SchemeStatus.PUBLISHED,
                 reason=form.cleaned_data["reason"],
@@ -402,7 +402,7 @@ def scheme_unlock(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _move(request: HttpRequest, scheme: Any, status: str) -> HttpResponse:
     try:
-        services.scheme_set_status(actor=request.user, scheme=scheme, status=status)
+        services.scheme_set_status(actor=actor(request), scheme=scheme, status=status)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -478,7 +478,7 @@ def system_create(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            system = services.indicator_system_create(actor=request.user, **form.cleaned_data)
+            system = services.indicator_system_create(actor=actor(request), **form.cleaned_data)
         except ValidationError as error:
             apply_service_error(form, error)
         else:
@@ -501,7 +501,7 @@ def system_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.indicator_system_update(actor=request.user, system=system, **form.cleaned_data)
+            services.indicator_system_update(actor=actor(request), system=system, **form.cleaned_data)
         except ValidationError as error:
             apply_service_error(form, error)
         else:
@@ -525,7 +525,7 @@ def system_status(request: HttpRequest, pk: int) -> HttpResponse:
     system = _system(request, pk)
     try:
         services.indicator_system_set_status(
-            actor=request.user, system=system, status=request.POST.get("status", "")
+            actor=actor(request), system=system, status=request.POST.get("status", "")
         )
     except ValidationError as error:
         messages.error(request, _("未能修改状态：%(e)s") % {"e": "；".join(error.messages)})
@@ -550,7 +550,7 @@ def indicator_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = _indicator_form(request, system, initial={"parent": request.GET.get("parent")})
     if request.method == "POST" and form.is_valid():
         try:
-            services.indicator_create(actor=request.user, system=system, **form.cleaned_data)
+            services.indicator_create(actor=actor(request), system=system, **form.cleaned_data)
         except ValidationError as error:
             apply_service_error(form, error)
         else:
@@ -590,7 +590,7 @@ def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if data["order"] is None:
             data.pop("order")
         try:
-            services.indicator_update(actor=request.user, indicator=indicator, **data)
+            services.indicator_update(actor=actor(request), indicator=indicator, **data)
         except ValidationError as error:
             apply_service_error(form, error)
         else:
@@ -618,7 +618,7 @@ def indicator_delete(request: HttpRequest, pk: int) -> HttpResponse:
         indicators_for_user(request.user).select_related("system", "system__scheme"), pk=pk
     )
     try:
-        services.indicator_delete(actor=request.user, indicator=indicator)
+        services.indicator_delete(actor=actor(request), indicator=indicator)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -652,7 +652,7 @@ def system_import(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             count = services.indicator_system_import(
-                actor=request.user, system=system, file=form.cleaned_data["file"]
+                actor=actor(request), system=system, file=form.cleaned_data["file"]
             )
         except ImportFailed as failure:
             errors = failure.errors
@@ -662,7 +662,7 @@ def system_import(request: HttpRequest, pk: int) -> HttpResponse:
             )
             upload.seek(0)
             rejected = rejected_upload_keep(
-                owner=request.user, file_name=upload.name, data=upload.read(), failure=failure
+                owner=actor(request), file_name=upload.name, data=upload.read(), failure=failure
             )
         except ValidationError as error:
             apply_service_error(form, error)
@@ -734,7 +734,7 @@ def change_create(request: HttpRequest, pk: int) -> HttpResponse:
         changes = [c for c in (f.change() for f in formset.forms) if c]
         try:
             change = services.change_request_create(
-                actor=request.user,
+                actor=actor(request),
                 system=system,
                 reason=form.cleaned_data["reason"],
                 changes=changes,
@@ -818,7 +818,7 @@ def change_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.change_request_decide(
-                actor=request.user,
+                actor=actor(request),
                 request=change,
                 status=form.cleaned_data["decision"],
                 note=form.cleaned_data["note"],
