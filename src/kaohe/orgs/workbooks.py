@@ -391,7 +391,7 @@ def read_units(file: IO[bytes], *, units: Iterable[Unit]) -> Sheet:
         if code and not CODE_RE.match(code):
             cells.bad("code", _("编码只能包含字母、数字、下划线和短横线"))
         sheet.unique(seen, number, "code", code)
-        row = {
+        row: dict[str, Any] = {
             "code": code,
             "name": cells.text("name", max_length=100, required=True),
             "category": cells.choice("category", categories, required=True),  # type: ignore[arg-type]
@@ -468,8 +468,8 @@ def _level_and_rank(cells: Cells, key: str, allowed: Mapping[str, Any]) -> dict[
 
 
 def _cadre_fields(cells: Cells, choices: Mapping[str, Any]) -> dict[str, Any]:
-    today = cells.sheet.today
     """The personal fields of a row, checked together (``kaohe.orgs.rules``)."""
+    today = cells.sheet.today
     row: dict[str, Any] = {
         "name": cells.text("name", max_length=50, required=True),
         "id_number": id_number_clean(cells.text("id_number", max_length=30)),
