@@ -12,13 +12,16 @@ Writes go through ``services``.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kaohe.orgs.models import AssessmentYear, Unit, UnitCategory
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 
 class SchemeStatus(models.TextChoices):
@@ -28,7 +31,7 @@ class SchemeStatus(models.TextChoices):
 
 
 # (from, to) → the label of the button that makes the move. Nothing else is allowed.
-SCHEME_TRANSITIONS: dict[tuple[str, str], str] = {
+SCHEME_TRANSITIONS: dict[tuple[str, str], StrPromise] = {
     (SchemeStatus.DRAFT, SchemeStatus.PUBLISHED): _("发布"),
     (SchemeStatus.PUBLISHED, SchemeStatus.DRAFT): _("撤回为草稿"),
     (SchemeStatus.PUBLISHED, SchemeStatus.LOCKED): _("锁定"),
@@ -153,7 +156,7 @@ class SystemStatus(models.TextChoices):
     LOCKED = "locked", _("已锁定")
 
 
-SYSTEM_TRANSITIONS: dict[tuple[str, str], str] = {
+SYSTEM_TRANSITIONS: dict[tuple[str, str], StrPromise] = {
     (SystemStatus.DRAFT, SystemStatus.PUBLISHED): _("发布"),
     (SystemStatus.PUBLISHED, SystemStatus.LOCKED): _("锁定"),
 }
@@ -303,7 +306,7 @@ class ChangeStatus(models.TextChoices):
     REJECTED = "rejected", _("已驳回")
 
 
-CHANGE_TRANSITIONS: dict[tuple[str, str], str] = {
+CHANGE_TRANSITIONS: dict[tuple[str, str], StrPromise] = {
     (ChangeStatus.PENDING, ChangeStatus.APPROVED): _("批准"),
     (ChangeStatus.PENDING, ChangeStatus.REJECTED): _("驳回"),
 }
