@@ -16,7 +16,14 @@ MAX_LENGTH = 400
 
 def _syllables(text: str, *, heteronym: bool = False) -> list[list[str]]:
     """Each character's readings (a run of other characters stays one syllable)."""
-    found = pinyin(text, style=Style.NORMAL, heteronym=heteronym, errors=lambda rest: [rest])
+    # pypinyin's annotation says the errors callback returns str; its converter also takes
+    # a list (handle_nopinyin), which keeps an empty text as one empty syllable.
+    found = pinyin(
+        text,
+        style=Style.NORMAL,
+        heteronym=heteronym,
+        errors=lambda rest: [rest],  # type: ignore[arg-type, return-value]
+    )
     return [list(dict.fromkeys(s.lower() for s in options if s)) for options in found]
 
 

@@ -115,8 +115,8 @@ def effect(then: Any) -> str:
 
 def kind(rule: Mapping[str, Any]) -> str:
     """What a rule is, in the words the seeds use."""
-    then = rule.get("then") if isinstance(rule.get("then"), Mapping) else {}
-    key = next(iter(then), "")
+    then = rule.get("then")
+    key = next(iter(then), "") if isinstance(then, Mapping) else ""
     return {
         "set": _("直接确定等次"),
         "cap": _("等次限制"),

@@ -498,9 +498,9 @@ def initial(definition: Mapping[str, Any], notes: Mapping[str, str]) -> dict[str
             for (group, negated, _atom, where), row in rows:
                 conditions.append({**(row or {}), "rule": index, "group": group,
                                    "negate": negated, "note": under(notes, where)})  # fmt: skip
-    for key, rows in (("bands", bands), ("quotas", quotas), ("rules", rules)):
-        if notes.get(key) and rows:  # a note on the section itself: its first row keeps it
-            rows[0]["note"] = "\n".join(p for p in (notes[key], rows[0]["note"]) if p)
+    for key, section in (("bands", bands), ("quotas", quotas), ("rules", rules)):
+        if notes.get(key) and section:  # a note on the section itself: its first row keeps it
+            section[0]["note"] = "\n".join(p for p in (notes[key], section[0]["note"]) if p)
     return {
         "basics": basics,
         "components": components or [],
@@ -690,8 +690,8 @@ def build(
             continue
         row = form.cleaned_data
         path = f"rules[{len(rules)}]"
-        rows = conditions.get(number, [])
-        when = _when(rows, path, places, notes)
+        own = conditions.get(number, [])
+        when = _when(own, path, places, notes)
         if when is None and row["raw_when"]:
             try:
                 when = json.loads(row["raw_when"])

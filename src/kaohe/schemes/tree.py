@@ -259,10 +259,10 @@ def apply(
 
 def ordered(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """Depth-first display order (children after their parent), by ``order`` then code."""
-    rows = [dict(row) for row in rows]
-    codes = {row["code"] for row in rows}
+    copies = [dict(row) for row in rows]
+    codes = {row["code"] for row in copies}
     children: dict[str | None, list[dict[str, Any]]] = {}
-    for row in rows:
+    for row in copies:
         parent = row.get("parent") if row.get("parent") in codes else None
         children.setdefault(parent, []).append(row)
     result: list[dict[str, Any]] = []
@@ -276,7 +276,7 @@ def ordered(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
             walk(row["code"], depth + 1, seen)
 
     walk(None, 0, set())
-    leftover = [row for row in rows if row["code"] not in {r["code"] for r in result}]
+    leftover = [row for row in copies if row["code"] not in {r["code"] for r in result}]
     return result + leftover  # rows caught in a cycle: shown last, refused by check()
 
 

@@ -501,7 +501,9 @@ def system_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.indicator_system_update(actor=actor(request), system=system, **form.cleaned_data)
+            services.indicator_system_update(
+                actor=actor(request), system=system, **form.cleaned_data
+            )
         except ValidationError as error:
             apply_service_error(form, error)
         else:
