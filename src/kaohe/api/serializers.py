@@ -86,7 +86,7 @@ class VisibleCadreField(serializers.PrimaryKeyRelatedField):
 class YearSerializer(ModelSerializer):
     class Meta:
         model = AssessmentYear
-        fields = ("id", "year", "name", "note")
+        fields: tuple[str, ...] = ("id", "year", "name", "note")
 
 
 class YearUpdateSerializer(YearSerializer):
@@ -115,7 +115,8 @@ class UnitSerializer(ModelSerializer):
         error_messages={"invalid": _("编码只能包含字母、数字、下划线和短横线")},
     )
     category = VisibleCategoryField()
-    parent = VisibleUnitField(required=False, allow_null=True)
+    # declared fields leave the class (SerializerMetaclass), so this is not Field.parent
+    parent = VisibleUnitField(required=False, allow_null=True)  # type: ignore[assignment]
     supervisor = VisibleUnitField(required=False, allow_null=True)
     flags = serializers.SlugRelatedField(
         slug_field="name", many=True, required=False, queryset=UnitFlag.objects.all()
@@ -209,13 +210,13 @@ class CadreRecordSerializer(ModelSerializer):
 class SecondmentSerializer(CadreRecordSerializer):
     """挂职: ``end_date`` empty while it lasts."""
 
-    host = VisibleUnitField()
+    host: serializers.Field = VisibleUnitField()
     host_code = serializers.CharField(source="host.code", read_only=True)
     host_name = serializers.CharField(source="host.name", read_only=True)
 
     class Meta:
         model = Secondment
-        fields = (
+        fields: tuple[str, ...] = (
             "id",
             "cadre",
             "cadre_name",
@@ -233,7 +234,7 @@ class VillageAssignmentSerializer(CadreRecordSerializer):
 
     class Meta:
         model = VillageAssignment
-        fields = ("id", "cadre", "cadre_name", "village", "start_date", "end_date")
+        fields: tuple[str, ...] = ("id", "cadre", "cadre_name", "village", "start_date", "end_date")
 
 
 class InvestigationSerializer(CadreRecordSerializer):
@@ -241,14 +242,14 @@ class InvestigationSerializer(CadreRecordSerializer):
 
     class Meta:
         model = Investigation
-        fields = ("id", "cadre", "cadre_name", "opened_on", "closed_on", "outcome")
-        read_only_fields = ("closed_on", "outcome")
+        fields: tuple[str, ...] = ("id", "cadre", "cadre_name", "opened_on", "closed_on", "outcome")
+        read_only_fields: tuple[str, ...] = ("closed_on", "outcome")
 
 
 class CadreSecondmentSerializer(SecondmentSerializer):
     """A secondment as listed inside its cadre."""
 
-    host = serializers.PrimaryKeyRelatedField(read_only=True)
+    host: serializers.Field = serializers.PrimaryKeyRelatedField(read_only=True)
 
     class Meta(SecondmentSerializer.Meta):
         fields = ("id", "level", "host", "host_code", "host_name", "start_date", "end_date")
@@ -337,9 +338,16 @@ class SchemeSerializer(ModelSerializer):
 
 
 class IndicatorSerializer(ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    responsible_unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    lead_unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    # declared fields leave the class (SerializerMetaclass), so this is not Field.parent
+    parent: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(  # type: ignore[assignment]
+        slug_field="code", read_only=True
+    )
+    responsible_unit: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    lead_unit: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
 
     class Meta:
         model = Indicator
@@ -355,7 +363,7 @@ class IndicatorSystemSerializer(ModelSerializer):
 
     class Meta:
         model = IndicatorSystem
-        fields = (
+        fields: tuple[str, ...] = (
             "id",
             "scheme",
             "category",
@@ -366,7 +374,7 @@ class IndicatorSystemSerializer(ModelSerializer):
             "version",
             "updated_at",
         )
-        read_only_fields = fields
+        read_only_fields: tuple[str, ...] = fields
 
 
 class IndicatorSystemDetailSerializer(IndicatorSystemSerializer):

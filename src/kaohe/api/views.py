@@ -56,7 +56,7 @@ class ReadViewSet(viewsets.ReadOnlyModelViewSet):
 class CreateViewSet(mixins.CreateModelMixin, ReadViewSet):
     """Create with ``create_row`` (through the service); no change or deletion."""
 
-    http_method_names = ("get", "post", "head", "options")
+    http_method_names: tuple[str, ...] = ("get", "post", "head", "options")
 
     def create_row(self, data: dict[str, Any]) -> Any:
         raise NotImplementedError
@@ -82,7 +82,7 @@ class YearViewSet(WriteViewSet):
     """Assessment years (考核年度)."""
 
     read_action, write_action = Action.DASHBOARD_VIEW, Action.YEAR_EDIT
-    selector = years_for_user
+    selector = staticmethod(years_for_user)
 
     def get_serializer_class(self) -> Any:
         if self.action in ("update", "partial_update"):
@@ -100,7 +100,7 @@ class CategoryViewSet(WriteViewSet):
     """Unit categories (单位类别)."""
 
     read_action, write_action = Action.CATEGORY_VIEW, Action.CATEGORY_EDIT
-    selector = categories_for_user
+    selector = staticmethod(categories_for_user)
     serializer_class = shapes.CategorySerializer
 
     def create_row(self, data: dict[str, Any]) -> Any:
@@ -133,7 +133,7 @@ class TeamViewSet(mixins.UpdateModelMixin, ReadViewSet):
     are assessed can change."""
 
     read_action, write_action = Action.UNIT_VIEW, Action.UNIT_EDIT
-    selector = teams_for_user
+    selector = staticmethod(teams_for_user)
     serializer_class = shapes.TeamSerializer
     http_method_names = ("get", "put", "patch", "head", "options")
 
@@ -216,7 +216,7 @@ class CadreRecordViewSet(CreateViewSet):
 class SecondmentViewSet(CadreRecordViewSet):
     """Secondments (挂职): a cadre works in a host unit for a period."""
 
-    selector, creator = secondments_for_user, services.secondment_create
+    selector, creator = staticmethod(secondments_for_user), services.secondment_create
     serializer_class = shapes.SecondmentSerializer
 
     @extend_schema(request=shapes.EndDateSerializer, responses={200: shapes.SecondmentSerializer})
@@ -229,7 +229,10 @@ class SecondmentViewSet(CadreRecordViewSet):
 class VillageAssignmentViewSet(CadreRecordViewSet):
     """Village-team stints (驻村工作队): the cadre is assessed with the team."""
 
-    selector, creator = village_assignments_for_user, services.village_assignment_create
+    selector, creator = (
+        staticmethod(village_assignments_for_user),
+        services.village_assignment_create,
+    )
     serializer_class = shapes.VillageAssignmentSerializer
 
     @extend_schema(
@@ -245,7 +248,7 @@ class InvestigationViewSet(CadreRecordViewSet):
     """Investigations (立案审查): while one is open the cadre is assessed but not graded.
     Creating one opens it."""
 
-    selector, creator = investigations_for_user, services.investigation_open
+    selector, creator = staticmethod(investigations_for_user), services.investigation_open
     serializer_class = shapes.InvestigationSerializer
 
     @extend_schema(
@@ -263,7 +266,7 @@ class SchemeViewSet(ReadViewSet):
     """Assessment schemes (考核方案), read only."""
 
     read_action = Action.SCHEME_VIEW
-    selector = schemes_for_user
+    selector = staticmethod(schemes_for_user)
     serializer_class = shapes.SchemeSerializer
 
 
@@ -271,7 +274,7 @@ class IndicatorSystemViewSet(ReadViewSet):
     """Indicator systems (指标体系), read only; one system comes with its indicators."""
 
     read_action = Action.INDICATOR_VIEW
-    selector = indicator_systems_for_user
+    selector = staticmethod(indicator_systems_for_user)
 
     def get_queryset(self) -> QuerySet:
         systems = indicator_systems_for_user(self.request.user)
