@@ -8,7 +8,7 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from kaohe.core.filters import for_user, search_filter
+from kaohe.core.filters import for_user, per_request, search_filter
 from kaohe.core.roles import Action, can
 from kaohe.orgs.selectors import categories_for_user, unit_categories_for_user, years_for_user
 from kaohe.schemes.models import (
@@ -51,7 +51,7 @@ class SystemFilter(django_filters.FilterSet):
         empty_label=_("全部年度"),
     )
     category = django_filters.ModelChoiceFilter(
-        label=_("单位类别"), queryset=_system_categories, empty_label=_("全部类别")
+        label=_("单位类别"), queryset=per_request(_system_categories), empty_label=_("全部类别")
     )
     status = django_filters.ChoiceFilter(
         label=_("状态"), choices=SystemStatus.choices, empty_label=_("全部状态")
