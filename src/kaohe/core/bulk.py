@@ -31,6 +31,7 @@ def bulk_insert(model: type[models.Model], objects: Sequence[models.Model]) -> N
             [meta.db_table, meta.pk.column, len(objects)],
         )
         for obj, (pk,) in zip(objects, cursor.fetchall(), strict=True):
+            # the step bulk_create takes first; private, so not in django-stubs
             obj._prepare_related_fields_for_save(operation_name="bulk_insert")  # type: ignore[attr-defined]
             obj.pk = pk
             obj._state.adding, obj._state.db = False, connection.alias

@@ -3,7 +3,7 @@ partial switch."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
@@ -38,7 +38,7 @@ def list_page(
     full: str,
     partial: str,
     *,
-    lines: Callable[[Sequence[Any]], Any] | None = None,
+    lines: Callable[[Iterable[Any]], Any] | None = None,
 ) -> HttpResponse:
     """A list page: the form of its ``filters`` (a django-filter ``FilterSet``) and one page
     of what they let through, in the whole page (``full``) or only the results

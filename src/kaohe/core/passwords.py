@@ -12,6 +12,7 @@ in Chinese, from the kinds of weak parts zxcvbn found.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
@@ -36,7 +37,7 @@ CHECKED_LENGTH = 64
 YEAR = re.compile(r"(?:19|20)\d\d")
 
 
-def _reasons(password: str, result: dict[str, Any]) -> list[str]:
+def _reasons(password: str, result: Mapping[str, Any]) -> list[str]:
     found: list[str] = []
     for match in result["sequence"]:
         pattern = match["pattern"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import QuerySet
 
@@ -36,4 +36,5 @@ def jobs_for_user(user: object) -> QuerySet[Job]:
     if role is None:
         return Job.objects.none()
     jobs = Job.objects.defer("file").select_related("submitted_by", "unit")
-    return jobs if role == Role.OFFICE_ADMIN else jobs.filter(submitted_by=user)
+    # a role means a signed-in, active User
+    return jobs if role == Role.OFFICE_ADMIN else jobs.filter(submitted_by=cast(User, user))

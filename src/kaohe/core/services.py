@@ -29,7 +29,7 @@ def user_create(
     username: str,
     password: str,
     role: Role,
-    unit: object | None = None,
+    unit: Any = None,  # a kaohe.orgs Unit or None (core imports no domain app)
     display_name: str = "",
     validate: bool = True,
 ) -> User:
@@ -104,7 +104,7 @@ def login_locked_until(*, address: str, username: str) -> dt.datetime | None:
     locks = LoginThrottle.objects.filter(
         address=address, username__in={username.lower(), ""}, locked_until__gt=timezone.now()
     ).values_list("locked_until", flat=True)
-    return max(locks, default=None)
+    return max((until for until in locks if until is not None), default=None)
 
 
 def _count_failure(

@@ -109,7 +109,7 @@ def _clash(error: IntegrityError) -> tuple[str, str, str]:
     if model is None:
         return "", field, value
     try:
-        label = str(model._meta.get_field(field).verbose_name) if field else ""
+        label = str(getattr(model._meta.get_field(field), "verbose_name", field)) if field else ""
     except FieldDoesNotExist:
         label = field
     return str(model._meta.verbose_name), label, value
@@ -140,17 +140,15 @@ def job_run(job_id: int) -> str:
         if job.status != JobStatus.QUEUED:  # delivered twice: the first delivery has it
             return str(job.status)
         job_set_status(job=job, status=JobStatus.RUNNING)
+    data = bytes(job.file or b"")  # memoryview on PostgreSQL
     try:
         with transaction.atomic():
-            result = import_string(job_kind(job.kind).runner)(job=job, file=BytesIO(job.file))
+            result = import_string(job_kind(job.kind).runner)(job=job, file=BytesIO(data))
             job_set_status(job=job, status=JobStatus.DONE, result=result)
     except ImportFailed as failure:
         result = {"errors": [asdict(e) for e in failure.errors]}
         rejected = rejected_upload_keep(
-            owner=job.submitted_by,
-            file_name=job.file_name,
-            data=bytes(job.file or b""),
-            failure=failure,
+            owner=job.submitted_by, file_name=job.file_name, data=data, failure=failure
         )
         _ended(job_id, JobStatus.DONE, result | ({"rejected": rejected} if rejected else {}))
     except IntegrityError as error:

@@ -45,6 +45,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 
 from kaohe.core import sheets
 from kaohe.core.dates import date_problem
@@ -577,7 +578,8 @@ BAD_FILL = PatternFill("solid", fgColor="FFC7CE")
 def header_sheet(workbook: Workbook, title: str, columns: Sequence[tuple[str, int]]) -> Any:
     """The workbook's first sheet, titled, with a bold frozen header row of
     ``(header, width)`` columns."""
-    sheet: Any = workbook.active
+    sheet = workbook.active
+    assert isinstance(sheet, Worksheet)  # a new workbook's one sheet
     sheet.title = title
     append_row(sheet, [header for header, _width in columns])
     for i, (_header, width) in enumerate(columns, start=1):

@@ -12,6 +12,7 @@ from io import BytesIO
 import pytest
 from django.urls import reverse
 from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from kaohe.core.tests.language import chinese
 from kaohe.core.xlsx import ImportFailed
@@ -30,10 +31,12 @@ def _real_workbook(rows: list[list[object]], sheet: str = "干部") -> bytes:
     from kaohe.orgs.workbooks import CADRES
 
     book = Workbook()
-    book.active.title = sheet
-    book.active.append(CADRES.headers)
+    active = book.active
+    assert isinstance(active, Worksheet)
+    active.title = sheet
+    active.append(CADRES.headers)
     for row in rows:
-        book.active.append(row)
+        active.append(row)
     buffer = BytesIO()
     book.save(buffer)
     source = zipfile.ZipFile(BytesIO(buffer.getvalue()))

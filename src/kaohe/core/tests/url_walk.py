@@ -28,5 +28,6 @@ def objects(cast: Any) -> dict[str, Any]:
     job = job_submit(actor=cast.admin, kind=UNITS_IMPORT, file=b"x")  # never committed
     failure = ImportFailed([RowError(2, "A", "单位编码", "不能为空")], sheet="单位")
     kept = rejected_upload_keep(owner=cast.admin, file_name="单位.xlsx", data=b"x", failure=failure)
+    assert kept is not None
     rejected = RejectedUpload.objects.get(pk=kept)
     return {"core_user": cast.liaison, "core_job": job, "core_rejected": rejected}
