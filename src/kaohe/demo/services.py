@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -268,7 +269,7 @@ def demo_load(*, year: int | None = None, seed: int = 2019) -> DemoSummary:
     def staff(
         unit: Unit,
         team: list[tuple[str, Role, list[Duty]]],
-        others: list[tuple[str, tuple[str, ...]]],
+        others: Sequence[tuple[str, tuple[str, ...]]],
         size: int,
         *,
         civil_service: bool = True,
@@ -394,15 +395,15 @@ def demo_load(*, year: int | None = None, seed: int = 2019) -> DemoSummary:
         ("team", UserRole.TEAM_MEMBER, None, "第一考核组 陈组员"),
         ("committee", UserRole.COMMITTEE_MEMBER, None, "考核委 周委员"),
     ]
-    for username, role, unit, display in users:
+    for username, role, home, display in users:
         try:
             user_create(
-                actor=None, username=username, password=DEMO_PASSWORD, role=role, unit=unit,
+                actor=None, username=username, password=DEMO_PASSWORD, role=role, unit=home,
                 display_name=display,
             )  # fmt: skip
         except ValidationError as error:  # pragma: no cover - the constant password is valid
             raise DemoError(f"{username}: {error.messages}") from error
-        summary.users.append((username, str(role.label), unit.name if unit else ""))
+        summary.users.append((username, str(role.label), home.name if home else ""))
 
     audit_record(
         actor=None,

@@ -71,7 +71,8 @@ def units_for_user(user: object) -> QuerySet[Unit]:
         return Unit.objects.none()
     units = Unit.objects.select_related("category", "parent", "supervisor")
     if role_of(user) == Role.LIAISON:
-        return units.filter(pk=getattr(user, "unit_id", None))
+        unit_id = getattr(user, "unit_id", None)
+        return units.filter(pk=unit_id) if unit_id is not None else units.none()
     return units
 
 
@@ -87,9 +88,10 @@ def cadres_for_user(user: object) -> QuerySet[Cadre]:
         return Cadre.objects.none()
     cadres = Cadre.objects.all()
     if role_of(user) == Role.LIAISON:
-        here = Posting.objects.filter(
-            active_on(today()), cadre=OuterRef("pk"), unit_id=getattr(user, "unit_id", None)
-        )
+        unit_id = getattr(user, "unit_id", None)
+        if unit_id is None:  # a liaison without a unit sees no one
+            return Cadre.objects.none()
+        here = Posting.objects.filter(active_on(today()), cadre=OuterRef("pk"), unit_id=unit_id)
         cadres = cadres.filter(Exists(here))
     return cadres
 

@@ -168,7 +168,7 @@ def category_list(request: HttpRequest) -> HttpResponse:
     categories = (
         categories_for_user(request.user)
         .annotate(unit_count=Count("units"))
-        .order_by(*UnitCategory._meta.ordering)
+        .order_by(*(UnitCategory._meta.ordering or ()))
     )
     form = CategoryForm(request.POST or None)
     if request.method == "POST":

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -246,8 +246,12 @@ class BaseChangeOpFormSet(forms.BaseFormSet):
         return {**super().get_form_kwargs(index), "units": self.units}
 
 
-ChangeOpFormSet = forms.formset_factory(
-    ChangeOpForm, formset=BaseChangeOpFormSet, extra=1, max_num=20, validate_max=True
+# formset_factory makes a subclass of ``formset``; its stubs return plain BaseFormSet.
+ChangeOpFormSet = cast(
+    "type[BaseChangeOpFormSet]",
+    forms.formset_factory(
+        ChangeOpForm, formset=BaseChangeOpFormSet, extra=1, max_num=20, validate_max=True
+    ),
 )
 
 

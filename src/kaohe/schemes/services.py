@@ -280,8 +280,11 @@ def scheme_update(*, actor: Any, scheme: Scheme, text: str, note: str = "") -> S
                     % {"code": code, "problem": error.problem},
                     SchemeError.ENGINE,
                 ) from None
-    unchanged = current and (current.definition, current.policy) == (definition, policy)
-    if unchanged and current.notes == notes.kept(notes.extract(text), definition):
+    unchanged = current is not None and (current.definition, current.policy) == (
+        definition,
+        policy,
+    )
+    if unchanged and current and current.notes == notes.kept(notes.extract(text), definition):
         return scheme
     before = {"version": current.number if current else None, "name": scheme.name}
     version = _version_add(
@@ -473,7 +476,8 @@ def _descendant_ids(indicator: Indicator) -> set[int]:
     pairs = list(
         Indicator.objects.filter(system_id=indicator.system_id).values_list("pk", "parent_id")
     )
-    found, frontier = set(), {indicator.pk}
+    found: set[int] = set()
+    frontier = {indicator.pk}
     while frontier:
         frontier = {pk for pk, parent in pairs if parent in frontier} - found
         found |= frontier
@@ -596,7 +600,7 @@ def _sync_indicators(system: IndicatorSystem, rows: Sequence[Mapping[str, Any]])
                 system=system,
                 code=row["code"],
                 name=row["name"],
-                points=tree.decimal(row["points"]),
+                points=Decimal(str(row["points"])),  # required by tree.check
             )
             for row in rows
             if row["code"] not in existing

@@ -770,7 +770,7 @@ def _described(changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
         fields = change.get("fields") or {}
         result.append(
             {
-                "op": labels.get(change.get("op"), change.get("op")),
+                "op": labels.get(str(change.get("op")), change.get("op")),
                 "code": change.get("code"),
                 "fields": [
                     (tree.LABELS.get(name, name), tree.display(fields, name)) for name in fields

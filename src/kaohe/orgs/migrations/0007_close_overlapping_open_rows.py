@@ -14,7 +14,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 REASON = "migration orgs 0007: more than one open row per cadre"
-KINDS = (("Posting", "posting.end", {"is_primary": True}), ("Secondment", "secondment.end", {}),
+KINDS: tuple[tuple[str, str, dict[str, bool]], ...] = (("Posting", "posting.end", {"is_primary": True}), ("Secondment", "secondment.end", {}),
          ("VillageAssignment", "village.end", {}))  # fmt: skip
 
 

@@ -13,7 +13,7 @@ from kaohe.orgs.errors import OrgError
 from kaohe.orgs.models import Posting, SecondmentLevel, UnitFlag
 
 
-def codes(error: ValidationError) -> set[str]:
+def codes(error: ValidationError) -> set[str | None]:
     if hasattr(error, "error_dict"):
         return {e.code for errors in error.error_dict.values() for e in errors}
     return {e.code for e in error.error_list}
