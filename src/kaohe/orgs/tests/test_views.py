@@ -222,3 +222,12 @@ def test_a_liaison_sees_the_own_units_cadres_on_the_unit_page(client, cast):
     client.force_login(cast.liaison)
     page = client.get(reverse("orgs:unit_detail", args=[cast.unit_a.pk])).content.decode()
     assert "张青山" in page and "编辑" not in page
+
+
+def test_a_liaison_without_a_unit_sees_no_unit_and_no_cadre(cast):
+    from kaohe.orgs.selectors import cadres_for_user, units_for_user
+
+    cast.liaison.unit = None  # as an old row or a direct database edit may leave it
+    assert units_for_user(cast.liaison).count() == 0
+    assert cadres_for_user(cast.liaison).count() == 0
+    assert units_for_user(cast.admin).exists()
