@@ -18,7 +18,7 @@ import zipfile
 from collections.abc import Iterator
 from typing import IO, Any
 
-from lxml import etree  # type: ignore[import-untyped]
+from lxml import etree
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
