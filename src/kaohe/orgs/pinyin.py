@@ -6,6 +6,7 @@ services (``cadre_create``, ``cadre_update``) and by bulk loaders through ``sear
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from pypinyin import Style, pinyin
 
@@ -14,8 +15,10 @@ SPACES = re.compile(r"\s+")
 MAX_LENGTH = 400
 
 
-def _syllables(text: str, *, heteronym: bool = False) -> list[list[str]]:
-    """Each character's readings (a run of other characters stays one syllable)."""
+@lru_cache(maxsize=16384)
+def _syllables(text: str, *, heteronym: bool = False) -> tuple[tuple[str, ...], ...]:
+    """Each character's readings (a run of other characters stays one syllable). Cached:
+    surnames and given names repeat, and a bulk import asks for thousands."""
     # pypinyin's annotation says the errors callback returns str; its converter also takes
     # a list (handle_nopinyin), which keeps an empty text as one empty syllable.
     found = pinyin(
@@ -24,7 +27,7 @@ def _syllables(text: str, *, heteronym: bool = False) -> list[list[str]]:
         heteronym=heteronym,
         errors=lambda rest: [rest],  # type: ignore[arg-type, return-value]
     )
-    return [list(dict.fromkeys(s.lower() for s in options if s)) for options in found]
+    return tuple(tuple(dict.fromkeys(s.lower() for s in options if s)) for options in found)
 
 
 def search_text(name: str) -> str:

@@ -321,9 +321,11 @@ def team_order_set(*, actor: Any, team: Team, orders: Mapping[Posting, int]) -> 
 # ---- cadres and their history --------------------------------------------------------
 
 
+_DUTIES = frozenset(Duty.values)  # Django builds ``values`` anew at each call
+
+
 def _clean_duties(duties: Sequence[str]) -> list[str]:
-    valid = set(Duty.values)
-    unknown = [d for d in duties if d not in valid]
+    unknown = [d for d in duties if d not in _DUTIES]
     if unknown:
         raise field_error(
             "duties",
