@@ -28,6 +28,7 @@ from kaohe.orgs.models import (
     VillageAssignment,
 )
 from kaohe.orgs.selectors import cadres_for_user, categories_for_user, units_for_user
+from kaohe.orgs.services import CADRE_FIELDS
 from kaohe.schemes import tree
 from kaohe.schemes.models import Indicator, IndicatorSystem, Scheme
 
@@ -298,14 +299,7 @@ class CadreSerializer(ModelSerializer):
         model = Cadre
         fields = (
             "id",
-            "name",
-            "id_number",
-            "gender",
-            "birth_date",
-            "leadership_level",
-            "rank",
-            "retired_on",
-            "note",
+            *CADRE_FIELDS,  # what the cadre services write, in their order
             "postings",
             "secondments",
             "village_assignments",
