@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "kaohe.core",
     "kaohe.orgs",
     "kaohe.schemes",
+    "kaohe.collection",
     "kaohe.demo",
     "kaohe.api",
     "kaohe.home",

@@ -4,6 +4,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("orgs/", include("kaohe.orgs.urls")),
     path("schemes/", include("kaohe.schemes.urls")),
+    path("collection/", include("kaohe.collection.urls")),
     path("api/", include("kaohe.api.urls")),
     path("", include("kaohe.home.urls")),
     path("", include("kaohe.core.urls")),

@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from kaohe.core.registry import register_audit_actions
+from kaohe.core.registry import register_audit_actions, register_menu_items
 
 AUDIT_ACTIONS = {
     "login.success": _("登录"),
@@ -23,4 +23,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("基础")
 
     def ready(self) -> None:
+        from kaohe.core.context_processors import CORE_MENU
+
         register_audit_actions(AUDIT_ACTIONS)
+        register_menu_items(CORE_MENU)

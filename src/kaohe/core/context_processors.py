@@ -6,44 +6,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from kaohe.core.registry import SETTINGS_GROUP, MenuItem, menu_items
 from kaohe.core.roles import Action, can, role_of
 
-SETTINGS = "settings"
-# (url name, label, action required, section matched against the url name, menu group):
-# items of a group share one drop-down, so the bar fits one line at a laptop's width.
-NAV_ITEMS = (
-    ("home:index", pgettext_lazy("menu", "首页"), Action.DASHBOARD_VIEW, "home", None),
-    ("orgs:unit_list", pgettext_lazy("menu", "单位"), Action.UNIT_VIEW, "unit", None),
-    ("orgs:cadre_list", pgettext_lazy("menu", "干部"), Action.CADRE_VIEW, "cadre", None),
-    ("orgs:team_list", pgettext_lazy("menu", "领导班子"), Action.UNIT_VIEW, "team", None),
-    ("schemes:scheme_list", pgettext_lazy("menu", "考核方案"), Action.SCHEME_VIEW, "scheme", None),
-    (
-        "schemes:system_list",
-        pgettext_lazy("menu", "指标体系"),
-        Action.INDICATOR_VIEW,
-        "system",
-        None,
-    ),
-    ("schemes:change_list", pgettext_lazy("menu", "变更申请"), Action.CHANGE_VIEW, "change", None),
-    (
-        "orgs:category_list",
-        pgettext_lazy("menu", "单位类别"),
-        Action.CATEGORY_VIEW,
-        "category",
-        SETTINGS,
-    ),
-    ("orgs:year_list", pgettext_lazy("menu", "考核年度"), Action.YEAR_EDIT, "year", SETTINGS),
-    ("core:user_list", pgettext_lazy("menu", "用户"), Action.USER_MANAGE, "user", SETTINGS),
-    ("core:audit_list", pgettext_lazy("menu", "操作日志"), Action.AUDIT_VIEW, "audit", SETTINGS),
-    (
-        "orgs:workbook_import",
-        pgettext_lazy("menu", "Excel 导入导出"),
-        Action.UNIT_EDIT,
-        "workbook",
-        SETTINGS,
-    ),
-    ("core:job_list", pgettext_lazy("menu", "后台任务"), Action.UNIT_EDIT, "job", SETTINGS),
-)
+SETTINGS = SETTINGS_GROUP
+# Items of a group share one drop-down, so the bar fits one line at a laptop's width. Each
+# app registers its own entries (``core.registry.register_menu_items`` in its ``ready``).
+CORE_MENU = (
+    MenuItem("core:user_list", pgettext_lazy("menu", "用户"), Action.USER_MANAGE, "user", SETTINGS, 930),
+    MenuItem("core:audit_list", pgettext_lazy("menu", "操作日志"), Action.AUDIT_VIEW, "audit", SETTINGS, 940),
+    MenuItem("core:job_list", pgettext_lazy("menu", "后台任务"), Action.UNIT_EDIT, "job", SETTINGS, 960),
+)  # fmt: skip
 GROUP_LABELS = {SETTINGS: pgettext_lazy("menu", "设置")}
 
 
@@ -53,10 +26,15 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     current = match.url_name if match else ""
     items: list[dict[str, object]] = []
     groups: dict[str, dict[str, object]] = {}
-    for url, label, action, section, group in NAV_ITEMS:
-        if not can(user, action):
+    for entry in menu_items():
+        if not can(user, Action(entry.action)):
             continue
-        item = {"url": url, "label": label, "active": (current or "").startswith(section)}
+        group = entry.group
+        item = {
+            "url": entry.url,
+            "label": entry.label,
+            "active": (current or "").startswith(entry.section),
+        }
         if group is None:
             items.append(item)
             continue

@@ -28,7 +28,25 @@ class JobKind:
         return self.key
 
 
+@dataclass(frozen=True)
+class MenuItem:
+    """An entry of the top bar: its URL name, label, the action a role needs to see it,
+    the prefix of URL names that mark it active, the drop-down group it sits in (None: the
+    bar itself) and its place (lower first)."""
+
+    url: str
+    label: str | Promise
+    action: str
+    section: str
+    group: str | None = None
+    order: int = 100
+
+
+# The drop-down group of the settings pages.
+SETTINGS_GROUP = "settings"
+
 _JOB_KINDS: dict[str, JobKind] = {}
+_MENU: dict[str, MenuItem] = {}
 _AUDIT_ACTIONS: dict[str, str | Promise] = {}
 
 
@@ -66,3 +84,15 @@ def audit_actions() -> dict[str, str | Promise]:
 def audit_action_label(code: str) -> str:
     """What the audit log calls an action (the code itself when nobody named it)."""
     return str(_AUDIT_ACTIONS.get(code, code))
+
+
+def register_menu_items(items: Iterable[MenuItem]) -> None:
+    """Add an app's entries to the top bar (each app names its own URLs)."""
+    for item in items:
+        known = _MENU.setdefault(item.url, item)
+        if known != item:
+            raise ImproperlyConfigured(f"menu item {item.url!r} is registered twice")
+
+
+def menu_items() -> list[MenuItem]:
+    return sorted(_MENU.values(), key=lambda item: (item.order, item.url))

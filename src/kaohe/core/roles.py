@@ -47,6 +47,20 @@ class Action(models.TextChoices):
     CHANGE_VIEW = "change.view", _("查看指标变更申请")
     CHANGE_REQUEST = "change.request", _("提出指标变更申请")
     CHANGE_DECIDE = "change.decide", _("审批指标变更申请")
+    # The year's work (collection): periods, reports, scoring, warnings, rectification.
+    PERIOD_VIEW = "period.view", _("查看考核周期")
+    PERIOD_EDIT = "period.edit", _("维护考核周期、关闭周期")
+    PROGRESS_VIEW = "progress.view", _("查看考核进度")
+    REPORT_VIEW = "report.view", _("查看报送材料")
+    REPORT_SUBMIT = "report.submit", _("报送材料")
+    REPORT_REVIEW = "report.review", _("审核报送材料、退回")
+    SCORE_VIEW = "score.view", _("查看指标评分")
+    SCORE_ENTER = "score.enter", _("为负责的指标评分")
+    FIELD_CHECK_EDIT = "field_check.edit", _("记录实地考核")
+    WARNING_VIEW = "warning.view", _("查看预警与整改")
+    WARNING_ISSUE = "warning.issue", _("季度排名、发出预警")
+    RECTIFY_SUBMIT = "rectify.submit", _("反馈整改情况")
+    RECTIFY_VERIFY = "rectify.verify", _("核实整改、销号")
 
 
 # Roles whose user belongs to one unit (the unit decides which rows they see).
@@ -55,6 +69,11 @@ UNIT_BOUND_ROLES = frozenset({Role.SCORER, Role.LIAISON})
 _READ_ALL_ORGS = frozenset({Action.DASHBOARD_VIEW, Action.UNIT_VIEW, Action.CADRE_VIEW})
 # Published schemes and indicator systems (which rows: the schemes selectors).
 _READ_SCHEMES = frozenset({Action.SCHEME_VIEW, Action.INDICATOR_VIEW})
+# What the read-only roles see of the year's work (which rows: the collection selectors).
+_READ_PROGRESS = frozenset(
+    {Action.PERIOD_VIEW, Action.PROGRESS_VIEW, Action.REPORT_VIEW, Action.SCORE_VIEW,
+     Action.WARNING_VIEW}
+)  # fmt: skip
 
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     Role.OFFICE_ADMIN: frozenset(Action),
@@ -62,14 +81,33 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     # It files change requests for its indicators (001 第八条).
     Role.SCORER: frozenset({Action.DASHBOARD_VIEW, Action.UNIT_VIEW})
     | _READ_SCHEMES
-    | {Action.CHANGE_VIEW, Action.CHANGE_REQUEST},
-    # An assessed unit's liaison sees its own unit and the cadres posted there.
+    | {Action.CHANGE_VIEW, Action.CHANGE_REQUEST}
+    # It scores its indicators for the units of its field, reading their reports and
+    # evidence, and follows up the problems it found (001 第十一条(七)).
+    | {
+        Action.PERIOD_VIEW,
+        Action.REPORT_VIEW,
+        Action.SCORE_VIEW,
+        Action.SCORE_ENTER,
+        Action.WARNING_VIEW,
+    },
+    # An assessed unit's liaison sees its own unit and the cadres posted there; it reports,
+    # uploads evidence and answers its warnings.
     Role.LIAISON: frozenset({Action.DASHBOARD_VIEW, Action.UNIT_VIEW, Action.CADRE_VIEW})
-    | _READ_SCHEMES,
-    Role.LEADER: _READ_ALL_ORGS | _READ_SCHEMES,
-    Role.TEAM_MEMBER: _READ_ALL_ORGS | _READ_SCHEMES,
+    | _READ_SCHEMES
+    | {
+        Action.PERIOD_VIEW,
+        Action.REPORT_VIEW,
+        Action.REPORT_SUBMIT,
+        Action.SCORE_VIEW,
+        Action.WARNING_VIEW,
+        Action.RECTIFY_SUBMIT,
+    },
+    Role.LEADER: _READ_ALL_ORGS | _READ_SCHEMES | _READ_PROGRESS,
+    # Assessment teams check on site (调阅资料、走访调研、个别访谈, 000 三(2)).
+    Role.TEAM_MEMBER: _READ_ALL_ORGS | _READ_SCHEMES | _READ_PROGRESS | {Action.FIELD_CHECK_EDIT},
     # The committee agrees to indicator systems and their changes (001 第八条): it reads them.
-    Role.COMMITTEE_MEMBER: _READ_ALL_ORGS | _READ_SCHEMES | {Action.CHANGE_VIEW},
+    Role.COMMITTEE_MEMBER: _READ_ALL_ORGS | _READ_SCHEMES | _READ_PROGRESS | {Action.CHANGE_VIEW},
 }
 
 

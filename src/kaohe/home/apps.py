@@ -1,5 +1,9 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from kaohe.core.registry import MenuItem, register_menu_items
+from kaohe.core.roles import Action
 
 
 class HomeConfig(AppConfig):
@@ -9,3 +13,17 @@ class HomeConfig(AppConfig):
     name = "kaohe.home"
     label = "home"
     verbose_name = _("首页")
+
+    def ready(self) -> None:
+        register_menu_items(
+            [
+                MenuItem(
+                    "home:index",
+                    pgettext_lazy("menu", "首页"),
+                    Action.DASHBOARD_VIEW,
+                    "home",
+                    None,
+                    0,
+                )
+            ]
+        )

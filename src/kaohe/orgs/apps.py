@@ -1,7 +1,16 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from kaohe.core.registry import JobKind, register_audit_actions, register_job_kinds
+from kaohe.core.registry import (
+    SETTINGS_GROUP,
+    JobKind,
+    MenuItem,
+    register_audit_actions,
+    register_job_kinds,
+    register_menu_items,
+)
+from kaohe.core.roles import Action
 
 # The Excel imports that run as background jobs (``kaohe.orgs.jobs``).
 UNITS_IMPORT = JobKind("orgs.units_import", _("导入单位"), "kaohe.orgs.jobs.units_import_run")
@@ -38,6 +47,16 @@ AUDIT_ACTIONS = {
 }
 
 
+MENU = (
+    MenuItem("orgs:unit_list", pgettext_lazy("menu", "单位"), Action.UNIT_VIEW, "unit", None, 10),
+    MenuItem("orgs:cadre_list", pgettext_lazy("menu", "干部"), Action.CADRE_VIEW, "cadre", None, 20),
+    MenuItem("orgs:team_list", pgettext_lazy("menu", "领导班子"), Action.UNIT_VIEW, "team", None, 30),
+    MenuItem("orgs:category_list", pgettext_lazy("menu", "单位类别"), Action.CATEGORY_VIEW, "category", SETTINGS_GROUP, 910),
+    MenuItem("orgs:year_list", pgettext_lazy("menu", "考核年度"), Action.YEAR_EDIT, "year", SETTINGS_GROUP, 920),
+    MenuItem("orgs:workbook_import", pgettext_lazy("menu", "Excel 导入导出"), Action.UNIT_EDIT, "workbook", SETTINGS_GROUP, 950),
+)  # fmt: skip
+
+
 class OrgsConfig(AppConfig):
     name = "kaohe.orgs"
     label = "orgs"
@@ -46,3 +65,4 @@ class OrgsConfig(AppConfig):
     def ready(self) -> None:
         register_job_kinds((UNITS_IMPORT, TEAMS_IMPORT, CADRES_IMPORT, ASSIGNMENTS_IMPORT))
         register_audit_actions(AUDIT_ACTIONS)
+        register_menu_items(MENU)

@@ -1,7 +1,13 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from kaohe.core.registry import register_audit_actions
+from kaohe.core.registry import (
+    MenuItem,
+    register_audit_actions,
+    register_menu_items,
+)
+from kaohe.core.roles import Action
 
 AUDIT_ACTIONS = {
     "scheme.create_from_preset": _("由预置方案新建考核方案"),
@@ -21,6 +27,13 @@ AUDIT_ACTIONS = {
 }
 
 
+MENU = (
+    MenuItem("schemes:scheme_list", pgettext_lazy("menu", "考核方案"), Action.SCHEME_VIEW, "scheme", None, 40),
+    MenuItem("schemes:system_list", pgettext_lazy("menu", "指标体系"), Action.INDICATOR_VIEW, "system", None, 50),
+    MenuItem("schemes:change_list", pgettext_lazy("menu", "变更申请"), Action.CHANGE_VIEW, "change", None, 60),
+)  # fmt: skip
+
+
 class SchemesConfig(AppConfig):
     name = "kaohe.schemes"
     label = "schemes"
@@ -28,3 +41,4 @@ class SchemesConfig(AppConfig):
 
     def ready(self) -> None:
         register_audit_actions(AUDIT_ACTIONS)
+        register_menu_items(MENU)

@@ -85,18 +85,14 @@ def test_the_office_admin_logs_in_and_searches_the_units(site, browser, shots):
 def menus_by_user(site):
     """Each demo user's role and the menu entries its role allows, from the one roles table
     (read before the browser starts)."""
-    from kaohe.core.context_processors import NAV_ITEMS
     from kaohe.core.models import User
-    from kaohe.core.roles import can, role_of
+    from kaohe.core.registry import menu_items
+    from kaohe.core.roles import Action, can, role_of
 
     return {
         user.username: (
             str(role_of(user).label),
-            [
-                str(label)
-                for _url, label, action, _section, _group in NAV_ITEMS
-                if can(user, action)
-            ],
+            [str(item.label) for item in menu_items() if can(user, Action(item.action))],
         )
         for user in User.objects.all()
     }

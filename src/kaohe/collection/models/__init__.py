@@ -1,0 +1,6 @@
+"""The year's work: one module per area (periods, reports and evidence, scoring, warnings
+and rectification, notices); every model is imported here so Django finds it."""
+
+from kaohe.collection.models.periods import Period, PeriodKind, PeriodStatus, ReportKind
+
+__all__ = ["Period", "PeriodKind", "PeriodStatus", "ReportKind"]
