@@ -80,7 +80,7 @@ class Period(models.Model):
                 condition=models.Q(ends_on__gte=models.F("starts_on")),
                 name="period_ends_after_start",
             ),
-        ]
+        )
 
     def __str__(self) -> str:
         return f"{self.scheme.name} · {self.name}"
