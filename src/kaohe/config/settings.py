@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "kaohe.orgs",
     "kaohe.schemes",
     "kaohe.collection",
+    "kaohe.ballots",
     "kaohe.demo",
     "kaohe.api",
     "kaohe.home",

@@ -5,6 +5,7 @@ urlpatterns = [
     path("orgs/", include("kaohe.orgs.urls")),
     path("schemes/", include("kaohe.schemes.urls")),
     path("collection/", include("kaohe.collection.urls")),
+    path("ballots/", include("kaohe.ballots.urls")),
     path("api/", include("kaohe.api.urls")),
     path("", include("kaohe.home.urls")),
     path("", include("kaohe.core.urls")),

@@ -61,6 +61,12 @@ class Action(models.TextChoices):
     WARNING_ISSUE = "warning.issue", _("季度排名、发出预警")
     RECTIFY_SUBMIT = "rectify.submit", _("反馈整改情况")
     RECTIFY_VERIFY = "rectify.verify", _("核实整改、销号")
+    # Ballots: democratic evaluation, surveys, leader ratings (which rows: ballots selectors).
+    BALLOT_MANAGE = "ballot.manage", _("组织民主测评、打印测评码")
+    BALLOT_RESULTS = "ballot.results", _("查看测评结果")
+    SURVEY_MANAGE = "survey.manage", _("组织民意调查")
+    RATING_ENTER = "rating.enter", _("领导评价打分")
+    RATING_MANAGE = "rating.manage", _("组织领导评价、催办")
 
 
 # Roles whose user belongs to one unit (the unit decides which rows they see).
@@ -103,11 +109,15 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
         Action.WARNING_VIEW,
         Action.RECTIFY_SUBMIT,
     },
-    Role.LEADER: _READ_ALL_ORGS | _READ_SCHEMES | _READ_PROGRESS,
+    # County leaders rate units and cadres (001 第十四条; 004), seen by the office only.
+    Role.LEADER: _READ_ALL_ORGS | _READ_SCHEMES | _READ_PROGRESS | {Action.RATING_ENTER},
     # Assessment teams check on site (调阅资料、走访调研、个别访谈, 000 三(2)).
     Role.TEAM_MEMBER: _READ_ALL_ORGS | _READ_SCHEMES | _READ_PROGRESS | {Action.FIELD_CHECK_EDIT},
     # The committee agrees to indicator systems and their changes (001 第八条): it reads them.
-    Role.COMMITTEE_MEMBER: _READ_ALL_ORGS | _READ_SCHEMES | _READ_PROGRESS | {Action.CHANGE_VIEW},
+    Role.COMMITTEE_MEMBER: _READ_ALL_ORGS
+    | _READ_SCHEMES
+    | _READ_PROGRESS
+    | {Action.CHANGE_VIEW, Action.BALLOT_RESULTS},
 }
 
 

@@ -1,0 +1,2 @@
+"""Democratic evaluation, public surveys and leader ratings (seeds 002, 003, 004): one module
+per area; every model is imported here so Django finds it."""
