@@ -33,6 +33,12 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _evidence_in_tmp(settings, tmp_path):
+    # Evidence files a test uploads go under its own temporary directory.
+    settings.EVIDENCE_ROOT = tmp_path / "evidence"
+
+
 @dataclass
 class Cast:
     town_category: object

@@ -7,6 +7,8 @@ AUDIT_ACTIONS = {
     "period.create": _("新增考核周期"),
     "period.update": _("修改考核周期"),
     "period.status": _("考核周期状态变化"),
+    "attachment.upload": _("上传佐证材料"),
+    "attachment.delete": _("删除佐证材料"),
 }
 
 

@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401  (each area adds its pages)
+from django.urls import path
+
+from kaohe.collection import views
 
 app_name = "collection"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("evidence/<int:pk>/", views.attachment_download, name="attachment_download"),
+]

@@ -248,6 +248,10 @@ PAGE_SIZE = envint("PAGE_SIZE", 50)
 
 # Excel uploads (kaohe.core.xlsx): the largest file, and the most data rows a sheet may hold.
 UPLOAD_MAX_MB = envint("UPLOAD_MAX_MB", 20)
+# Evidence (reports' attachments, deductions' proof, rectification feedback): stored outside
+# the web root under random names, served only through a view that checks the reader.
+EVIDENCE_ROOT = Path(envstr("EVIDENCE_ROOT", str(VAR_DIR / "evidence")))
+EVIDENCE_MAX_MB = envint("EVIDENCE_MAX_MB", 20)
 IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 100_000)
 
 # The JSON API (kaohe.api): token or session, the roles table, JSON only, paged lists.

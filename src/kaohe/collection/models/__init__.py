@@ -1,6 +1,15 @@
 """The year's work: one module per area (periods, reports and evidence, scoring, warnings
 and rectification, notices); every model is imported here so Django finds it."""
 
+from kaohe.collection.models.evidence import Attachment, FileKind, OwnerType
 from kaohe.collection.models.periods import Period, PeriodKind, PeriodStatus, ReportKind
 
-__all__ = ["Period", "PeriodKind", "PeriodStatus", "ReportKind"]
+__all__ = [
+    "Attachment",
+    "FileKind",
+    "OwnerType",
+    "Period",
+    "PeriodKind",
+    "PeriodStatus",
+    "ReportKind",
+]
