@@ -3,6 +3,7 @@ and rectification, notices); every model is imported here so Django finds it."""
 
 from kaohe.collection.models.evidence import Attachment, FileKind, OwnerType
 from kaohe.collection.models.periods import Period, PeriodKind, PeriodStatus, ReportKind
+from kaohe.collection.models.scoring import ScoreEntry
 
 __all__ = [
     "Attachment",
@@ -12,4 +13,5 @@ __all__ = [
     "PeriodKind",
     "PeriodStatus",
     "ReportKind",
+    "ScoreEntry",
 ]
