@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kaohe.core import views
+from kaohe.core import guide, views
 
 app_name = "core"
 
@@ -15,5 +15,8 @@ urlpatterns = [
     path("users/<int:pk>/password/", views.user_password, name="user_password"),
     path("jobs/", views.job_list, name="job_list"),
     path("jobs/<int:pk>/", views.job_detail, name="job_detail"),
+    path("guide/", guide.guide, name="guide_index"),
+    path("guide/img/<str:name>", guide.guide_image, name="guide_image"),
+    path("guide/<str:slug>/", guide.guide, name="guide"),
     path("rejected/<int:pk>.xlsx", views.rejected_download, name="rejected_download"),
 ]
