@@ -23,7 +23,7 @@ from kaohe.collection.models import Period, PeriodStatus, ReportKind
 from kaohe.collection.period_forms import PeriodForm, ReasonForm
 from kaohe.collection.selectors import periods_for_user
 from kaohe.core.forms import apply_service_error
-from kaohe.core.roles import Action, actor, require
+from kaohe.core.roles import Action, actor, can, require
 from kaohe.orgs.selectors import years_for_user
 from kaohe.schemes.selectors import schemes_for_user
 
@@ -34,12 +34,14 @@ def _calendar_url(period: Period) -> str:
     return reverse("collection:period_calendar", args=[period.scheme_id]) + f"#period-{period.pk}"
 
 
-def _rows(periods: list[Period], today: Any) -> list[dict[str, Any]]:
-    """Each period with what the page says about it: its report kinds' names and whether
-    the office should open or close it now."""
+def _rows(periods: list[Period], today: Any, *, office: bool) -> list[dict[str, Any]]:
+    """Each period with what the page says about it: its report kinds' names and (to the
+    office) whether it should be opened or closed now."""
     rows = []
     for period in periods:
-        if period.status == PeriodStatus.PLANNED and period.starts_on <= today:
+        if not office:
+            attention = ""
+        elif period.status == PeriodStatus.PLANNED and period.starts_on <= today:
             attention = _("已到开始日期，待开启")
         elif period.status == PeriodStatus.OPEN and period.ends_on < today:
             attention = _("已过结束日期，待关闭")
@@ -89,7 +91,11 @@ def period_list(request: HttpRequest) -> HttpResponse:
             "years": years,
             "year": year,
             "lines": lines,
-            "current": _rows(sorted(current, key=lambda p: (p.ends_on, p.scheme_id)), today),
+            "current": _rows(
+                sorted(current, key=lambda p: (p.ends_on, p.scheme_id)),
+                today,
+                office=can(request.user, Action.PERIOD_EDIT),
+            ),
         },
     )
 
@@ -107,7 +113,9 @@ def period_calendar(request: HttpRequest, pk: int) -> HttpResponse:
         "collection/period_calendar.html",
         {
             "scheme": scheme,
-            "rows": _rows(periods, timezone.localdate()),
+            "rows": _rows(
+                periods, timezone.localdate(), office=can(request.user, Action.PERIOD_EDIT)
+            ),
             "missing": missing,
             "has_preset": bool(plans),
         },

@@ -27,6 +27,10 @@ def home(request: HttpRequest) -> HttpResponse:
             "todo": todo,
             "days": (todo.due - today).days if todo.due else None,
             "late_days": (today - todo.due).days if todo.due else None,
+            # the year only when it is not this one
+            "due_text": todo.due.strftime("%m-%d" if todo.due.year == today.year else "%Y-%m-%d")
+            if todo.due
+            else "",
         }
         for todo in todos_for(request.user, today)
     ]
