@@ -26,7 +26,9 @@ def period_todos(user: Any, today: dt.date) -> Iterator[Todo]:
         | Q(status=PeriodStatus.OPEN, ends_on__lt=today)
     )
     for period in due.order_by("starts_on", "pk"):
-        url = reverse("collection:period_calendar", args=[period.scheme_id]) + f"#period-{period.pk}"
+        url = (
+            reverse("collection:period_calendar", args=[period.scheme_id]) + f"#period-{period.pk}"
+        )
         what = {"scheme": period.scheme.label, "period": period.name}
         if period.status == PeriodStatus.PLANNED:
             yield Todo(

@@ -72,7 +72,11 @@ def _notice_for(todo: Todo, today: dt.date, days_before: int) -> tuple[str, str,
                 )
                 % {"days": left, "due": due}
             )
-            return notice_key("remind", todo.key), title, " ".join(filter(None, (body, todo.detail)))
+            return (
+                notice_key("remind", todo.key),
+                title,
+                " ".join(filter(None, (body, todo.detail))),
+            )
     return None
 
 
@@ -99,9 +103,7 @@ def _notices_create(*, today: dt.date, days_before: int) -> tuple[int, int]:
             )  # fmt: skip
         if not wanted:
             continue
-        known = set(
-            Notice.objects.filter(user=user, key__in=wanted).values_list("key", flat=True)
-        )
+        known = set(Notice.objects.filter(user=user, key__in=wanted).values_list("key", flat=True))
         new = [notice for key, notice in wanted.items() if key not in known]
         if new:
             # A run at the same moment may have written some: the unique key skips them.

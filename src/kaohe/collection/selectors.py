@@ -25,6 +25,7 @@ def periods_for_user(user: object) -> QuerySet[Period]:
 
 
 def notices_for_user(user: object) -> QuerySet[Notice]:
-    if not getattr(user, "is_authenticated", False) or not getattr(user, "pk", None):
+    user_id = getattr(user, "pk", None)
+    if not getattr(user, "is_authenticated", False) or user_id is None:
         return Notice.objects.none()
-    return Notice.objects.filter(user_id=getattr(user, "pk"))
+    return Notice.objects.filter(user_id=user_id)

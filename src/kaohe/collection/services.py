@@ -132,7 +132,11 @@ def period_dates_check(
         if value is not None and not first <= value <= last:
             errors[name] = ValidationError(
                 _("%(field)s须在 %(first)s 至 %(last)s 之间（考核年度及次年一季度）")
-                % {"field": DATE_LABELS[name], "first": first.isoformat(), "last": last.isoformat()},
+                % {
+                    "field": DATE_LABELS[name],
+                    "first": first.isoformat(),
+                    "last": last.isoformat(),
+                },
                 code=PeriodError.OUTSIDE_YEAR,
             )
     if "ends_on" not in errors and ends_on < starts_on:
@@ -177,9 +181,7 @@ def period_update(
     scores are final)."""
     period = Period.objects.select_for_update().select_related("scheme__year").get(pk=period.pk)
     if period.is_closed:
-        raise field_error(
-            "starts_on", _("已关闭的周期不能修改，请先重新打开"), PeriodError.CLOSED
-        )
+        raise field_error("starts_on", _("已关闭的周期不能修改，请先重新打开"), PeriodError.CLOSED)
     period_dates_check(
         year=period.scheme.year.year, starts_on=starts_on, ends_on=ends_on,
         report_due=report_due, review_due=review_due,

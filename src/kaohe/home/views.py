@@ -22,7 +22,8 @@ from kaohe.orgs.selectors import cadre_filter, cadres_for_user, units_for_user
 def home(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.DASHBOARD_VIEW)
     today = timezone.localdate()
-    todos = [
+    mine = todos_for(request.user, today)
+    todos: list[dict[str, object]] = [
         {
             "todo": todo,
             "days": (todo.due - today).days if todo.due else None,
@@ -32,7 +33,7 @@ def home(request: HttpRequest) -> HttpResponse:
             if todo.due
             else "",
         }
-        for todo in todos_for(request.user, today)
+        for todo in mine
     ]
     units = units_for_user(request.user)
     by_category = (
@@ -72,7 +73,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "cards": cards,
             "recent": recent,
             "todos": todos,
-            "late_count": sum(1 for t in todos if t["todo"].state == TodoState.LATE),
+            "late_count": sum(1 for todo in mine if todo.state == TodoState.LATE),
             "unread_notices": notices_for_user(request.user).filter(read_at__isnull=True).count(),
         },
     )

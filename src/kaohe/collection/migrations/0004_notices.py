@@ -7,32 +7,51 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('collection', '0003_score_entries'),
+        ("collection", "0003_score_entries"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Notice',
+            name="Notice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=200, verbose_name='去重键')),
-                ('title', models.CharField(max_length=200, verbose_name='标题')),
-                ('body', models.TextField(blank=True, verbose_name='内容')),
-                ('url', models.CharField(blank=True, max_length=500, verbose_name='链接')),
-                ('created_at', models.DateTimeField(verbose_name='发送时间')),
-                ('read_at', models.DateTimeField(blank=True, null=True, verbose_name='已读时间')),
-                ('emailed_at', models.DateTimeField(blank=True, null=True, verbose_name='邮件发送时间')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notices', to=settings.AUTH_USER_MODEL, verbose_name='用户')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=200, verbose_name="去重键")),
+                ("title", models.CharField(max_length=200, verbose_name="标题")),
+                ("body", models.TextField(blank=True, verbose_name="内容")),
+                ("url", models.CharField(blank=True, max_length=500, verbose_name="链接")),
+                ("created_at", models.DateTimeField(verbose_name="发送时间")),
+                ("read_at", models.DateTimeField(blank=True, null=True, verbose_name="已读时间")),
+                (
+                    "emailed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="邮件发送时间"),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notices",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="用户",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '通知',
-                'verbose_name_plural': '通知',
-                'ordering': ('-created_at', '-id'),
-                'indexes': [models.Index(fields=['user', 'read_at'], name='notice_user_unread')],
-                'constraints': [models.UniqueConstraint(fields=('user', 'key'), name='notice_unique_key_per_user')],
+                "verbose_name": "通知",
+                "verbose_name_plural": "通知",
+                "ordering": ("-created_at", "-id"),
+                "indexes": [models.Index(fields=["user", "read_at"], name="notice_user_unread")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "key"), name="notice_unique_key_per_user"
+                    )
+                ],
             },
         ),
     ]

@@ -83,20 +83,26 @@ def test_the_office_builds_and_runs_a_schemes_calendar(site, browser, shots):
     admin.locator("tr", has_text="第一季度监测").locator("a:has-text('重新打开')").click()
     admin.click("form.stacked button[type=submit]")
     admin.wait_for_load_state("networkidle")
-    assert "请填写理由" in admin.locator(".errorlist").inner_text() or admin.locator(
-        ".errorlist"
-    ).count()
+    assert (
+        "请填写理由" in admin.locator(".errorlist").inner_text()
+        or admin.locator(".errorlist").count()
+    )
     admin.fill("#id_reason", "补录一项扣分")
     admin.click("form.stacked button[type=submit]")
     admin.wait_for_load_state("networkidle")
     assert "已重新打开" in admin.locator(".messages").inner_text()
-    statuses = in_thread(lambda: dict(Period.objects.filter(scheme__code="party").values_list("key", "status")))
+    statuses = in_thread(
+        lambda: dict(Period.objects.filter(scheme__code="party").values_list("key", "status"))
+    )
     assert statuses["Q1"] == "open" and statuses["H1"] == "planned"
 
     # the office's home: the periods that started and are not open yet, late first
     admin.goto(f"{url}/")
     todos = admin.locator("#todos").inner_text()
-    assert "开启「党建工作成效考核 · 半年评估」" in todos and "关闭「党建工作成效考核 · 第一季度监测」" in todos
+    assert (
+        "开启「党建工作成效考核 · 半年评估」" in todos
+        and "关闭「党建工作成效考核 · 第一季度监测」" in todos
+    )
     admin.screenshot(path=shots / "periods-office-home.png", full_page=False)
 
 

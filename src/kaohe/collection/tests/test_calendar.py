@@ -24,7 +24,9 @@ def _by_key(plans):
 
 def test_the_style_scheme_brings_monthly_reports_quarter_tasks_and_the_year_end():
     plans = _by_key(calendar_for("seed000-style", "style", 2024))
-    assert sorted(plans) == sorted([f"M{m:02d}" for m in range(1, 13)] + ["Q1", "Q2", "Q3", "Q4", "Y"])
+    assert sorted(plans) == sorted(
+        [f"M{m:02d}" for m in range(1, 13)] + ["Q1", "Q2", "Q3", "Q4", "Y"]
+    )
     january = plans["M01"]
     assert january.kind == PeriodKind.MONTHLY
     assert (january.starts_on, january.ends_on) == (dt.date(2024, 1, 1), dt.date(2024, 1, 31))
@@ -35,7 +37,9 @@ def test_the_style_scheme_brings_monthly_reports_quarter_tasks_and_the_year_end(
     assert q2.ranked and not q2.deductions_only
     assert q2.report_kinds == (ReportKind.QUARTER_TASKS,)
     assert (q2.starts_on, q2.ends_on, q2.report_due) == (
-        dt.date(2024, 4, 1), dt.date(2024, 6, 30), dt.date(2024, 6, 30)
+        dt.date(2024, 4, 1),
+        dt.date(2024, 6, 30),
+        dt.date(2024, 6, 30),
     )
 
 
@@ -54,7 +58,10 @@ def test_party_monitoring_runs_from_the_20th_to_the_quarter_end_deductions_only_
     for quarter, (month, last) in enumerate(((3, 31), (6, 30), (9, 30), (12, 31)), start=1):
         plan = plans[f"Q{quarter}"]
         assert plan.kind == PeriodKind.QUARTERLY
-        assert (plan.starts_on, plan.ends_on) == (dt.date(2024, month, 20), dt.date(2024, month, last))
+        assert (plan.starts_on, plan.ends_on) == (
+            dt.date(2024, month, 20),
+            dt.date(2024, month, last),
+        )
         assert plan.ranked and plan.deductions_only
 
 
@@ -107,7 +114,10 @@ def test_calendar_create_makes_the_years_periods_with_one_audit_row(cast, party)
     assert sorted(p.key for p in created) == ["H1", "Q1", "Q2", "Q3", "Q4", "Y"]
     entries = AuditEntry.objects.filter(action="period.calendar_create")
     assert entries.count() == 1
-    assert entries.get().after == {"year": 2024, "periods": ["Q1", "H1", "Q2", "Q3", "Y", "Q4"]}  # by start
+    assert entries.get().after == {
+        "year": 2024,
+        "periods": ["Q1", "H1", "Q2", "Q3", "Y", "Q4"],
+    }  # by start
 
 
 def test_calendar_create_again_creates_nothing_and_keeps_the_offices_dates(cast, party):
@@ -135,7 +145,9 @@ def test_calendar_create_refuses_a_scheme_without_a_preset_calendar(cast, party)
 
 
 def _update(period, **changes):
-    values = {f: getattr(period, f) for f in ("name", "starts_on", "ends_on", "report_due", "review_due")}
+    values = {
+        f: getattr(period, f) for f in ("name", "starts_on", "ends_on", "report_due", "review_due")
+    }
     return period_update(actor=None, period=period, **(values | changes))
 
 

@@ -27,7 +27,9 @@ def test_one_click_creates_the_schemes_calendar_from_its_preset(client, cast, pa
     scheme = party["party"]
     page = client.get(reverse("collection:period_calendar", args=[scheme.pk])).content.decode()
     assert "按预置日历建立 6 个周期" in page
-    answer = client.post(reverse("collection:period_calendar_create", args=[scheme.pk]), follow=True)
+    answer = client.post(
+        reverse("collection:period_calendar_create", args=[scheme.pk]), follow=True
+    )
     assert "已按预置日历建立 6 个考核周期" in answer.content.decode()
     assert scheme.periods.count() == 6
     again = client.post(reverse("collection:period_calendar_create", args=[scheme.pk]), follow=True)
@@ -75,7 +77,9 @@ def test_the_edit_form_says_in_chinese_what_is_wrong_with_the_dates(client, cast
 def test_the_edit_form_refuses_control_characters_in_the_name(client, cast, calendar):
     client.force_login(cast.admin)
     url = reverse("collection:period_edit", args=[calendar["Q1"].pk])
-    answer = client.post(url, {"name": "一季度\x07", "starts_on": "2024-03-20", "ends_on": "2024-03-31"})
+    answer = client.post(
+        url, {"name": "一季度\x07", "starts_on": "2024-03-20", "ends_on": "2024-03-31"}
+    )
     assert answer.status_code == 200 and "errorlist" in answer.content.decode()
     assert Period.objects.get(pk=calendar["Q1"].pk).name == "第一季度监测"
 
@@ -129,7 +133,9 @@ def test_the_list_pages_query_count_does_not_grow_with_the_schemes(
     url = reverse("collection:period_list") + "?year=2024"
     with django_assert_max_num_queries(12):
         assert "第一季度监测" not in client.get(url).content.decode()  # none open
-    for scheme in scheme_create_from_preset(actor=None, year=year_2024(), preset_id="seed000-style"):
+    for scheme in scheme_create_from_preset(
+        actor=None, year=year_2024(), preset_id="seed000-style"
+    ):
         for period in calendar_create(actor=None, scheme=scheme)[:3]:
             period_set_status(actor=None, period=period, status=PeriodStatus.OPEN)
     with django_assert_max_num_queries(12):
@@ -140,15 +146,30 @@ def test_the_list_pages_query_count_does_not_grow_with_the_schemes(
         client.get(calendar_url)
 
 
-def test_the_office_is_asked_to_open_periods_that_started_and_close_those_that_ended(cast, calendar):
+def test_the_office_is_asked_to_open_periods_that_started_and_close_those_that_ended(
+    cast, calendar
+):
     period_set_status(actor=None, period=calendar["Q1"], status=PeriodStatus.OPEN)
     todos = list(period_todos(cast.admin, dt.date(2024, 6, 21)))
     by_key = {t.key: t for t in todos}
     q1, half = calendar["Q1"], calendar["H1"]
-    assert set(by_key) == {f"period:{q1.pk}:close", f"period:{half.pk}:open", f"period:{calendar['Q2'].pk}:open"}
+    assert set(by_key) == {
+        f"period:{q1.pk}:close",
+        f"period:{half.pk}:open",
+        f"period:{calendar['Q2'].pk}:open",
+    }
     assert by_key[f"period:{q1.pk}:close"].state == TodoState.LATE
     assert by_key[f"period:{half.pk}:open"].due == dt.date(2024, 6, 15)
     assert by_key[f"period:{calendar['Q2'].pk}:open"].state == TodoState.LATE  # started 06-20
     on_the_day = {t.key: t for t in period_todos(cast.admin, dt.date(2024, 6, 20))}
     assert on_the_day[f"period:{calendar['Q2'].pk}:open"].state == TodoState.DUE
     assert list(period_todos(cast.liaison, dt.date(2024, 6, 21))) == []
+
+
+def test_the_calendar_speaks_english_when_asked(client, cast, calendar):
+    client.force_login(cast.admin)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get(reverse("collection:period_list") + "?year=2024").content.decode()
+    assert "Open periods" in page and "The schemes&#x27; calendars" in page
+    page = client.get(reverse("home:index")).content.decode()
+    assert "My to-dos" in page and "Notices" in page

@@ -171,7 +171,9 @@ def test_all_notices_are_marked_read_at_once(client, cast):
     assert Notice.objects.filter(user=cast.outsider, read_at__isnull=True).exists()
 
 
-def test_the_notices_page_asks_a_fixed_number_of_queries(client, cast, django_assert_max_num_queries):
+def test_the_notices_page_asks_a_fixed_number_of_queries(
+    client, cast, django_assert_max_num_queries
+):
     for n in range(30):
         _notice(cast.liaison, f"k{n}")
     client.force_login(cast.liaison)

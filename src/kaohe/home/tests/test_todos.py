@@ -24,7 +24,9 @@ def provider(cast):
     todos._PROVIDERS.remove(mine)
 
 
-def test_the_home_page_lists_the_todos_returned_first_then_late_then_by_deadline(client, cast, provider):
+def test_the_home_page_lists_the_todos_returned_first_then_late_then_by_deadline(
+    client, cast, provider
+):
     client.force_login(cast.liaison)
     page = client.get(reverse("home:index")).content.decode()
     order = [page.index(title) for title in
@@ -54,7 +56,9 @@ def test_the_bell_counts_the_unread_notices(client, cast):
     assert 'aria-label="未读通知">2</span>' in page
 
 
-@pytest.mark.parametrize("role", ["admin", "scorer", "liaison", "leader", "team_member", "committee_member"])
+@pytest.mark.parametrize(
+    "role", ["admin", "scorer", "liaison", "leader", "team_member", "committee_member"]
+)
 def test_every_role_has_the_todo_list_at_the_top_of_its_home_page(client, cast, role):
     client.force_login(cast.users()[role])
     page = client.get(reverse("home:index")).content.decode()

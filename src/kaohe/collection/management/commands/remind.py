@@ -24,9 +24,7 @@ class Command(BaseCommand):
             today = dt.date.fromisoformat(options["date"]) if options["date"] else None
         except ValueError:
             raise CommandError(f"not a date: {options['date']!r} (YYYY-MM-DD)") from None
-        summary = reminders_send(
-            today=today or timezone.localdate(), days_before=options["days"]
-        )
+        summary = reminders_send(today=today or timezone.localdate(), days_before=options["days"])
         self.stdout.write(
             f"notices={summary.notices} users={summary.users} emails={summary.emails}"
         )
