@@ -170,6 +170,6 @@ def test_the_calendar_speaks_english_when_asked(client, cast, calendar):
     client.force_login(cast.admin)
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     page = client.get(reverse("collection:period_list") + "?year=2024").content.decode()
-    assert "Open periods" in page and "The schemes&#x27; calendars" in page
+    assert "Open periods" in page and "The schemes' calendars" in page
     page = client.get(reverse("home:index")).content.decode()
     assert "My to-dos" in page and "Notices" in page
