@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kaohe.collection.calendar import DEFAULT_PROGRESS_DAY
 from kaohe.core.forms import Form
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -32,4 +33,22 @@ class ReasonForm(Form):
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("写明为什么要重新打开、要改什么；理由记入操作日志"),
+    )
+
+
+class CalendarForm(Form):
+    """The one parameter of a preset calendar: 000 三(1) "每月xx日前" leaves the day blank."""
+
+    progress_day = forms.IntegerField(
+        label=_("月度进展报送日"),
+        min_value=1,
+        max_value=28,
+        required=False,
+        initial=DEFAULT_PROGRESS_DAY,
+        help_text=_("每月工作进展在次月几日前报送（1–28）"),
+        error_messages={
+            "min_value": _("请填 1 到 28 之间的日子"),
+            "max_value": _("请填 1 到 28 之间的日子"),
+            "invalid": _("请填 1 到 28 之间的日子"),
+        },
     )

@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kaohe.collection import services
-from kaohe.collection.calendar import calendar_for
-from kaohe.collection.models import Period, PeriodStatus, ReportKind
-from kaohe.collection.period_forms import PeriodForm, ReasonForm
+from kaohe.collection.calendar import DEFAULT_PROGRESS_DAY, calendar_for
+from kaohe.collection.models import Period, PeriodKind, PeriodStatus, ReportKind
+from kaohe.collection.period_forms import CalendarForm, PeriodForm, ReasonForm
 from kaohe.collection.selectors import periods_for_user
 from kaohe.core.forms import apply_service_error
 from kaohe.core.roles import Action, actor, can, require
@@ -118,6 +118,10 @@ def period_calendar(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "missing": missing,
             "has_preset": bool(plans),
+            # the day of the monthly report, asked when monthly periods are to be made
+            "calendar_form": CalendarForm()
+            if any(plan.kind == PeriodKind.MONTHLY for plan in missing)
+            else None,
         },
     )
 
@@ -128,8 +132,14 @@ def period_calendar_create(request: HttpRequest, pk: int) -> HttpResponse:
     """One click: the scheme's periods from its preset calendar (those it lacks)."""
     require(request.user, Action.PERIOD_EDIT)
     scheme = get_object_or_404(schemes_for_user(request.user), pk=pk)
+    form = CalendarForm(request.POST)
+    if not form.is_valid():
+        for problems in form.errors.values():
+            messages.error(request, " ".join(problems))
+        return redirect("collection:period_calendar", pk=scheme.pk)
+    day = form.cleaned_data["progress_day"] or DEFAULT_PROGRESS_DAY
     try:
-        created = services.calendar_create(actor=actor(request), scheme=scheme)
+        created = services.calendar_create(actor=actor(request), scheme=scheme, progress_day=day)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -173,3 +173,19 @@ def test_the_calendar_speaks_english_when_asked(client, cast, calendar):
     assert "Open periods" in page and "The schemes' calendars" in page
     page = client.get(reverse("home:index")).content.decode()
     assert "My to-dos" in page and "Notices" in page
+
+
+def test_the_monthly_report_day_is_asked_when_the_calendar_is_created(client, cast):
+    from kaohe.schemes.services import scheme_create_from_preset
+    from kaohe.schemes.tests.factories import year_2024
+
+    (style,) = scheme_create_from_preset(actor=None, year=year_2024(), preset_id="seed000-style")
+    client.force_login(cast.admin)
+    page = client.get(reverse("collection:period_calendar", args=[style.pk])).content.decode()
+    assert "月度进展报送日" in page and 'name="progress_day"' in page
+    url = reverse("collection:period_calendar_create", args=[style.pk])
+    refused = client.post(url, {"progress_day": "31"}, follow=True).content.decode()
+    assert "请填 1 到 28 之间的日子" in refused and not style.periods.exists()
+    client.post(url, {"progress_day": "10"})
+    assert style.periods.get(key="M03").report_due == dt.date(2024, 4, 10)
+    assert style.periods.count() == 17
