@@ -179,3 +179,10 @@ def test_the_notices_page_asks_a_fixed_number_of_queries(
     client.force_login(cast.liaison)
     with django_assert_max_num_queries(8):
         assert client.get(reverse("collection:notice_list")).status_code == 200
+
+
+def test_the_audit_log_shows_the_days_sending(client, cast, liaison_todo):
+    reminders_send(today=dt.date(2024, 6, 21))
+    client.force_login(cast.admin)
+    page = client.get(reverse("core:audit_list")).content.decode()
+    assert "发送待办提醒和逾期通知" in page and "2024-06-21 的待办提醒" in page
