@@ -135,7 +135,7 @@ def period_calendar_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = CalendarForm(request.POST)
     if not form.is_valid():
         for problems in form.errors.values():
-            messages.error(request, " ".join(problems))
+            messages.error(request, " ".join(str(problem) for problem in problems))
         return redirect("collection:period_calendar", pk=scheme.pk)
     day = form.cleaned_data["progress_day"] or DEFAULT_PROGRESS_DAY
     try:
