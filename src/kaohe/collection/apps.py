@@ -1,7 +1,9 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from kaohe.core.registry import register_audit_actions
+from kaohe.core.registry import MenuItem, register_audit_actions, register_menu_items
+from kaohe.core.roles import Action
 
 AUDIT_ACTIONS = {
     "period.create": _("新增考核周期"),
@@ -9,7 +11,13 @@ AUDIT_ACTIONS = {
     "period.status": _("考核周期状态变化"),
     "attachment.upload": _("上传佐证材料"),
     "attachment.delete": _("删除佐证材料"),
+    "period.calendar_create": _("按预置日历建立考核周期"),
+    "notice.send": _("发送待办提醒和逾期通知"),
 }
+
+MENU = (
+    MenuItem("collection:period_list", pgettext_lazy("menu", "考核日历"), Action.PERIOD_VIEW, "period", None, 70),
+)  # fmt: skip
 
 
 class CollectionConfig(AppConfig):
@@ -20,4 +28,9 @@ class CollectionConfig(AppConfig):
     verbose_name = _("日常考核")
 
     def ready(self) -> None:
+        from kaohe.collection.period_todos import period_todos
+        from kaohe.collection.todos import register_todo_provider
+
         register_audit_actions(AUDIT_ACTIONS)
+        register_menu_items(MENU)
+        register_todo_provider(period_todos)

@@ -6,11 +6,16 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from kaohe.collection.calendar import DEFAULT_PROGRESS_DAY, calendar_for, date_window
 from kaohe.collection.models import Period, PeriodKind, PeriodStatus
 from kaohe.core.audit import audit_record, snapshot
+from kaohe.core.errors import field_error
 from kaohe.core.workflow import Workflow
 
 PERIOD_TRANSITIONS = {
@@ -50,6 +55,10 @@ def period_create(
     deductions_only: bool = False,
     status: PeriodStatus | str = PeriodStatus.PLANNED,
 ) -> Period:
+    period_dates_check(
+        year=scheme.year.year, starts_on=starts_on, ends_on=ends_on,
+        report_due=report_due, review_due=review_due,
+    )  # fmt: skip
     period = Period(
         scheme=scheme, kind=kind, key=key, name=name, starts_on=starts_on, ends_on=ends_on,
         report_due=report_due, review_due=review_due, report_kinds=list(report_kinds),
@@ -82,3 +91,152 @@ def period_set_status(
         fields = ["closed_at", "closed_by"]
     PERIOD_WORKFLOW.move(period, status, actor=actor, fields=fields, reason=reason)
     return period
+
+
+class PeriodError:
+    """The codes of the period services' refusals (tests assert on them)."""
+
+    ENDS_BEFORE_START = "period_ends_before_start"
+    OUTSIDE_YEAR = "period_outside_year"
+    DUE_BEFORE_START = "period_due_before_start"
+    REVIEW_BEFORE_REPORT = "period_review_before_report"
+    CLOSED = "period_closed"
+    NO_CALENDAR = "calendar_none"
+
+
+DATE_LABELS = {
+    "starts_on": gettext_lazy("开始日期"),
+    "ends_on": gettext_lazy("结束日期"),
+    "report_due": gettext_lazy("报送截止"),
+    "review_due": gettext_lazy("评分、审核截止"),
+}
+
+
+def period_dates_check(
+    *,
+    year: int,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    report_due: dt.date | None,
+    review_due: dt.date | None,
+) -> None:
+    """Refuse dates that cannot belong to a period of ``year``, each on its own field: the
+    end before the start, a date outside the year (and the first quarter after it, where the
+    December report and the year-end fall), a deadline before the start, the review before
+    the report."""
+    errors: dict[str, ValidationError] = {}
+    first, last = date_window(year)
+    dates = {"starts_on": starts_on, "ends_on": ends_on, "report_due": report_due,
+             "review_due": review_due}  # fmt: skip
+    for name, value in dates.items():
+        if value is not None and not first <= value <= last:
+            errors[name] = ValidationError(
+                _("%(field)s须在 %(first)s 至 %(last)s 之间（考核年度及次年一季度）")
+                % {
+                    "field": DATE_LABELS[name],
+                    "first": first.isoformat(),
+                    "last": last.isoformat(),
+                },
+                code=PeriodError.OUTSIDE_YEAR,
+            )
+    if "ends_on" not in errors and ends_on < starts_on:
+        errors["ends_on"] = ValidationError(
+            _("结束日期不能早于开始日期（%(date)s）") % {"date": starts_on.isoformat()},
+            code=PeriodError.ENDS_BEFORE_START,
+        )
+    for name in ("report_due", "review_due"):
+        value = dates[name]
+        if name not in errors and value is not None and value < starts_on:
+            errors[name] = ValidationError(
+                _("%(field)s不能早于开始日期（%(date)s）")
+                % {"field": DATE_LABELS[name], "date": starts_on.isoformat()},
+                code=PeriodError.DUE_BEFORE_START,
+            )
+    if (
+        not {"report_due", "review_due"} & errors.keys()
+        and report_due is not None
+        and review_due is not None
+        and review_due < report_due
+    ):
+        errors["review_due"] = ValidationError(
+            _("评分、审核截止不能早于报送截止（%(date)s）") % {"date": report_due.isoformat()},
+            code=PeriodError.REVIEW_BEFORE_REPORT,
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def period_update(
+    *,
+    actor: Any,
+    period: Period,
+    name: str,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    report_due: dt.date | None,
+    review_due: dt.date | None,
+) -> Period:
+    """The office edits a period's name and dates; a closed period is reopened first (its
+    scores are final)."""
+    period = Period.objects.select_for_update().select_related("scheme__year").get(pk=period.pk)
+    if period.is_closed:
+        raise field_error("starts_on", _("已关闭的周期不能修改，请先重新打开"), PeriodError.CLOSED)
+    period_dates_check(
+        year=period.scheme.year.year, starts_on=starts_on, ends_on=ends_on,
+        report_due=report_due, review_due=review_due,
+    )  # fmt: skip
+    fields = ("name", "starts_on", "ends_on", "report_due", "review_due")
+    before = snapshot(period, fields)
+    period.name, period.starts_on, period.ends_on = name, starts_on, ends_on
+    period.report_due, period.review_due = report_due, review_due
+    period.full_clean()
+    period.save(update_fields=list(fields))
+    audit_record(
+        actor=actor, action="period.update", obj=period, before=before,
+        after=snapshot(period, fields),
+    )  # fmt: skip
+    return period
+
+
+@transaction.atomic
+def calendar_create(
+    *, actor: Any, scheme: Any, progress_day: int = DEFAULT_PROGRESS_DAY
+) -> list[Period]:
+    """Create the periods the scheme's preset calendar brings for its year (``calendar``),
+    in one transaction with one audit row. Idempotent: a period whose key the scheme already
+    has is left as it is (the office may have changed its dates), so a second call creates
+    nothing and writes no audit row. A scheme with no preset calendar is refused."""
+    plans = calendar_for(scheme.preset, scheme.code, scheme.year.year, progress_day=progress_day)
+    if not plans:
+        raise field_error(
+            "scheme",
+            _("方案「%(name)s」没有预置的考核日历（仅由预置方案创建的方案有）")
+            % {"name": scheme.name},
+            PeriodError.NO_CALENDAR,
+        )
+    # Lock the scheme row, so two clicks at once take turns and the second finds the first's.
+    type(scheme).objects.select_for_update().filter(pk=scheme.pk).first()
+    existing = set(Period.objects.filter(scheme=scheme).values_list("key", flat=True))
+    created = []
+    for plan in plans:
+        if plan.key in existing:
+            continue
+        period = Period(
+            scheme=scheme, kind=plan.kind, key=plan.key, name=plan.name,
+            starts_on=plan.starts_on, ends_on=plan.ends_on, report_due=plan.report_due,
+            review_due=plan.review_due, report_kinds=list(plan.report_kinds),
+            ranked=plan.ranked, deductions_only=plan.deductions_only,
+        )  # fmt: skip
+        period.full_clean()
+        created.append(period)
+    if not created:
+        return []
+    Period.objects.bulk_create(created)
+    audit_record(
+        actor=actor,
+        action="period.calendar_create",
+        obj=scheme,
+        after={"year": scheme.year.year, "periods": [p.key for p in created]},
+    )
+    return list(Period.objects.filter(scheme=scheme, key__in=[p.key for p in created]))

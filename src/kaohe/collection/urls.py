@@ -1,9 +1,25 @@
 from django.urls import path
 
-from kaohe.collection import views
+from kaohe.collection import notice_views, period_views, views
 
 app_name = "collection"
 
 urlpatterns = [
     path("evidence/<int:pk>/", views.attachment_download, name="attachment_download"),
+    # the calendar (periods)
+    path("periods/", period_views.period_list, name="period_list"),
+    path("periods/scheme/<int:pk>/", period_views.period_calendar, name="period_calendar"),
+    path(
+        "periods/scheme/<int:pk>/create/",
+        period_views.period_calendar_create,
+        name="period_calendar_create",
+    ),
+    path("periods/<int:pk>/edit/", period_views.period_edit, name="period_edit"),
+    path("periods/<int:pk>/open/", period_views.period_open, name="period_open"),
+    path("periods/<int:pk>/close/", period_views.period_close, name="period_close"),
+    path("periods/<int:pk>/reopen/", period_views.period_reopen, name="period_reopen"),
+    # notices
+    path("notices/", notice_views.notice_list, name="notice_list"),
+    path("notices/<int:pk>/read/", notice_views.notice_read, name="notice_read"),
+    path("notices/read-all/", notice_views.notice_read_all, name="notice_read_all"),
 ]

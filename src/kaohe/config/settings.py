@@ -11,6 +11,7 @@ import os
 import sys
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from kaohe.config.env import (
@@ -243,6 +244,30 @@ CELERY_TASK_EAGER_PROPAGATES = True
 # submitted it (see kaohe.core.tasks); the tests run it at once unless a test says so.
 JOBS_THREAD = envbool("JOBS_THREAD", not TESTING)
 CELERY_TIMEZONE = TIME_ZONE
+# The periodic tasks (run by `celery -A kaohe.config.celery beat`): every morning the
+# reminders before deadlines and the late notices (kaohe.collection.reminders).
+CELERY_BEAT_SCHEDULE = {
+    "reminders-daily": {
+        "task": "kaohe.collection.tasks.reminders_send_daily",
+        "schedule": crontab(hour=envint("REMINDER_HOUR", 7), minute=30),
+    },
+}
+
+# E-mail (reminders and late notices): the console backend prints them unless EMAIL_BACKEND
+# names another (django.core.mail.backends.smtp.EmailBackend with the EMAIL_* settings).
+EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = envstr("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", 25)
+EMAIL_HOST_USER = envstr("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", False)
+DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "kaohe@localhost")
+# A reminder goes out this many days before a to-do's deadline (and a notice once it is late).
+REMINDER_DAYS_BEFORE = envint("REMINDER_DAYS_BEFORE", 3)
+# The site's address, for the links in e-mails (e.g. https://kaohe.example.gov.cn); empty:
+# the mails give the paths only.
+SITE_URL = envstr("SITE_URL")
 
 PAGE_SIZE = envint("PAGE_SIZE", 50)
 

@@ -1,4 +1,5 @@
-"""The home page: what the user's role may see, counted across the apps."""
+"""The home page: the user's to-do list first (every role), then what the role may see,
+counted across the apps."""
 
 from __future__ import annotations
 
@@ -6,8 +7,11 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaohe.collection.selectors import notices_for_user
+from kaohe.collection.todos import TodoState, todos_for
 from kaohe.core.audit_display import audit_lines, without_sessions
 from kaohe.core.roles import Action, can, require
 from kaohe.core.selectors import audit_entries_for_user
@@ -17,6 +21,20 @@ from kaohe.orgs.selectors import cadre_filter, cadres_for_user, units_for_user
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.DASHBOARD_VIEW)
+    today = timezone.localdate()
+    mine = todos_for(request.user, today)
+    todos: list[dict[str, object]] = [
+        {
+            "todo": todo,
+            "days": (todo.due - today).days if todo.due else None,
+            "late_days": (today - todo.due).days if todo.due else None,
+            # the year only when it is not this one
+            "due_text": todo.due.strftime("%m-%d" if todo.due.year == today.year else "%Y-%m-%d")
+            if todo.due
+            else "",
+        }
+        for todo in mine
+    ]
     units = units_for_user(request.user)
     by_category = (
         units.filter(is_active=True)
@@ -54,5 +72,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "cadre_total": cadre_total,
             "cards": cards,
             "recent": recent,
+            "todos": todos,
+            "late_count": sum(1 for todo in mine if todo.state == TodoState.LATE),
+            "unread_notices": notices_for_user(request.user).filter(read_at__isnull=True).count(),
         },
     )

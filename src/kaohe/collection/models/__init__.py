@@ -2,12 +2,14 @@
 and rectification, notices); every model is imported here so Django finds it."""
 
 from kaohe.collection.models.evidence import Attachment, FileKind, OwnerType
+from kaohe.collection.models.notices import Notice
 from kaohe.collection.models.periods import Period, PeriodKind, PeriodStatus, ReportKind
 from kaohe.collection.models.scoring import ScoreEntry
 
 __all__ = [
     "Attachment",
     "FileKind",
+    "Notice",
     "OwnerType",
     "Period",
     "PeriodKind",

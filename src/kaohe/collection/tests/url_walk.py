@@ -2,16 +2,34 @@
 Each area adds its rows here and its objects in ``objects``. The objects:
 
 - ``collection_evidence_a``: an evidence file of 青山镇 (the liaison's unit)
+- ``periods_scheme``: the published 党建工作成效考核 scheme of 2024 (seed 001), whose
+  calendar is made from its preset; ``periods_draft_scheme``: the draft 述职评议 scheme
+- ``periods_planned``: its Q1 monitoring (planned), ``periods_open``: Q2 (open),
+  ``periods_closed``: Q3 (closed)
+- ``periods_notice``: a notice of the admin (anyone else: 404)
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-#                                                        anon admin scorer liaison outsider leader team committee
+#                                                                  anon admin scorer liaison outsider leader team committee
 ROWS = [
     ("collection:attachment_download", ("collection_evidence_a",), (302, 200, 200, 200, 404, 200, 200, 200)),
+    ("collection:period_list", (),                                (302, 200, 200, 200, 200, 200, 200, 200)),
+    ("collection:period_calendar", ("periods_scheme",),           (302, 200, 200, 200, 200, 200, 200, 200)),
+    ("collection:period_calendar", ("periods_draft_scheme",),     (302, 200, 404, 404, 404, 404, 404, 404)),
+    ("collection:period_edit", ("periods_planned",),              (302, 200, 403, 403, 403, 403, 403, 403)),
+    ("collection:period_open", ("periods_planned",),              (302, 200, 403, 403, 403, 403, 403, 403)),
+    ("collection:period_close", ("periods_open",),                (302, 200, 403, 403, 403, 403, 403, 403)),
+    ("collection:period_reopen", ("periods_closed",),             (302, 200, 403, 403, 403, 403, 403, 403)),
+    ("collection:notice_list", (),                                (302, 200, 200, 200, 200, 200, 200, 200)),
 ]  # fmt: skip
+POST_ONLY = {
+    "collection:period_calendar_create",
+    "collection:notice_read",
+    "collection:notice_read_all",
+}
 
 
 def objects(cast: Any) -> dict[str, Any]:
@@ -22,4 +40,34 @@ def objects(cast: Any) -> dict[str, Any]:
         actor=None, unit=cast.unit_a, owner_type=OwnerType.REPORT, owner_id=1,
         upload=b"%PDF-1.4\n%test\n", name="材料.pdf",
     )  # fmt: skip
-    return {"collection_evidence_a": evidence}
+    return {"collection_evidence_a": evidence} | _period_objects(cast)
+
+
+def _period_objects(cast: Any) -> dict[str, Any]:
+    from django.utils import timezone
+
+    from kaohe.collection.models import Notice, PeriodStatus
+    from kaohe.collection.services import calendar_create, period_set_status
+    from kaohe.schemes import services
+    from kaohe.schemes.tests import factories
+
+    schemes = factories.party_schemes(factories.year_2024())
+    scheme = schemes["party"]
+    if scheme.status == "draft":
+        scheme = services.scheme_set_status(actor=None, scheme=scheme, status="published")
+    calendar_create(actor=None, scheme=scheme)  # the missing periods only
+    periods = {p.key: p for p in scheme.periods.all()}
+    q2 = period_set_status(actor=None, period=periods["Q2"], status=PeriodStatus.OPEN)
+    q3 = period_set_status(actor=None, period=periods["Q3"], status=PeriodStatus.OPEN)
+    q3 = period_set_status(actor=None, period=q3, status=PeriodStatus.CLOSED)
+    notice = Notice.objects.create(
+        user=cast.admin, key="walk", title="提醒", url="/", created_at=timezone.now()
+    )
+    return {
+        "periods_scheme": scheme,
+        "periods_draft_scheme": schemes["review"],
+        "periods_planned": periods["Q1"],
+        "periods_open": q2,
+        "periods_closed": q3,
+        "periods_notice": notice,
+    }
