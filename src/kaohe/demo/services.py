@@ -449,9 +449,13 @@ def demo_instructions(summary: DemoSummary, *, url: str) -> str:
 @transaction.atomic
 def demo_site_load(*, year: int | None = None) -> DemoSummary:
     """What ``kaohe demo`` loads: the demo county, then on it the seed presets' schemes and
-    a published 党建 indicator system per category."""
+    a published 党建 indicator system per category, and the year's work so far."""
+    from kaohe.collection.demo_periods import periods_demo_load
     from kaohe.schemes.services import schemes_demo_load
 
     summary = demo_load(year=year)
     schemes_demo_load(year=summary.year)
+    # The year in progress: its calendar (past periods closed, the current one open).
+    today = timezone.localdate()
+    periods_demo_load(year=summary.year, today=today)
     return summary
