@@ -56,8 +56,15 @@ def _copies(counties: int) -> None:
     postings = list(Posting.objects.filter(is_primary=True, unit__in=units).select_related("cadre"))
     for copy in range(1, counties):
         made = Unit.objects.bulk_create(
-            [Unit(code=f"{u.code}-{copy}", name=f"{u.name}{copy}", category_id=u.category_id,
-                  order=u.order) for u in units]  # fmt: skip
+            [
+                Unit(
+                    code=f"{u.code}-{copy}",
+                    name=f"{u.name}{copy}",
+                    category_id=u.category_id,
+                    order=u.order,
+                )
+                for u in units
+            ]
         )
         new_unit = {old.pk: new for old, new in zip(units, made, strict=True)}
         Team.objects.bulk_create([Team(unit=u, name=f"{u.name}领导班子") for u in made])
@@ -65,9 +72,18 @@ def _copies(counties: int) -> None:
             [Cadre(name=p.cadre.name, gender=p.cadre.gender) for p in postings]
         )
         Posting.objects.bulk_create(
-            [Posting(cadre=c, unit=new_unit[p.unit_id], post=p.post, role=p.role, duties=p.duties,
-                     start_date=p.start_date, precedence=p.precedence)
-             for c, p in zip(cadres, postings, strict=True)]  # fmt: skip
+            [
+                Posting(
+                    cadre=c,
+                    unit=new_unit[p.unit_id],
+                    post=p.post,
+                    role=p.role,
+                    duties=p.duties,
+                    start_date=p.start_date,
+                    precedence=p.precedence,
+                )
+                for c, p in zip(cadres, postings, strict=True)
+            ]
         )
 
 

@@ -324,15 +324,16 @@ def history_provider(context: BuildContext) -> dict[str, Contribution]:
                      "run_id", "scheme_id")
         .distinct()
     )  # fmt: skip
-    for year, suite, code, finished, run, scheme in found:
+    for year, suite, code, finished, run, graded in found:
         key = (year, suite, code)
         if key not in latest or (finished, run) > latest[key][:2]:
-            latest[key] = (finished, run, scheme)
+            latest[key] = (finished, run, graded)
     out: dict[str, Contribution] = {}
     pairs = {(run, scheme_pk): (year, wanted[(suite, code)])
              for (year, suite, code), (_f, run, scheme_pk) in latest.items()}  # fmt: skip
     if not pairs:
         return out
+    targets_of = {s.id: set(s.targets) for s in context.schemes}
     rows = RunRow.objects.filter(
         run_id__in={run for run, _ in pairs}, scheme_id__in={s for _, s in pairs}
     ).exclude(grade="")
@@ -340,7 +341,7 @@ def history_provider(context: BuildContext) -> dict[str, Contribution]:
         if (run, scheme_pk) not in pairs:
             continue
         year, scheme = pairs[(run, scheme_pk)]
-        if grade in scheme.grades and target in set(scheme.targets):
+        if grade in scheme.grades and target in targets_of[scheme.id]:
             out.setdefault(scheme.id, Contribution()).history[target][year] = grade
     return out
 
@@ -407,9 +408,7 @@ def build_scenario(
         "year": year,
         "entities": entities,
         "schemes": [
-            _scheme_document(
-                scheme, [c[scheme.id] for c in contributions if scheme.id in c]
-            )
+            _scheme_document(scheme, [c[scheme.id] for c in contributions if scheme.id in c])
             for scheme in schemes
         ],
     }

@@ -67,7 +67,12 @@ def _dict_changes(label: str, old: Mapping[str, Any], new: Mapping[str, Any]) ->
         if old.get(key) != new.get(key):
             found.append(
                 _("%(what)s %(key)s：%(old)s → %(new)s")
-                % {"what": label, "key": key, "old": _show(old.get(key)), "new": _show(new.get(key))}
+                % {
+                    "what": label,
+                    "key": key,
+                    "old": _show(old.get(key)),
+                    "new": _show(new.get(key)),
+                }
             )
     return found
 
@@ -138,13 +143,13 @@ def compare_runs(old: Run, new: Run) -> list[Change]:
         for scheme in set(old_versions) | set(new_versions)
     }
     changes = []
-    keys: Iterable[tuple[int, str]] = list(
-        dict.fromkeys([*old_rows, *new_rows])
-    )
+    keys: Iterable[tuple[int, str]] = list(dict.fromkeys([*old_rows, *new_rows]))
     for key in keys:
         before, after = old_rows.get(key), new_rows.get(key)
-        if before is not None and after is not None and all(
-            getattr(before, f) == getattr(after, f) for f in fields
+        if (
+            before is not None
+            and after is not None
+            and all(getattr(before, f) == getattr(after, f) for f in fields)
         ):
             continue
         row = after or before

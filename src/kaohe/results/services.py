@@ -38,7 +38,9 @@ RUN_TRANSITIONS = {
     (RunStatus.RUNNING, RunStatus.DONE),
     (RunStatus.RUNNING, RunStatus.FAILED),
 }
-RUN_WORKFLOW = Workflow(RUN_TRANSITIONS, states=RunStatus, action="run.status", code="run_transition")
+RUN_WORKFLOW = Workflow(
+    RUN_TRANSITIONS, states=RunStatus, action="run.status", code="run_transition"
+)
 
 
 @dataclass(frozen=True)
@@ -168,9 +170,7 @@ def run_create(*, actor: Any, year: AssessmentYear, suite: str = "") -> Run:
         schemes = schemes.filter(suite=suite)
     if not schemes.exists():
         raise field_error("suite", _("没有可计算的已发布方案"), "no_schemes")
-    run = Run.objects.create(
-        year=year, suite=suite, created_by=actor, created_at=timezone.now()
-    )
+    run = Run.objects.create(year=year, suite=suite, created_by=actor, created_at=timezone.now())
     audit_record(actor=actor, action="run.create", obj=run,
                  after={"year": year.year, "suite": suite})  # fmt: skip
     return _submit(actor=actor, run=run)
@@ -243,10 +243,10 @@ def components_import(
     year_end = dt.date(scheme.year.year, 12, 31)
     posted: dict[tuple[int, str], list[int]] = {}
     if scheme.subject == Subject.CADRE:
-        for unit_pk, name, cadre_pk in Posting.objects.filter(
+        for posted_unit, posted_name, posted_cadre in Posting.objects.filter(
             active_on(year_end), is_primary=True
         ).values_list("unit_id", "cadre__name", "cadre_id"):
-            posted.setdefault((unit_pk, name), []).append(cadre_pk)
+            posted.setdefault((posted_unit, posted_name), []).append(posted_cadre)
     parsed: list[tuple[int | None, int | None, str, Decimal]] = []
     seen: dict[str, int] = {}
     for cells in sheet.cells():
@@ -263,10 +263,10 @@ def components_import(
         except (ArithmeticError, ValueError):
             cells.bad("value", _("应为数字（如 92.5），实际为“%(value)s”") % {"value": raw[:50]})
             value = None
-        unit_pk = units.get(code) if code else None
+        unit_pk: int | None = units.get(code) if code else None
         if code and unit_pk is None:
             cells.bad("unit", _("没有编码为“%(code)s”的单位") % {"code": code[:40]})
-        cadre_pk = None
+        cadre_pk: int | None = None
         if scheme.subject == Subject.CADRE and unit_pk is not None and name:
             found = posted.get((unit_pk, name), [])
             if len(found) != 1:
@@ -290,13 +290,12 @@ def components_import(
     sheet.fail_if_bad()
     summary = ImportSummary()
     now = timezone.now()
-    for unit_pk, cadre_pk, input_name, value in parsed:
-        row = ComponentScore.objects.filter(
-            scheme=scheme, unit_id=unit_pk, cadre_id=cadre_pk, input_name=input_name
-        ).first()
+    for target_unit, target_cadre, input_name, value in parsed:
+        target: dict[str, Any] = {"unit_id": target_unit, "cadre_id": target_cadre}
+        row = ComponentScore.objects.filter(scheme=scheme, input_name=input_name, **target).first()
         if row is None:
             ComponentScore.objects.create(
-                scheme=scheme, unit_id=unit_pk, cadre_id=cadre_pk, input_name=input_name,
+                scheme=scheme, unit_id=target_unit, cadre_id=target_cadre, input_name=input_name,
                 value=value, file_name=file_name[:200], updated_by=actor, updated_at=now,
             )  # fmt: skip
             summary.add(Outcome.CREATED)

@@ -215,7 +215,8 @@ def component_import(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("新增 %(created)s 条，修改 %(updated)s 条，未变 %(unchanged)s 条") % vars(summary),
+                _("新增 %(created)s 条，修改 %(updated)s 条，未变 %(unchanged)s 条")
+                % vars(summary),
             )
             return redirect("results:component_import", pk=scheme.pk)
     return render(

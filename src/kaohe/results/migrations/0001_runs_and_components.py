@@ -7,88 +7,281 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0007_login_throttle_per_address_and_username'),
-        ('orgs', '0008_one_open_posting_secondment_and_stint_per_cadre'),
-        ('schemes', '0004_clause_notes_of_preset_versions'),
+        ("core", "0007_login_throttle_per_address_and_username"),
+        ("orgs", "0008_one_open_posting_secondment_and_stint_per_cadre"),
+        ("schemes", "0004_clause_notes_of_preset_versions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Run',
+            name="Run",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('suite', models.CharField(blank=True, max_length=100, verbose_name='方案组')),
-                ('status', models.CharField(choices=[('queued', '排队中'), ('running', '计算中'), ('done', '已完成'), ('failed', '失败')], default='queued', max_length=10, verbose_name='状态')),
-                ('snapshot', models.TextField(blank=True, help_text='kaohe-scenario/1 JSON', verbose_name='输入快照')),
-                ('result', models.JSONField(blank=True, null=True, verbose_name='计算结果')),
-                ('message', models.TextField(blank=True, verbose_name='说明')),
-                ('created_at', models.DateTimeField(verbose_name='发起时间')),
-                ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='开始时间')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='结束时间')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='发起人')),
-                ('job', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='core.job', verbose_name='后台任务')),
-                ('recomputed_from', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='results.run', verbose_name='重算自')),
-                ('versions', models.ManyToManyField(blank=True, related_name='+', to='schemes.schemeversion', verbose_name='方案版本')),
-                ('year', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.assessmentyear', verbose_name='年度')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("suite", models.CharField(blank=True, max_length=100, verbose_name="方案组")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "排队中"),
+                            ("running", "计算中"),
+                            ("done", "已完成"),
+                            ("failed", "失败"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "snapshot",
+                    models.TextField(
+                        blank=True, help_text="kaohe-scenario/1 JSON", verbose_name="输入快照"
+                    ),
+                ),
+                ("result", models.JSONField(blank=True, null=True, verbose_name="计算结果")),
+                ("message", models.TextField(blank=True, verbose_name="说明")),
+                ("created_at", models.DateTimeField(verbose_name="发起时间")),
+                (
+                    "started_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="开始时间"),
+                ),
+                (
+                    "finished_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="结束时间"),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="发起人",
+                    ),
+                ),
+                (
+                    "job",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="core.job",
+                        verbose_name="后台任务",
+                    ),
+                ),
+                (
+                    "recomputed_from",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="results.run",
+                        verbose_name="重算自",
+                    ),
+                ),
+                (
+                    "versions",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="+",
+                        to="schemes.schemeversion",
+                        verbose_name="方案版本",
+                    ),
+                ),
+                (
+                    "year",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.assessmentyear",
+                        verbose_name="年度",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '考核结果计算',
-                'verbose_name_plural': '考核结果计算',
-                'ordering': ('-created_at', '-id'),
+                "verbose_name": "考核结果计算",
+                "verbose_name_plural": "考核结果计算",
+                "ordering": ("-created_at", "-id"),
             },
         ),
         migrations.CreateModel(
-            name='ComponentScore',
+            name="ComponentScore",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('input_name', models.CharField(max_length=40, verbose_name='分项')),
-                ('value', models.DecimalField(decimal_places=4, max_digits=9, verbose_name='分值')),
-                ('source', models.CharField(choices=[('excel', 'Excel 导入')], default='excel', max_length=10, verbose_name='来源')),
-                ('file_name', models.CharField(blank=True, max_length=200, verbose_name='文件名')),
-                ('updated_at', models.DateTimeField(verbose_name='导入时间')),
-                ('cadre', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.cadre', verbose_name='干部')),
-                ('scheme', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='schemes.scheme', verbose_name='考核方案')),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.unit', verbose_name='单位')),
-                ('updated_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='导入人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("input_name", models.CharField(max_length=40, verbose_name="分项")),
+                ("value", models.DecimalField(decimal_places=4, max_digits=9, verbose_name="分值")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("excel", "Excel 导入")],
+                        default="excel",
+                        max_length=10,
+                        verbose_name="来源",
+                    ),
+                ),
+                ("file_name", models.CharField(blank=True, max_length=200, verbose_name="文件名")),
+                ("updated_at", models.DateTimeField(verbose_name="导入时间")),
+                (
+                    "cadre",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.cadre",
+                        verbose_name="干部",
+                    ),
+                ),
+                (
+                    "scheme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="schemes.scheme",
+                        verbose_name="考核方案",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.unit",
+                        verbose_name="单位",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="导入人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '分项得分',
-                'verbose_name_plural': '分项得分',
-                'ordering': ('scheme', 'input_name', 'unit', 'cadre'),
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('cadre__isnull', True), ('unit__isnull', False)), models.Q(('cadre__isnull', False), ('unit__isnull', True)), _connector='OR'), name='component_one_target'), models.UniqueConstraint(condition=models.Q(('unit__isnull', False)), fields=('scheme', 'unit', 'input_name'), name='component_unique_unit'), models.UniqueConstraint(condition=models.Q(('cadre__isnull', False)), fields=('scheme', 'cadre', 'input_name'), name='component_unique_cadre')],
+                "verbose_name": "分项得分",
+                "verbose_name_plural": "分项得分",
+                "ordering": ("scheme", "input_name", "unit", "cadre"),
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("cadre__isnull", True), ("unit__isnull", False)),
+                            models.Q(("cadre__isnull", False), ("unit__isnull", True)),
+                            _connector="OR",
+                        ),
+                        name="component_one_target",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("unit__isnull", False)),
+                        fields=("scheme", "unit", "input_name"),
+                        name="component_unique_unit",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("cadre__isnull", False)),
+                        fields=("scheme", "cadre", "input_name"),
+                        name="component_unique_cadre",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='RunRow',
+            name="RunRow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('target', models.CharField(max_length=20, verbose_name='考核对象编号')),
-                ('name', models.CharField(blank=True, max_length=100, verbose_name='名称')),
-                ('group', models.CharField(blank=True, max_length=100, verbose_name='分组')),
-                ('score', models.DecimalField(decimal_places=4, max_digits=12, null=True, verbose_name='得分')),
-                ('rank', models.PositiveIntegerField(null=True, verbose_name='名次')),
-                ('status', models.CharField(max_length=10, verbose_name='状态')),
-                ('grade', models.CharField(blank=True, max_length=20, verbose_name='等次')),
-                ('band', models.CharField(blank=True, max_length=20, verbose_name='分数段等次')),
-                ('needs_decision', models.BooleanField(default=False, verbose_name='需研究决定')),
-                ('position', models.PositiveIntegerField(verbose_name='顺序')),
-                ('trace', models.JSONField(default=list, verbose_name='计算过程')),
-                ('cadre', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.cadre', verbose_name='干部')),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rows', to='results.run')),
-                ('scheme', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='schemes.scheme', verbose_name='考核方案')),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.unit', verbose_name='单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("target", models.CharField(max_length=20, verbose_name="考核对象编号")),
+                ("name", models.CharField(blank=True, max_length=100, verbose_name="名称")),
+                ("group", models.CharField(blank=True, max_length=100, verbose_name="分组")),
+                (
+                    "score",
+                    models.DecimalField(
+                        decimal_places=4, max_digits=12, null=True, verbose_name="得分"
+                    ),
+                ),
+                ("rank", models.PositiveIntegerField(null=True, verbose_name="名次")),
+                ("status", models.CharField(max_length=10, verbose_name="状态")),
+                ("grade", models.CharField(blank=True, max_length=20, verbose_name="等次")),
+                ("band", models.CharField(blank=True, max_length=20, verbose_name="分数段等次")),
+                ("needs_decision", models.BooleanField(default=False, verbose_name="需研究决定")),
+                ("position", models.PositiveIntegerField(verbose_name="顺序")),
+                ("trace", models.JSONField(default=list, verbose_name="计算过程")),
+                (
+                    "cadre",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.cadre",
+                        verbose_name="干部",
+                    ),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rows",
+                        to="results.run",
+                    ),
+                ),
+                (
+                    "scheme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="schemes.scheme",
+                        verbose_name="考核方案",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.unit",
+                        verbose_name="单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '考核结果',
-                'verbose_name_plural': '考核结果',
-                'ordering': ('run', 'scheme', 'position'),
-                'indexes': [models.Index(fields=['scheme', 'target'], name='run_row_scheme_target')],
-                'constraints': [models.UniqueConstraint(fields=('run', 'scheme', 'target'), name='run_row_unique')],
+                "verbose_name": "考核结果",
+                "verbose_name_plural": "考核结果",
+                "ordering": ("run", "scheme", "position"),
+                "indexes": [
+                    models.Index(fields=["scheme", "target"], name="run_row_scheme_target")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("run", "scheme", "target"), name="run_row_unique"
+                    )
+                ],
             },
         ),
     ]

@@ -43,9 +43,15 @@ def test_a_run_grades_the_year_in_a_background_job_and_keeps_everything(
     assert any(step.get("step") == "band" for step in row.trace)
     assert set(run.versions.all()) == {year_data.party.current_version,
                                        year_data.review.current_version}  # fmt: skip
-    assert run.snapshot == "".join(
-        __import__("kaohe.results.jsonout", fromlist=["x"]).chunks(build_scenario(2024).document)
-    ) + "\n"
+    assert (
+        run.snapshot
+        == "".join(
+            __import__("kaohe.results.jsonout", fromlist=["x"]).chunks(
+                build_scenario(2024).document
+            )
+        )
+        + "\n"
+    )
     assert run.result["format"] == "kaohe-result/1"
 
 
@@ -110,8 +116,10 @@ def test_comparing_two_runs_names_who_changed_and_why(
     changes = compare_runs(first, second)
     review = "党委(党组)书记抓基层党建工作述职评议（党建工作成效考核）"
     assert {(c.scheme, c.name) for c in changes} == {
-        ("党建工作成效考核", "白水镇"), ("党建工作成效考核", "青山镇"),
-        (review, "白水镇"), (review, "青山镇"),
+        ("党建工作成效考核", "白水镇"),
+        ("党建工作成效考核", "青山镇"),
+        (review, "白水镇"),
+        (review, "青山镇"),
     }
     by_name = {c.name: c for c in changes if c.scheme == "党建工作成效考核"}
     change = by_name["白水镇"]
