@@ -175,3 +175,10 @@ class RunRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.grade}"
+
+    @property
+    def score_text(self) -> str:
+        """The score as the engine gave it (87.88, 90), "—" for none."""
+        if self.score is None:
+            return "—"
+        return format(self.score.normalize(), "f")

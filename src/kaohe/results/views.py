@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -85,7 +86,9 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, Action.RESULTS_VIEW)
     run = get_object_or_404(runs_for_user(request.user), pk=pk)
     rows = list(
-        run.rows.select_related("scheme").order_by("scheme__suite", "scheme_id", "position")
+        run.rows.select_related("scheme").order_by(
+            "scheme__suite", "scheme_id", "group", F("rank").asc(nulls_last=True), "position"
+        )
     )
     schemes = [
         {"scheme": scheme, "rows": list(items)}
