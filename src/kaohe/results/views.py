@@ -24,6 +24,7 @@ from kaohe.core.services import rejected_upload_keep
 from kaohe.core.xlsx import ImportFailed, RowError, layout_workbook, xlsx_response
 from kaohe.results import services
 from kaohe.results.compare import compare_runs
+from kaohe.results.explain import explain
 from kaohe.results.forms import CompareForm, ComponentImportForm, RunForm
 from kaohe.results.models import Run, RunStatus
 from kaohe.results.selectors import run_rows_for_user, runs_for_user
@@ -164,7 +165,15 @@ def row_trace(request: HttpRequest, pk: int) -> HttpResponse:
     row = get_object_or_404(
         run_rows_for_user(request.user).select_related("run__year", "scheme"), pk=pk
     )
-    return render(request, "results/row_trace.html", {"row": row, "run": row.run})
+    version = row.run.versions.filter(scheme_id=row.scheme_id).first()
+    steps = explain(
+        row.trace,
+        version.definition if version else {},
+        version.notes if version else {},
+        row.group,
+    )
+    context = {"row": row, "run": row.run, "steps": steps, "version": version}
+    return render(request, "results/row_trace.html", context)
 
 
 @login_required

@@ -76,6 +76,9 @@ def test_the_trace_page_reads_the_engines_steps_in_chinese(
     page = client.get(reverse("results:row_trace", args=[row.pk])).content.decode()
     assert "白水镇" in page and "较好" in page
     assert all(step["note"] in page for step in row.trace if "note" in step)
+    # each step with the seed clause of the element that made it (the preset's comments)
+    assert "001 第十七条 第二款" in page  # the review_not_good cap
+    assert "001 第十四条" in page  # the score's weights
 
 
 def test_comparing_on_the_page_lists_the_change_with_its_reason(
