@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 
 from kaohe.results import jsonout
@@ -34,4 +33,4 @@ def latest_result_text(year: int, suite: str | None = None) -> str:
     if run is None:
         where = f"{year} {suite}" if suite else str(year)
         raise NothingToExport(f"{where}: 没有已完成的考核结果计算 (no finished run)")
-    return json.dumps(run.result, ensure_ascii=False, indent=2) + "\n"
+    return run.result

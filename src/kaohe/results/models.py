@@ -10,6 +10,9 @@ Writes go through ``services``.
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -111,7 +114,9 @@ class Run(models.Model):
         "schemes.SchemeVersion", blank=True, related_name="+", verbose_name=_("方案版本")
     )
     snapshot = models.TextField(_("输入快照"), blank=True, help_text=_("kaohe-scenario/1 JSON"))
-    result = models.JSONField(_("计算结果"), null=True, blank=True)
+    # The JSON text ``kaohe evaluate --format json`` prints for the snapshot, kept as text so
+    # that ``kaohe results export`` gives it byte for byte (jsonb would reorder its keys).
+    result = models.TextField(_("计算结果"), blank=True, help_text=_("kaohe-result/1 JSON"))
     message = models.TextField(_("说明"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
@@ -131,6 +136,10 @@ class Run(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("results:run_detail", args=[self.pk])
+
+    @property
+    def result_document(self) -> dict[str, Any]:
+        return json.loads(self.result) if self.result else {}
 
     @property
     def is_active(self) -> bool:

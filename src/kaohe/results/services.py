@@ -68,9 +68,9 @@ def grade_snapshot(snapshot: str) -> Result:
     return evaluate(load_text(snapshot))
 
 
-def result_document(result: Result) -> dict[str, Any]:
+def result_text(result: Result) -> str:
     """The ``kaohe-result/1`` document as ``kaohe evaluate --format json`` prints it."""
-    return json.loads(json.dumps(result.to_dict("zh", True), ensure_ascii=False))
+    return json.dumps(result.to_dict("zh", True), ensure_ascii=False, indent=2) + "\n"
 
 
 def _target_fk(target: str) -> tuple[int | None, int | None]:
@@ -114,8 +114,8 @@ def _rows(run: Run, document: dict[str, Any]) -> list[RunRow]:
 
 def run_store(*, run: Run, result: Result) -> int:
     """Keep the engine's result and its rows on ``run`` (in the caller's transaction)."""
-    document = result_document(result)
-    run.result = document
+    run.result = result_text(result)
+    document = json.loads(run.result)
     run.finished_at = timezone.now()
     RunRow.objects.filter(run=run).delete()
     rows = _rows(run, document)

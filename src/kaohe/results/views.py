@@ -3,7 +3,6 @@ comparison of two runs, and the import of components collected outside the site.
 
 from __future__ import annotations
 
-import json
 from itertools import groupby
 from typing import Any
 
@@ -107,7 +106,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _violations(run: Run) -> list[dict[str, Any]]:
     found = []
-    for scheme in (run.result or {}).get("schemes", []):
+    for scheme in run.result_document.get("schemes", []):
         found.extend(scheme.get("violations", []))
     return found
 
@@ -155,8 +154,7 @@ def run_scenario(request: HttpRequest, pk: int) -> HttpResponse:
 def run_result(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, Action.RESULTS_VIEW)
     run = get_object_or_404(runs_for_user(request.user), pk=pk)
-    text = json.dumps(run.result, ensure_ascii=False, indent=2) + "\n"
-    return _json_download(text, f"result-{run.year.year}-run{run.pk}.json")
+    return _json_download(run.result, f"result-{run.year.year}-run{run.pk}.json")
 
 
 @login_required

@@ -52,7 +52,7 @@ def test_a_run_grades_the_year_in_a_background_job_and_keeps_everything(
         )
         + "\n"
     )
-    assert run.result["format"] == "kaohe-result/1"
+    assert run.result_document["format"] == "kaohe-result/1"
 
 
 def test_kaohe_evaluate_of_the_exported_scenario_gives_exactly_the_exported_result(

@@ -38,7 +38,7 @@ def objects(cast: Any) -> dict[str, Any]:
         scheme = scheme_set_status(actor=None, scheme=scheme, status="published")
     now = timezone.now()
     run = Run.objects.create(
-        year=year, status=RunStatus.DONE, snapshot="{}\n", result={"format": "kaohe-result/1"},
+        year=year, status=RunStatus.DONE, snapshot="{}\n", result='{"format": "kaohe-result/1"}\n',
         created_by=cast.admin, created_at=now, finished_at=now,
     )  # fmt: skip
     row = RunRow.objects.create(
