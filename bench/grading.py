@@ -4,6 +4,7 @@ Usage (from the repository root)::
 
     .venv/bin/python bench/grading.py            # SQLite in a temporary directory
     .venv/bin/python bench/grading.py --counties 3
+    .venv/bin/python bench/grading.py --database-url postgresql://…/empty_db
 
 In a fresh SQLite file the demo county is loaded (``demo_site_load``: ~1,500 cadres, the
 seed presets' schemes); ``--counties N`` adds N - 1 copies of its units and cadres (a city).
@@ -158,10 +159,15 @@ def ballots_stand_in(context: Any) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--counties", type=int, default=1)
+    parser.add_argument(
+        "--database-url", help="an empty PostgreSQL database to use instead of SQLite"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as var:
         os.environ.update(KAOHE_VAR_DIR=var, DEBUG="1")
         os.environ.pop("DATABASE_URL", None)
+        if args.database_url:
+            os.environ["DATABASE_URL"] = args.database_url
         os.environ.pop("CELERY_BROKER_URL", None)
         _setup()
         from django.core.management import call_command
@@ -187,6 +193,12 @@ def main() -> None:
             year=AssessmentYear.objects.get(year=year), suite=suite, status=RunStatus.RUNNING,
             created_at=timezone.now(),
         )  # fmt: skip
+        profile = None
+        if os.environ.get("BENCH_PROFILE"):
+            import cProfile
+
+            profile = cProfile.Profile()
+            profile.enable()
         with CaptureQueriesContext(connection) as queries:
             started = time.perf_counter()
             scenario = build_scenario(year, suite, providers=(*PROVIDERS, ballots_stand_in))
@@ -199,6 +211,11 @@ def main() -> None:
                 run.versions.set(scenario.versions)
                 run_store(run=run, result=result)
             stored = time.perf_counter()
+        if profile is not None:
+            import pstats
+
+            profile.disable()
+            pstats.Stats(profile, stream=sys.stderr).sort_stats("cumulative").print_stats(35)
         cadres = len(result.scheme(f"s{cadre_scheme.pk}").results)
         print(
             f"cadres={cadres} build_s={built - started:.2f} engine_s={graded - built:.2f} "

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from kaohe.results import jsonout
 from kaohe.results.builder import build_scenario
 from kaohe.results.models import Run, RunStatus
+from kaohe.results.services import printed
 
 
 class NothingToExport(Exception):
@@ -33,4 +34,4 @@ def latest_result_text(year: int, suite: str | None = None) -> str:
     if run is None:
         where = f"{year} {suite}" if suite else str(year)
         raise NothingToExport(f"{where}: 没有已完成的考核结果计算 (no finished run)")
-    return run.result
+    return printed(run.result)

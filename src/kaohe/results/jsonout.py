@@ -10,10 +10,16 @@ sheets may be a generator: they are written as they come, never held in a list.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
+from json.encoder import encode_basestring  # the C encoder of one string, ensure_ascii off
 from typing import Any
+
+INF = float("inf")
+
+
+def _bad(value: object) -> str:
+    raise ValueError(f"not a finite number: {value}")
 
 
 def _number(value: Decimal) -> str:
@@ -27,14 +33,20 @@ def chunks(value: Any, indent: str = "", step: str = "  ") -> Iterator[str]:
     but strings as arrays; ``Decimal``, ``int``, ``float``, ``bool``, ``None``, ``str``,
     dates as ISO text)."""
     inner = indent + step
-    if value is None or isinstance(value, (bool, str, float)):
-        yield json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str):
+        yield encode_basestring(value)
+    elif value is None:
+        yield "null"
+    elif isinstance(value, bool):
+        yield "true" if value else "false"
+    elif isinstance(value, float):
+        yield repr(value) if value == value and value not in (INF, -INF) else _bad(value)
     elif isinstance(value, int):
         yield str(value)
     elif isinstance(value, Decimal):
         yield _number(value)
     elif isinstance(value, dt.date):
-        yield json.dumps(value.isoformat())
+        yield encode_basestring(value.isoformat())
     elif isinstance(value, Mapping):
         if not value:
             yield "{}"
@@ -42,7 +54,7 @@ def chunks(value: Any, indent: str = "", step: str = "  ") -> Iterator[str]:
         yield "{"
         first = True
         for key, item in value.items():
-            yield ("\n" if first else ",\n") + inner + json.dumps(str(key), ensure_ascii=False)
+            yield ("\n" if first else ",\n") + inner + encode_basestring(str(key))
             yield ": "
             yield from chunks(item, inner, step)
             first = False

@@ -114,8 +114,9 @@ class Run(models.Model):
         "schemes.SchemeVersion", blank=True, related_name="+", verbose_name=_("方案版本")
     )
     snapshot = models.TextField(_("输入快照"), blank=True, help_text=_("kaohe-scenario/1 JSON"))
-    # The JSON text ``kaohe evaluate --format json`` prints for the snapshot, kept as text so
-    # that ``kaohe results export`` gives it byte for byte (jsonb would reorder its keys).
+    # The engine's result for the snapshot as compact JSON text in the engine's key order
+    # (jsonb would reorder the keys), so that ``kaohe results export`` prints exactly what
+    # ``kaohe evaluate --format json`` prints for the snapshot.
     result = models.TextField(_("计算结果"), blank=True, help_text=_("kaohe-result/1 JSON"))
     message = models.TextField(_("说明"), blank=True)
     created_by = models.ForeignKey(

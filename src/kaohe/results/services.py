@@ -68,9 +68,15 @@ def grade_snapshot(snapshot: str) -> Result:
     return evaluate(load_text(snapshot))
 
 
-def result_text(result: Result) -> str:
-    """The ``kaohe-result/1`` document as ``kaohe evaluate --format json`` prints it."""
-    return json.dumps(result.to_dict("zh", True), ensure_ascii=False, indent=2) + "\n"
+def result_text(document: dict[str, Any]) -> str:
+    """The ``kaohe-result/1`` document as stored: compact JSON in the key order
+    ``kaohe evaluate --format json`` prints it (``printed`` indents it the same way)."""
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+
+
+def printed(text: str) -> str:
+    """A stored result as ``kaohe evaluate --format json`` prints it, byte for byte."""
+    return json.dumps(json.loads(text), ensure_ascii=False, indent=2) + "\n"
 
 
 def _target_fk(target: str) -> tuple[int | None, int | None]:
@@ -114,8 +120,8 @@ def _rows(run: Run, document: dict[str, Any]) -> list[RunRow]:
 
 def run_store(*, run: Run, result: Result) -> int:
     """Keep the engine's result and its rows on ``run`` (in the caller's transaction)."""
-    run.result = result_text(result)
-    document = json.loads(run.result)
+    document = result.to_dict("zh", True)
+    run.result = result_text(document)
     run.finished_at = timezone.now()
     RunRow.objects.filter(run=run).delete()
     rows = _rows(run, document)

@@ -154,7 +154,10 @@ def run_scenario(request: HttpRequest, pk: int) -> HttpResponse:
 def run_result(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, Action.RESULTS_VIEW)
     run = get_object_or_404(runs_for_user(request.user), pk=pk)
-    return _json_download(run.result, f"result-{run.year.year}-run{run.pk}.json")
+    return _json_download(
+        services.printed(run.result) if run.result else "",
+        f"result-{run.year.year}-run{run.pk}.json",
+    )
 
 
 @login_required
