@@ -26,7 +26,7 @@ from typing import Any
 
 from kaohe.collection.models import Period, PeriodKind, PeriodStatus
 from kaohe.collection.totals import period_totals
-from kaohe.orgs.models import Posting, Role, Team, Unit, active_on
+from kaohe.orgs.models import Team, Unit
 from kaohe.orgs.scenario import scenario_entities
 from kaohe.schemes.definitions import exact
 from kaohe.schemes.models import IndicatorSystem, Scheme, SchemeStatus, SchemeVersion, Subject
@@ -197,13 +197,10 @@ def _schemes(year: int, suite: str | None, entities: Mapping[str, Any]) -> list[
         schemes = [s for s in schemes if s.suite == suite]
     assessed = _assessed_units(schemes)
     teams = set(Team.objects.filter(is_assessed=True).values_list("unit_id", flat=True))
-    staff = {
-        cadre_id(pk)
-        for pk in Posting.objects.filter(
-            active_on(dt.date(year, 12, 31)), is_primary=True, role=Role.STAFF
-        ).values_list("cadre_id", flat=True)
-    }
-    cadres = [c["id"] for c in entities["cadres"] if c["id"] not in staff]
+    # Every cadre posted on 12-31 (004 一(一): 全县各单位领导干部, 含职务公务员 …; 一般干部 are
+    # placed as members are, ``kaohe.orgs.scenario``); the engine's placement excludes the
+    # retired and village-team members visibly.
+    cadres = [c["id"] for c in entities["cadres"]]
     ids_by_suite: dict[str, dict[str, str]] = defaultdict(dict)
     for scheme in schemes:
         ids_by_suite[scheme.suite][scheme.code] = scheme_id(scheme.pk)
