@@ -142,3 +142,15 @@ def test_the_component_template_offers_the_schemes_inputs(client, cast, year_dat
     sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
     assert [c.value for c in sheet[1]] == ["单位编码", "干部姓名", "分项", "分值"]
     assert "leader" in str(sheet.data_validations.dataValidation[0].formula1)
+
+
+def test_the_guide_chapter_is_linked_and_served_with_its_screenshots(client, cast):
+    client.force_login(cast.leader)
+    page = client.get(reverse("results:run_list")).content.decode()
+    chapter = reverse("core:guide", args=["results"])
+    assert chapter in page
+    text = client.get(chapter).content.decode()
+    assert "考核结果计算" in text and "results-trace.png" in text
+    for name in ("results-run.png", "results-trace.png", "results-compare.png"):
+        image = client.get(reverse("core:guide_image", args=[name]))
+        assert image.status_code == 200, name
