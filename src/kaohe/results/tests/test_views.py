@@ -154,3 +154,29 @@ def test_the_guide_chapter_is_linked_and_served_with_its_screenshots(client, cas
     for name in ("results-run.png", "results-trace.png", "results-compare.png"):
         image = client.get(reverse("core:guide_image", args=[name]))
         assert image.status_code == 200, name
+
+
+def test_hostile_cells_are_refused_by_row_and_column_in_chinese(client, cast, year_data):
+    client.force_login(cast.admin)
+    url = reverse("results:component_import", args=[year_data.party.pk])
+    bad = _workbook(
+        year_data.party,
+        [["qingshan", "", "leader", "NaN"], ["qingshan", "", "review", "1e400"],
+         ["baishui", "", "leader", "=SUM(A1:A9)"], ["baishui", "张三", "leader", "80"],
+         ["qingshan", "", "leader", "70"], ["qingshan", "", "leader", "71"]],
+    )  # fmt: skip
+    bad.name = "hostile.xlsx"
+    response = client.post(url, {"file": bad})
+    places = {(e.row, e.header) for e in response.context["errors"]}
+    assert {
+        (2, "分值"),
+        (3, "分值"),
+        (4, "分值"),
+        (5, "干部姓名"),
+        (6, "分项"),
+        (7, "分项"),
+    } <= places
+    messages = [e.message for e in response.context["errors"]]
+    assert "单位、领导班子方案的干部姓名应留空" in messages, messages
+    assert messages.count("与第 2 行重复") == 2, messages  # rows 6 and 7 repeat row 2
+    assert not ComponentScore.objects.filter(file_name="hostile.xlsx").exists()
