@@ -33,10 +33,15 @@ PROGRESS = {RunStatus.QUEUED: 10, RunStatus.RUNNING: 50, RunStatus.DONE: 100, Ru
 
 
 def _state(run: Run) -> tuple[str, str]:
-    """The status shown and its message: a run whose job failed outside the engine
-    (the job rolled back) is shown as failed with the job's message."""
-    if run.is_active and run.job is not None and run.job.status == JobStatus.FAILED:
-        return RunStatus.FAILED, str(run.job.result.get("message", ""))
+    """The status shown and its message: a run whose job is running is shown running (the
+    job writes the run in one transaction, seen when it commits); one whose job failed
+    outside the engine (the job rolled back) is shown failed with the job's message."""
+    if run.is_active and run.job is not None:
+        if run.job.status == JobStatus.FAILED:
+            return RunStatus.FAILED, str(run.job.result.get("message", ""))
+        if run.job.status == JobStatus.RUNNING:
+            # the job grades in one transaction: its own move to running is what shows
+            return RunStatus.RUNNING, ""
     return run.status, run.message
 
 
@@ -47,7 +52,11 @@ def run_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "results/run_list.html",
-        {"page": page, "runs": page.object_list, "can_run": can(request.user, Action.RESULTS_RUN)},
+        {
+            "page": page,
+            "runs": [(run, RunStatus(_state(run)[0])) for run in page.object_list],
+            "can_run": can(request.user, Action.RESULTS_RUN),
+        },
     )
 
 

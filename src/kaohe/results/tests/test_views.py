@@ -6,6 +6,7 @@ import io
 
 from django.urls import reverse
 
+from kaohe.core.models import Job, JobStatus
 from kaohe.core.xlsx import layout_workbook
 from kaohe.results import services
 from kaohe.results.models import ComponentScore, Run, RunStatus
@@ -42,6 +43,9 @@ def test_the_run_page_polls_while_queued_and_reloads_once_done(client, cast, yea
     assert reverse("results:run_progress", args=[run.pk]) in page and "every 2s" in page
     polled = client.get(reverse("results:run_progress", args=[run.pk]), HTTP_HX_REQUEST="true")
     assert "HX-Refresh" not in polled and 'value="10"' in polled.content.decode()
+    Job.objects.filter(pk=run.job_id).update(status=JobStatus.RUNNING)
+    polled = client.get(reverse("results:run_progress", args=[run.pk]), HTTP_HX_REQUEST="true")
+    assert 'value="50"' in polled.content.decode() and "计算中" in polled.content.decode()
     Run.objects.filter(pk=run.pk).update(status=RunStatus.DONE)
     polled = client.get(reverse("results:run_progress", args=[run.pk]), HTTP_HX_REQUEST="true")
     assert polled["HX-Refresh"] == "true"
@@ -180,3 +184,29 @@ def test_hostile_cells_are_refused_by_row_and_column_in_chinese(client, cast, ye
     assert "单位、领导班子方案的干部姓名应留空" in messages, messages
     assert messages.count("与第 2 行重复") == 2, messages  # rows 6 and 7 repeat row 2
     assert not ComponentScore.objects.filter(file_name="hostile.xlsx").exists()
+
+
+def test_a_run_whose_job_failed_outside_the_engine_shows_the_jobs_message(client, cast, year_data):
+    from kaohe.orgs.models import AssessmentYear
+
+    run = services.run_create(actor=cast.admin, year=AssessmentYear.objects.get(year=2024))
+    Job.objects.filter(pk=run.job_id).update(
+        status=JobStatus.FAILED, result={"message": "OperationalError: database is locked"}
+    )
+    client.force_login(cast.admin)
+    page = client.get(run.get_absolute_url()).content.decode()
+    assert "计算未完成：OperationalError: database is locked" in page
+    assert "every 2s" not in page
+
+
+def test_the_run_list_shows_each_runs_state_in_few_queries(
+    client, cast, year_data, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    _start(client, cast, django_capture_on_commit_callbacks)
+    with django_assert_max_num_queries(12) as few:
+        page = client.get(reverse("results:run_list")).content.decode()
+    assert "已完成" in page
+    for _ in range(3):
+        _start(client, cast, django_capture_on_commit_callbacks)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(reverse("results:run_list")).content.decode().count("已完成") == 4
