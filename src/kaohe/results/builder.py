@@ -29,7 +29,14 @@ from kaohe.collection.totals import period_totals
 from kaohe.orgs.models import Team, Unit
 from kaohe.orgs.scenario import scenario_entities
 from kaohe.schemes.definitions import exact
-from kaohe.schemes.models import IndicatorSystem, Scheme, SchemeStatus, SchemeVersion, Subject
+from kaohe.schemes.models import (
+    IndicatorSystem,
+    Scheme,
+    SchemeStatus,
+    SchemeVersion,
+    Subject,
+    SystemStatus,
+)
 
 FORMAT = "kaohe-scenario/1"
 # The input a year-end period's indicator-system score goes into (seed 001 第十四条:
@@ -156,12 +163,17 @@ def expression_inputs(expression: Any) -> tuple[set[str], set[str]]:
 
 def _assessed_units(schemes: Iterable[Scheme]) -> dict[tuple[int, str], list[int]]:
     """(year id, suite) → the active units the suite assesses: those of the categories
-    its indicator systems are for, or every active unit when it has none."""
+    its published (or locked) indicator systems are for, or every active unit when it has
+    none."""
     suites = {(s.year_id, s.suite) for s in schemes}
     categories: dict[tuple[int, str], set[int]] = defaultdict(set)
-    for year_id, suite, category in IndicatorSystem.objects.filter(
-        scheme__year_id__in={y for y, _ in suites}, scheme__suite__in={s for _, s in suites}
-    ).values_list("scheme__year_id", "scheme__suite", "category_id"):
+    for year_id, suite, category in (
+        IndicatorSystem.objects.filter(
+            scheme__year_id__in={y for y, _ in suites}, scheme__suite__in={s for _, s in suites}
+        )
+        .exclude(status=SystemStatus.DRAFT)
+        .values_list("scheme__year_id", "scheme__suite", "category_id")
+    ):
         categories[(year_id, suite)].add(category)
     units = list(
         Unit.objects.filter(is_active=True)

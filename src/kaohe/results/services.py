@@ -126,7 +126,7 @@ def run_store(*, run: Run, result: Result) -> int:
     RunRow.objects.filter(run=run).delete()
     rows = _rows(run, document)
     RunRow.objects.bulk_create(rows, batch_size=1000)
-    RUN_WORKFLOW.move(run, RunStatus.DONE, actor=None, fields=["result", "finished_at"],
+    RUN_WORKFLOW.move(run, RunStatus.DONE, actor=run.created_by, fields=["result", "finished_at"],
                       after={"rows": len(rows)})  # fmt: skip
     return len(rows)
 
@@ -135,7 +135,7 @@ def run_execute(*, run: Run) -> Timings:
     """Grade ``run``: build its snapshot (unless it has one: a recomputation), evaluate,
     store. A scenario the engine refuses fails the run with the engine's message."""
     run.started_at = timezone.now()
-    RUN_WORKFLOW.move(run, RunStatus.RUNNING, actor=None, fields=["started_at"])
+    RUN_WORKFLOW.move(run, RunStatus.RUNNING, actor=run.created_by, fields=["started_at"])
     started = time.perf_counter()
     try:
         if not run.snapshot:
@@ -146,7 +146,9 @@ def run_execute(*, run: Run) -> Timings:
         result = grade_snapshot(run.snapshot)
     except ScenarioError as error:
         run.message, run.finished_at = error.message("zh")[:2000], timezone.now()
-        RUN_WORKFLOW.move(run, RunStatus.FAILED, actor=None, fields=["message", "finished_at"])
+        RUN_WORKFLOW.move(
+            run, RunStatus.FAILED, actor=run.created_by, fields=["message", "finished_at"]
+        )
         return Timings()
     graded = time.perf_counter()
     run_store(run=run, result=result)
