@@ -215,7 +215,7 @@ def component_layout(scheme: Scheme) -> Any:
         columns=(
             Column("unit", _("单位编码"), 16),
             Column("cadre", _("干部姓名"), 14),
-            Column("input", _("分项"), 16, choices=tuple(inputs)),
+            Column("input", _("分项"), 16, choices=_listable(inputs)),
             Column("value", _("分值"), 10),
         ),
         notes=(
@@ -225,6 +225,14 @@ def component_layout(scheme: Scheme) -> Any:
             _("有任何一行出错时，整个文件都不导入。"),
         ),
     )  # fmt: skip
+
+
+def _listable(names: list[str]) -> tuple[str, ...]:
+    """The names a drop-down list of the template can offer: Excel's list is one quoted,
+    comma-separated text of at most 255 characters (a name with a comma or a quote, or a
+    list too long, is typed instead)."""
+    offered = tuple(n for n in names if not any(c in n for c in ',"') and n.isprintable())
+    return offered if len(",".join(offered)) <= 250 else ()
 
 
 def scheme_component_inputs(scheme: Scheme) -> list[str]:
