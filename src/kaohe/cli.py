@@ -49,6 +49,15 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "example", parents=[language], help="grade the bundled example scenario, print the table"
     )
+    for name, what in (
+        ("scenario", "the kaohe-scenario/1 document built from the database"),
+        ("results", "the stored kaohe-result/1 of the latest finished run"),
+    ):
+        group = commands.add_parser(name, help=f"{what} (export YEAR > FILE.json)")
+        actions = group.add_subparsers(dest="action", required=True)
+        export = actions.add_parser("export", help=f"print {what} as JSON")
+        export.add_argument("year", type=int, help="the assessment year")
+        export.add_argument("--suite", help="one suite of schemes (default: every suite)")
     manage = commands.add_parser("manage", help="Django management commands", add_help=False)
     manage.add_argument("args", nargs=argparse.REMAINDER)
     return parser
@@ -95,6 +104,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _presets(args.preset)
     if args.command == "example":
         return _example(lang)
+    if args.command in ("scenario", "results"):
+        return _export(args.command, args.year, args.suite)
     return 0  # demo and manage were passed through above
 
 
@@ -136,6 +147,26 @@ def _example(lang: str) -> int:
     from kaohe.examples import demo_path
 
     return _evaluate(str(demo_path()), "evaluate", "table", lang, notes=True)
+
+
+def _export(what: str, year: int, suite: str | None) -> int:
+    """Write the scenario built from the database, or the stored result of the latest
+    finished run, for ``year`` (and ``suite``) as JSON on stdout."""
+    from kaohe.config.launcher import _setup
+
+    _setup()
+    from kaohe.results import exports
+
+    try:
+        if what == "scenario":
+            for chunk in exports.scenario_chunks(year, suite):
+                sys.stdout.write(chunk)
+        else:
+            sys.stdout.write(exports.latest_result_text(year, suite))
+    except exports.NothingToExport as error:
+        print(error, file=sys.stderr)
+        return BAD_INPUT
+    return 0
 
 
 def _manage(args: list[str]) -> int:

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "kaohe.schemes",
     "kaohe.collection",
     "kaohe.ballots",
+    "kaohe.results",
     "kaohe.demo",
     "kaohe.api",
     "kaohe.home",

@@ -6,6 +6,7 @@ urlpatterns = [
     path("schemes/", include("kaohe.schemes.urls")),
     path("collection/", include("kaohe.collection.urls")),
     path("ballots/", include("kaohe.ballots.urls")),
+    path("results/", include("kaohe.results.urls")),
     path("api/", include("kaohe.api.urls")),
     path("", include("kaohe.home.urls")),
     path("", include("kaohe.core.urls")),

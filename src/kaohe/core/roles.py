@@ -67,6 +67,9 @@ class Action(models.TextChoices):
     SURVEY_MANAGE = "survey.manage", _("组织民意调查")
     RATING_ENTER = "rating.enter", _("领导评价打分")
     RATING_MANAGE = "rating.manage", _("组织领导评价、催办")
+    # Results: the year-end grading runs (which rows: the results selectors).
+    RESULTS_VIEW = "results.view", _("查看考核结果")
+    RESULTS_RUN = "results.run", _("计算考核结果、导入分项得分")
 
 
 # Roles whose user belongs to one unit (the unit decides which rows they see).
@@ -110,14 +113,17 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
         Action.RECTIFY_SUBMIT,
     },
     # County leaders rate units and cadres (001 第十四条; 004), seen by the office only.
-    Role.LEADER: _READ_ALL_ORGS | _READ_SCHEMES | _READ_PROGRESS | {Action.RATING_ENTER},
+    Role.LEADER: _READ_ALL_ORGS
+    | _READ_SCHEMES
+    | _READ_PROGRESS
+    | {Action.RATING_ENTER, Action.RESULTS_VIEW},
     # Assessment teams check on site (调阅资料、走访调研、个别访谈, 000 三(2)).
     Role.TEAM_MEMBER: _READ_ALL_ORGS | _READ_SCHEMES | _READ_PROGRESS | {Action.FIELD_CHECK_EDIT},
     # The committee agrees to indicator systems and their changes (001 第八条): it reads them.
     Role.COMMITTEE_MEMBER: _READ_ALL_ORGS
     | _READ_SCHEMES
     | _READ_PROGRESS
-    | {Action.CHANGE_VIEW, Action.BALLOT_RESULTS},
+    | {Action.CHANGE_VIEW, Action.BALLOT_RESULTS, Action.RESULTS_VIEW},
 }
 
 

@@ -93,7 +93,10 @@ def hostile(cast, draft_system):
         errors=[{"row": 2, "column": "B", "header": "姓名", "message": _hostile(5)}],
         created_at=dt.datetime(2024, 1, 1, tzinfo=dt.UTC),
     )
-    return {"system": draft_system, "rejected": rejected}
+    from kaohe.schemes.services import scheme_set_status
+
+    scheme = scheme_set_status(actor=None, scheme=draft_system.scheme, status="published")
+    return {"system": draft_system, "rejected": rejected, "scheme": scheme}
 
 
 def _requests(hostile):
@@ -106,6 +109,7 @@ def _requests(hostile):
         "orgs:workbook_export": ([], kinds),
         "schemes:system_template": ([], [{}]),
         "schemes:system_export": ([hostile["system"].pk], [{}]),
+        "results:component_template": ([hostile["scheme"].pk], [{}]),
     }
 
 

@@ -1,0 +1,37 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from kaohe.core.registry import (
+    JobKind,
+    MenuItem,
+    register_audit_actions,
+    register_job_kinds,
+    register_menu_items,
+)
+from kaohe.core.roles import Action
+
+AUDIT_ACTIONS = {
+    "run.create": _("发起考核结果计算"),
+    "run.status": _("考核结果计算状态变化"),
+    "component.import": _("导入分项得分"),
+}
+
+GRADE_RUN = JobKind("results.grade", _("计算考核结果"), "kaohe.results.jobs.grade_run")
+
+MENU = (
+    MenuItem("results:run_list", pgettext_lazy("menu", "考核结果"), Action.RESULTS_VIEW, "run", None, 80),
+)  # fmt: skip
+
+
+class ResultsConfig(AppConfig):
+    """Year-end grading: the scenario builder, engine runs and their comparison."""
+
+    name = "kaohe.results"
+    label = "results"
+    verbose_name = _("考核结果")
+
+    def ready(self) -> None:
+        register_audit_actions(AUDIT_ACTIONS)
+        register_job_kinds([GRADE_RUN])
+        register_menu_items(MENU)

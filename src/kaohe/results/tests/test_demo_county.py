@@ -1,0 +1,72 @@
+"""The demo county (about 1,500 cadres, every placement case of seed 004) graded from the
+database: the 004 suite's document parses, places every cadre and grades them."""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from decimal import Decimal
+
+from django.utils import timezone
+
+from kaohe.engine import evaluate
+from kaohe.results.builder import PROVIDERS, Contribution, build_scenario
+
+
+def sheets_for_cadres(context):
+    """What the ballots app will give (it has no models yet): one sheet per rater class
+    and unit, at most 20% 优秀, and each cadre's leader ratings."""
+    out = {}
+    units = {c["id"]: c["unit"] for c in context.entities["cadres"]}
+    for scheme in context.schemes:
+        if scheme.subject != "cadre":
+            continue
+        contribution = Contribution()
+        by_unit = defaultdict(list)
+        for target in scheme.targets:
+            by_unit[units[target]].append(target)
+            contribution.inputs[target]["leader_ratings"] = ["优秀"]
+
+        def sheets(by_unit=by_unit):
+            rng = random.Random(3)
+            for cadres in by_unit.values():
+                for rater in ("班子成员", "职工代表"):
+                    best = len(cadres) // 5
+                    marks = {}
+                    for cadre in cadres:
+                        marks[cadre] = "优秀" if best and rng.random() < 0.3 else "称职"
+                        best -= marks[cadre] == "优秀"
+                    yield {"rater": rater, "marks": marks}
+
+        contribution.sheets = sheets
+        out[scheme.id] = contribution
+    return out
+
+
+def test_the_demo_countys_annual_suite_grades_from_the_database(db):
+    from kaohe.demo.services import demo_site_load
+    from kaohe.orgs.models import Team
+    from kaohe.results.models import ComponentScore
+    from kaohe.schemes.models import Scheme
+    from kaohe.schemes.services import scheme_set_status
+
+    demo_site_load(year=2024)
+    schemes = {s.code: s for s in Scheme.objects.filter(year__year=2024, preset="seed004-annual")}
+    for code in ("team", "cadre"):
+        scheme_set_status(actor=None, scheme=schemes[code], status="published")
+    ComponentScore.objects.bulk_create(
+        ComponentScore(scheme=schemes["team"], unit_id=unit, input_name="score",
+                       value=Decimal(70 + unit % 30), updated_at=timezone.now())
+        for unit in Team.objects.filter(is_assessed=True).values_list("unit_id", flat=True)
+    )  # fmt: skip
+    suite = schemes["cadre"].suite
+    result = evaluate(
+        build_scenario(2024, suite, providers=(*PROVIDERS, sheets_for_cadres)).document
+    )
+    cadres = result.scheme(f"s{schemes['cadre'].pk}").results
+    statuses = {r.status for r in cadres}
+    groups = {r.group for r in cadres}
+    assert len(cadres) > 300
+    assert statuses == {"graded", "pending", "excluded"}  # investigations, retirements …
+    assert "单列" in groups  # principals ranked apart
+    assert {r.grade for r in cadres if r.status == "graded"} >= {"优秀", "称职"}

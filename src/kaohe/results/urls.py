@@ -1,0 +1,23 @@
+from django.urls import path
+
+from kaohe.results import views
+
+app_name = "results"
+
+urlpatterns = [
+    path("", views.run_list, name="run_list"),
+    path("new/", views.run_create, name="run_create"),
+    path("compare/", views.run_compare, name="run_compare"),
+    path("<int:pk>/", views.run_detail, name="run_detail"),
+    path("<int:pk>/progress/", views.run_progress, name="run_progress"),
+    path("<int:pk>/recompute/", views.run_recompute, name="run_recompute"),
+    path("<int:pk>/scenario.json", views.run_scenario, name="run_scenario"),
+    path("<int:pk>/result.json", views.run_result, name="run_result"),
+    path("rows/<int:pk>/", views.row_trace, name="row_trace"),
+    path("schemes/<int:pk>/components/", views.component_import, name="component_import"),
+    path(
+        "schemes/<int:pk>/components/template.xlsx",
+        views.component_template,
+        name="component_template",
+    ),
+]
