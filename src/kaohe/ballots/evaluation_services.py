@@ -234,26 +234,58 @@ def codes_for_printing(session: Session) -> list[Code]:
 
 
 def _wipe_test_data(session: Session) -> dict[str, int]:
-    sheets, _ = PendingSheet.objects.filter(session=session).delete()
+    sheets = _clear_holding(session)
     codes, _ = Code.objects.filter(session=session, test=True).delete()
     return {"test_sheets": sheets, "test_codes": codes}
+
+
+def _clear_holding(session: Session) -> int:
+    """Remove the session's rows from the holding table so that no trace stays in its file.
+
+    PostgreSQL keeps a deleted row (with the ``xmin`` of the vote that wrote it) until a
+    vacuum may remove it, which a long transaction anywhere can put off. So when no other
+    session holds sheets, the table is truncated in this transaction: its file is replaced
+    at commit, whatever runs meanwhile. Otherwise the rows are deleted and the table is
+    rewritten after the commit (``VACUUM FULL``); any row a running transaction still kept
+    goes at the latest with the truncation when the last open session closes. SQLite
+    overwrites deleted rows (``secure_delete``)."""
+    rows = PendingSheet.objects.filter(session=session)
+    count = rows.count()
+    table = PendingSheet._meta.db_table
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
+            if not PendingSheet.objects.exclude(session=session).exists():
+                # the foreign keys' deferred checks of rows written in this transaction
+                # (a test's) are run first: TRUNCATE refuses a table with pending ones
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                cursor.execute(f"TRUNCATE {table}")
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+                return count
+        rows.delete()
+        transaction.on_commit(_rewrite_holding_table)
+        return count
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:  # overwrite the deleted rows' bytes
+            cursor.execute("PRAGMA secure_delete = ON")
+    rows.delete()
+    return count
 
 
 @transaction.atomic
 def session_set_status(*, actor: Any, session: Session, status: str) -> Session:
     """Test, wipe the test data, open, close. Closing moves the sheets out of the holding
     table in a shuffled order (see ``_archive_sheets``)."""
-    session = Session.objects.select_for_update().get(pk=session.pk)
+    # first wait for the votes under way to end (and hold off new ones), then lock the row
+    # without blocking the key-share locks of their foreign keys
+    _lock_session(session.pk, exclusive=True)
+    session = Session.objects.select_for_update(no_key=True).get(pk=session.pk)
     SESSION_WORKFLOW.check(session.status, status)
     after: dict[str, Any] = {}
     if session.status == SessionStatus.TESTING:
-        _lock_session(session.pk, exclusive=True)
         after |= _wipe_test_data(session)
-        transaction.on_commit(_rewrite_holding_table)
     if status == SessionStatus.CLOSED:
-        _lock_session(session.pk, exclusive=True)
         after["sheets"] = _archive_sheets(session)
-        transaction.on_commit(_rewrite_holding_table)
     SESSION_WORKFLOW.move(session, status, actor=actor, after=after)
     return session
 
@@ -270,18 +302,13 @@ def _archive_sheets(session: Session) -> int:
         (Sheet(session_id=session.pk, rater_class_id=rater, marks=marks) for rater, marks in held),
         batch_size=500,
     )
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:  # overwrite the deleted rows' bytes
-            cursor.execute("PRAGMA secure_delete = ON")
-    PendingSheet.objects.filter(session=session).delete()
+    _clear_holding(session)
     return len(held)
 
 
 def _rewrite_holding_table() -> None:
-    """After the close (outside its transaction): rewrite the holding table so that no dead
-    row of the archived sheets stays in its file (PostgreSQL keeps deleted rows, with their
-    ``xmin``, until a vacuum; ``VACUUM FULL`` writes a new file). The table is small: only
-    the sheets of sessions still open."""
+    """After the commit, outside any transaction: write the holding table anew
+    (``VACUUM FULL``; it is small: only the sheets of sessions still open)."""
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         return
     with connection.cursor() as cursor:
