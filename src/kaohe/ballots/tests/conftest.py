@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 
+from kaohe.conftest import PASSWORD as PASSWORD_FOR_TESTS  # noqa: F401  (the browser tests sign in)
+
 
 def make_session(cast: Any, *, status: str = "open", cadres: int = 4, name: str = "青山镇年度民主测评") -> Any:
     from django.utils import timezone
