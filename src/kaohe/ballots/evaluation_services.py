@@ -332,7 +332,9 @@ def _lock_session(session_id: int, *, exclusive: bool) -> None:
 def code_check(raw: str, *, now: dt.datetime | None = None) -> Code:
     """The code a rater typed or scanned, if it may still vote; else ``BallotRefused``."""
     code = (
-        Code.objects.select_related("session", "rater_class")
+        Code.objects.select_related(
+            "session", "session__team_form", "session__cadre_form", "rater_class"
+        )
         .filter(code=normalize_code(raw))
         .first()
     )
@@ -393,12 +395,19 @@ def check_marks(session: Session, marks: Mapping[str, Any]) -> dict[str, Any]:
 def ballot_submit(*, code: str, marks: Mapping[str, Any], now: dt.datetime | None = None) -> None:
     """Use ``code`` once and keep its sheet. Returns nothing: not even the caller learns
     the sheet's key. Refused with ``BallotRefused`` (unknown, used, closed, bad sheet)."""
-    found = Code.objects.select_related("session").filter(code=normalize_code(code)).first()
+    found = (
+        Code.objects.select_related("session", "session__team_form", "session__cadre_form")
+        .filter(code=normalize_code(code))
+        .first()
+    )
     if found is None:
         raise BallotRefused(Refusal.UNKNOWN)
-    _lock_session(found.session_id, exclusive=False)
-    # read again inside the lock: a close that committed meanwhile is seen
-    session = Session.objects.select_related("team_form", "cadre_form").get(pk=found.session_id)
+    session = found.session
+    _lock_session(session.pk, exclusive=False)
+    # the status read again inside the lock: a close that committed meanwhile is seen
+    session.status, session.opens_at, session.closes_at = Session.objects.values_list(
+        "status", "opens_at", "closes_at"
+    ).get(pk=session.pk)
     _check_session(found, session, now=now)
     clean = check_marks(session, marks)
     taken = Code.objects.filter(pk=found.pk, used=False).update(used=True)

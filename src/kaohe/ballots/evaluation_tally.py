@@ -95,13 +95,20 @@ def sheet_is_valid(session: Session, rater: str, marks: Mapping[str, Any]) -> bo
 
 
 def parts(session: Session) -> list[tuple[BallotForm, list[SessionTarget]]]:
-    """The session's parts: (form, its targets) for teams, then cadres."""
-    targets = list(session.targets.select_related("team", "cadre"))
+    """The session's parts: (form, its targets) for teams, then cadres (kept on the session
+    object: a request asks several times; targets do not change once a session is made)."""
+    cached: list[tuple[BallotForm, list[SessionTarget]]] | None = getattr(
+        session, "_ballot_parts", None
+    )
+    if cached is not None:
+        return cached
+    targets = list(session.targets.all())
     found = []
     for form, subject in ((session.team_form, Subject.TEAM), (session.cadre_form, Subject.CADRE)):
         mine = [t for t in targets if t.subject == subject]
         if form is not None and mine:
             found.append((form, mine))
+    session._ballot_parts = found  # type: ignore[attr-defined]
     return found
 
 
