@@ -8,7 +8,6 @@ ballot, the review and the confirmation are posts to that one code-free address.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -26,7 +25,7 @@ from django.views.decorators.http import require_POST
 
 from kaohe.ballots import evaluation_services as services
 from kaohe.ballots.evaluation_forms import CodeEntryForm, CodesForm, SessionForm
-from kaohe.ballots.evaluation_selectors import sessions_for_user
+from kaohe.ballots.evaluation_selectors import session_targets, sessions_for_user
 from kaohe.ballots.evaluation_slips import slips_docx
 from kaohe.ballots.evaluation_tally import (
     allowed_count,
@@ -38,7 +37,6 @@ from kaohe.ballots.evaluation_tally import (
 from kaohe.ballots.models import Session, SessionStatus
 from kaohe.core.forms import apply_service_error
 from kaohe.core.roles import Action, actor, can, require
-from kaohe.orgs.models import Posting, Team, active_on
 
 COOKIE = "kaohe_ballot"
 COOKIE_SALT = "kaohe.ballots.vote"
@@ -76,34 +74,13 @@ def session_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _targets(unit: Any, category: Any, today: dt.date) -> tuple[list[Any], list[Any]]:
-    if category is not None:
-        teams = list(
-            Team.objects.filter(unit__category=category, unit__is_active=True, is_assessed=True)
-        )
-        return teams, []
-    teams = list(Team.objects.filter(unit=unit, is_assessed=True))
-    postings = (
-        Posting.objects.filter(active_on(today), unit=unit)
-        .select_related("cadre")
-        .order_by("precedence", "order", "cadre__name")
-    )
-    seen: set[int] = set()
-    cadres = []
-    for posting in postings:
-        if posting.cadre_id not in seen and posting.cadre.retired_on is None:
-            seen.add(posting.cadre_id)
-            cadres.append((posting.cadre, posting.post))
-    return teams, cadres
-
-
 @login_required
 def session_create(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.BALLOT_MANAGE)
     form = SessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        teams, cadres = _targets(data["unit"], data["category"], timezone.localdate())
+        teams, cadres = session_targets(data["unit"], data["category"], timezone.localdate())
         try:
             session = services.session_create(
                 actor=actor(request), name=data["name"], year=data["year"], unit=data["unit"],
