@@ -133,7 +133,9 @@ def _phone(port: int, code: str, latencies: list[float], lock: threading.Lock) -
         cookies = "; ".join(
             value.split(";", 1)[0] for key, value in scan.getheaders() if key == "Set-Cookie"
         )
-        conn.request("GET", scan.getheader("Location", "/ballots/vote/"), headers={"Cookie": cookies})
+        conn.request(
+            "GET", scan.getheader("Location", "/ballots/vote/"), headers={"Cookie": cookies}
+        )
         ballot = conn.getresponse()
         page = ballot.read().decode()
         more = [v.split(";", 1)[0] for k, v in ballot.getheaders() if k == "Set-Cookie"]

@@ -40,7 +40,7 @@ def _marks(session: Session, rng: random.Random, mood: float) -> dict[str, Any]:
         limit = allowed_count(form, len(targets))
         best_left = len(targets) if limit is None else limit
 
-        def pick() -> str:
+        def pick(names: list[str] = names) -> str:
             nonlocal best_left
             roll = rng.random()
             if roll < mood and best_left > 0:

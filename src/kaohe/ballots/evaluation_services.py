@@ -84,7 +84,7 @@ class BallotRefused(ValidationError):
 
 def normalize_code(raw: str) -> str:
     """What a person typed or a QR gave: spaces, dashes and case do not matter."""
-    return "".join(ch for ch in raw.upper() if ch.isalnum())[:CODE_LENGTH * 2]
+    return "".join(ch for ch in raw.upper() if ch.isalnum())[: CODE_LENGTH * 2]
 
 
 def _new_code() -> str:
@@ -294,9 +294,7 @@ def _archive_sheets(session: Session) -> int:
     """Copy the session's held sheets into ``Sheet`` in a random order, each with a new
     random key, then delete them from the holding table, all in the caller's transaction:
     every archived row carries this transaction's id and sits where the shuffle put it."""
-    held = list(
-        PendingSheet.objects.filter(session=session).values_list("rater_class_id", "marks")
-    )
+    held = list(PendingSheet.objects.filter(session=session).values_list("rater_class_id", "marks"))
     _random.shuffle(held)
     Sheet.objects.bulk_create(
         (Sheet(session_id=session.pk, rater_class_id=rater, marks=marks) for rater, marks in held),
@@ -352,9 +350,7 @@ def _check_session(code: Code, session: Session, *, now: dt.datetime | None) -> 
         raise BallotRefused(Refusal.CLOSED)
     if not session.accepts_codes or code.test != (session.status == SessionStatus.TESTING):
         # a test code once the session is live (wiped anyway), or a live code while testing
-        raise BallotRefused(
-            Refusal.UNKNOWN if code.test else Refusal.NOT_OPEN
-        )
+        raise BallotRefused(Refusal.UNKNOWN if code.test else Refusal.NOT_OPEN)
     if session.status == SessionStatus.OPEN:
         if now < session.opens_at:
             raise BallotRefused(Refusal.NOT_OPEN)

@@ -7,6 +7,8 @@ import io
 from collections.abc import Sequence
 
 import segno
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -14,8 +16,6 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
-from django.urls import reverse
-from django.utils.translation import gettext as _
 
 from kaohe.ballots.evaluation_services import format_code
 from kaohe.ballots.models import Code, Session
@@ -51,8 +51,8 @@ def slips_docx(session: Session, codes: Sequence[Code], *, base_url: str) -> byt
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Cm(1))
     style = document.styles["Normal"]
-    style.font.size = Pt(9)  # type: ignore[attr-defined]
-    fonts = style.element.get_or_add_rPr().get_or_add_rFonts()  # type: ignore[attr-defined]
+    style.font.size = Pt(9)
+    fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
     fonts.set(qn("w:eastAsia"), "SimSun")
     vote_url = base_url + reverse("ballots:vote")
     if not codes:

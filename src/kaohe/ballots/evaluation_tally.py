@@ -50,9 +50,7 @@ def allowed_count(form: BallotForm, marks: int) -> int | None:
     return int((form.max_share * marks).to_integral_value(rounding=ROUND_FLOOR))
 
 
-def _ballots(
-    form: BallotForm, weights: Mapping[str, Decimal], sheets: Iterable[object]
-) -> Ballots:
+def _ballots(form: BallotForm, weights: Mapping[str, Decimal], sheets: Iterable[object]) -> Ballots:
     max_share = (
         {form.max_share_choice: form.max_share}
         if form.max_share_choice and form.max_share is not None
@@ -270,13 +268,9 @@ def unusual_patterns(
                 )
             )
     if all_best:
-        flags.append(
-            Flag("all_best", _("%(n)s 张测评票全部评为最高等次") % {"n": all_best})
-        )
+        flags.append(Flag("all_best", _("%(n)s 张测评票全部评为最高等次") % {"n": all_best}))
     if all_worst:
-        flags.append(
-            Flag("all_worst", _("%(n)s 张测评票全部评为最低等次") % {"n": all_worst})
-        )
+        flags.append(Flag("all_worst", _("%(n)s 张测评票全部评为最低等次") % {"n": all_worst}))
     # a rater class far from the others: its mean over targets against the others' mean
     for part in results:
         points = [Decimal(str(c["points"])) for c in part.form.choices]
@@ -296,7 +290,9 @@ def unusual_patterns(
                 flags.append(
                     Flag(
                         "class_apart",
-                        _("「%(form)s」中「%(rater)s」的平均分 %(mean)s 与其他类别（%(rest)s）相差较大")
+                        _(
+                            "「%(form)s」中「%(rater)s」的平均分 %(mean)s 与其他类别（%(rest)s）相差较大"
+                        )
                         % {
                             "form": part.form.name,
                             "rater": name,

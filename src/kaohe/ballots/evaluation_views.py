@@ -46,9 +46,7 @@ COOKIE_AGE = 4 * 3600
 def _session(request: HttpRequest, pk: int, action: Action) -> Session:
     require(request.user, action)
     return get_object_or_404(
-        sessions_for_user(request.user).select_related(
-            "year", "unit", "team_form", "cadre_form"
-        ),
+        sessions_for_user(request.user).select_related("year", "unit", "team_form", "cadre_form"),
         pk=pk,
     )
 
@@ -172,9 +170,7 @@ def session_codes(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("已生成 %(n)s 个测评码") % {"n": made})
             return redirect("ballots:session_detail", session.pk)
-    return render(
-        request, "ballots/evaluation/codes_form.html", {"session": session, "form": form}
-    )
+    return render(request, "ballots/evaluation/codes_form.html", {"session": session, "form": form})
 
 
 @login_required
@@ -239,9 +235,7 @@ def vote_scan(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _entry(request: HttpRequest, form: CodeEntryForm, notice: str = "") -> HttpResponse:
-    return render(
-        request, "ballots/evaluation/vote_code.html", {"form": form, "notice": notice}
-    )
+    return render(request, "ballots/evaluation/vote_code.html", {"form": form, "notice": notice})
 
 
 def _ballot_parts(session: Session, marks: dict[str, Any]) -> list[dict[str, Any]]:
@@ -354,4 +348,3 @@ def vote(request: HttpRequest) -> HttpResponse:
 @never_cache
 def vote_done(request: HttpRequest) -> HttpResponse:
     return render(request, "ballots/evaluation/vote_done.html")
-

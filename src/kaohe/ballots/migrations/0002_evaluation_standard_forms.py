@@ -36,5 +36,5 @@ def remove(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("ballots", "0001_evaluation")]
-    operations = [migrations.RunPython(create, remove)]
+    dependencies = [("ballots", "0001_evaluation")]  # noqa: RUF012
+    operations = [migrations.RunPython(create, remove)]  # noqa: RUF012

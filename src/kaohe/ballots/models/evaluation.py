@@ -204,6 +204,9 @@ class SheetBase(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return str(self.id)
+
 
 class PendingSheet(SheetBase):
     """The holding table: sheets of sessions still open (or in test mode)."""

@@ -17,7 +17,9 @@ import pytest
 from kaohe.conftest import PASSWORD as PASSWORD_FOR_TESTS  # noqa: F401  (the browser tests sign in)
 
 
-def make_session(cast: Any, *, status: str = "open", cadres: int = 4, name: str = "青山镇年度民主测评") -> Any:
+def make_session(
+    cast: Any, *, status: str = "open", cadres: int = 4, name: str = "青山镇年度民主测评"
+) -> Any:
     from django.utils import timezone
 
     from kaohe.ballots import evaluation_services as services
@@ -61,12 +63,12 @@ def new_code(session: Any, rater: str) -> str:
     rater_class = session.rater_classes.get(name=rater)
     before = set(Code.objects.filter(rater_class=rater_class).values_list("code", flat=True))
     services.codes_create(actor=None, session=session, rater_class=rater_class, count=1)
-    return (
-        Code.objects.filter(rater_class=rater_class).exclude(code__in=before).get().code
-    )
+    return Code.objects.filter(rater_class=rater_class).exclude(code__in=before).get().code
 
 
-def marks_for(session: Any, by_label: dict[str, Any], default: str = "称职", team: str = "好") -> dict[str, Any]:
+def marks_for(
+    session: Any, by_label: dict[str, Any], default: str = "称职", team: str = "好"
+) -> dict[str, Any]:
     marks = {}
     for target in session.targets.all():
         marks[str(target.pk)] = by_label.get(target.label, team if target.team_id else default)
@@ -77,7 +79,9 @@ def marks_for(session: Any, by_label: dict[str, Any], default: str = "称职", t
 def vote():
     from kaohe.ballots import evaluation_services as services
 
-    def cast_vote(session: Any, rater: str, by_label: dict[str, Any] | None = None, **kw: Any) -> str:
+    def cast_vote(
+        session: Any, rater: str, by_label: dict[str, Any] | None = None, **kw: Any
+    ) -> str:
         code = new_code(session, rater)
         services.ballot_submit(code=code, marks=marks_for(session, by_label or {}, **kw))
         return code

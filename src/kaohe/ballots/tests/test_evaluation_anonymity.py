@@ -31,9 +31,7 @@ TIME_TYPES = ("date", "time", "timestamp", "datetime", "interval")
 
 def _columns(model) -> dict[str, str]:
     with connection.cursor() as cursor:
-        description = connection.introspection.get_table_description(
-            cursor, model._meta.db_table
-        )
+        description = connection.introspection.get_table_description(cursor, model._meta.db_table)
     found = {}
     for column in description:
         kind = connection.introspection.get_field_type(column.type_code, column)
@@ -74,7 +72,8 @@ def _distinct_marks(session) -> list[dict[str, str]]:
 def _vote_through_the_pages(client, session, marks_list) -> tuple[list[str], list[str]]:
     """Each rater scans a slip's address, marks, reviews and confirms; returns the codes
     and every address the browsers asked for after the scan."""
-    codes, paths = [], []
+    codes: list[str] = []
+    paths: list[str] = []
     for marks in marks_list:
         code = new_code(session, ["上级", "同级", "下级"][len(codes) % 3])
         codes.append(code)
@@ -109,9 +108,7 @@ def _physical_order(session) -> list[dict]:
 
 def _kendall_tau(order: list[int]) -> float:
     n = len(order)
-    concordant = sum(
-        1 if order[i] < order[j] else -1 for i in range(n) for j in range(i + 1, n)
-    )
+    concordant = sum(1 if order[i] < order[j] else -1 for i in range(n) for j in range(i + 1, n))
     return concordant / (n * (n - 1) / 2)
 
 
@@ -163,7 +160,9 @@ def test_after_a_real_voting_session_no_stored_row_or_log_joins_a_sheet_to_its_c
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_on_postgresql_xmin_and_ctid_betray_neither_the_voting_order_nor_a_code(client, cast, caplog):
+def test_on_postgresql_xmin_and_ctid_betray_neither_the_voting_order_nor_a_code(
+    client, cast, caplog
+):
     if connection.vendor != "postgresql":
         pytest.skip("needs DATABASE_URL pointing at PostgreSQL")
     session, marks_list, codes, paths, held_keys = _voting_session(client, cast, caplog)
@@ -198,7 +197,9 @@ def test_on_postgresql_xmin_and_ctid_betray_neither_the_voting_order_nor_a_code(
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_on_postgresql_a_close_while_another_session_votes_deletes_only_its_own_held_sheets(cast, vote):
+def test_on_postgresql_a_close_while_another_session_votes_deletes_only_its_own_held_sheets(
+    cast, vote
+):
     if connection.vendor != "postgresql":
         pytest.skip("needs DATABASE_URL pointing at PostgreSQL")
     first = make_session(cast, cadres=1, name="甲")

@@ -30,7 +30,9 @@ def _needs_postgresql() -> None:
         pytest.skip("needs DATABASE_URL pointing at PostgreSQL")
 
 
-def test_one_code_posted_by_several_phones_at_once_gives_exactly_one_sheet(live_server, cast, settings):
+def test_one_code_posted_by_several_phones_at_once_gives_exactly_one_sheet(
+    live_server, cast, settings
+):
     _needs_postgresql()
     plain_http(settings)
     session = make_session(cast, cadres=2)
@@ -43,11 +45,15 @@ def test_one_code_posted_by_several_phones_at_once_gives_exactly_one_sheet(live_
         jar = http.cookiejar.CookieJar()
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
         page = opener.open(f"{live_server.url}/ballots/v/{code}/", timeout=30).read().decode()
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        assert found is not None
+        token = found.group(1)
         body = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "step": "confirm", **data})
         ready.wait(30)
         with opener.open(f"{live_server.url}/ballots/vote/", body.encode(), timeout=60) as answer:
-            landed.append(answer.geturl().removeprefix(live_server.url) + " " + answer.read().decode())
+            landed.append(
+                answer.geturl().removeprefix(live_server.url) + " " + answer.read().decode()
+            )
 
     threads = [threading.Thread(target=phone) for _ in range(RACERS)]
     for thread in threads:

@@ -68,7 +68,7 @@ def test_a_sheet_that_misses_a_target_or_gives_an_unknown_choice_is_refused(eval
     extra = {**marks, "999999": "称职"}
     for bad in (missing, unknown, extra, ["not", "a", "mapping"]):
         with pytest.raises(BallotRefused) as refused:
-            services.ballot_submit(code=code, marks=bad)  # type: ignore[arg-type]
+            services.ballot_submit(code=code, marks=bad)
         assert refused.value.refusal == Refusal.BAD_SHEET
     assert not Code.objects.get(code=code).used
     assert not PendingSheet.objects.exists()

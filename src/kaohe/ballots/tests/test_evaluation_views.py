@@ -164,7 +164,9 @@ def test_bad_rater_class_lines_are_named_in_chinese(client, cast, text, message)
     assert not Session.objects.exists()
 
 
-def test_the_office_makes_codes_and_prints_them_as_a_word_document_of_qr_slips(client, cast, evaluation):
+def test_the_office_makes_codes_and_prints_them_as_a_word_document_of_qr_slips(
+    client, cast, evaluation
+):
     from docx import Document
 
     client.force_login(cast.admin)
@@ -175,7 +177,9 @@ def test_the_office_makes_codes_and_prints_them_as_a_word_document_of_qr_slips(c
     response = client.get(reverse("ballots:session_codes_print", args=[evaluation.pk]))
     assert response["Content-Disposition"].startswith("attachment")
     document = Document(io.BytesIO(response.content))
-    text = "\n".join(cell.text for table in document.tables for row in table.rows for cell in row.cells)
+    text = "\n".join(
+        cell.text for table in document.tables for row in table.rows for cell in row.cells
+    )
     for code in Code.objects.all():
         assert services.format_code(code.code) in text
     assert len(document.inline_shapes) == 12  # one QR code per slip
@@ -197,7 +201,9 @@ def test_turnout_counts_used_codes_per_class_and_the_list_has_a_fixed_query_coun
     assert listing.content.decode().count("另一次") == 3
 
 
-def test_results_are_hidden_while_the_session_is_open_and_below_the_minimum(client, cast, evaluation, vote):
+def test_results_are_hidden_while_the_session_is_open_and_below_the_minimum(
+    client, cast, evaluation, vote
+):
     for _ in range(4):
         vote(evaluation, "下级")
     client.force_login(cast.committee_member)

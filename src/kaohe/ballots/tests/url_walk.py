@@ -31,4 +31,7 @@ def objects(cast: Any) -> dict[str, Any]:
     from kaohe.ballots.tests.conftest import make_session, new_code
 
     session = make_session(cast, cadres=1, name="权限测试测评")
-    return {"ballots_session": session, "ballots_code": Code.objects.get(code=new_code(session, "上级"))}
+    return {
+        "ballots_session": session,
+        "ballots_code": Code.objects.get(code=new_code(session, "上级")),
+    }
