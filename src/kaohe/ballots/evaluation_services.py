@@ -329,15 +329,12 @@ def _lock_session(session_id: int, *, exclusive: bool) -> None:
 
 def code_check(raw: str, *, now: dt.datetime | None = None) -> Code:
     """The code a rater typed or scanned, if it may still vote; else ``BallotRefused``."""
-    code = (
-        Code.objects.select_related(
+    try:
+        code = Code.objects.select_related(
             "session", "session__team_form", "session__cadre_form", "rater_class"
-        )
-        .filter(code=normalize_code(raw))
-        .first()
-    )
-    if code is None:
-        raise BallotRefused(Refusal.UNKNOWN)
+        ).get(code=normalize_code(raw))
+    except Code.DoesNotExist:
+        raise BallotRefused(Refusal.UNKNOWN) from None
     _check_session(code, code.session, now=now)
     if code.used:
         raise BallotRefused(Refusal.USED)
@@ -391,13 +388,12 @@ def check_marks(session: Session, marks: Mapping[str, Any]) -> dict[str, Any]:
 def ballot_submit(*, code: str, marks: Mapping[str, Any], now: dt.datetime | None = None) -> None:
     """Use ``code`` once and keep its sheet. Returns nothing: not even the caller learns
     the sheet's key. Refused with ``BallotRefused`` (unknown, used, closed, bad sheet)."""
-    found = (
-        Code.objects.select_related("session", "session__team_form", "session__cadre_form")
-        .filter(code=normalize_code(code))
-        .first()
-    )
-    if found is None:
-        raise BallotRefused(Refusal.UNKNOWN)
+    try:
+        found = Code.objects.select_related(
+            "session", "session__team_form", "session__cadre_form"
+        ).get(code=normalize_code(code))
+    except Code.DoesNotExist:
+        raise BallotRefused(Refusal.UNKNOWN) from None
     session = found.session
     _lock_session(session.pk, exclusive=False)
     # the status read again inside the lock: a close that committed meanwhile is seen

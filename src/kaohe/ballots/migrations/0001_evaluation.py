@@ -186,7 +186,7 @@ class Migration(migrations.Migration):
             options={
                 "verbose_name": "测评人类别",
                 "verbose_name_plural": "测评人类别",
-                "ordering": ("session", "order", "pk"),
+                "ordering": ("order", "pk"),
             },
         ),
         migrations.CreateModel(
@@ -299,7 +299,7 @@ class Migration(migrations.Migration):
             options={
                 "verbose_name": "测评对象",
                 "verbose_name_plural": "测评对象",
-                "ordering": ("session", "order", "pk"),
+                "ordering": ("order", "pk"),
             },
         ),
         migrations.CreateModel(

@@ -133,7 +133,7 @@ class SessionTarget(models.Model):
     class Meta:
         verbose_name = _("测评对象")
         verbose_name_plural = _("测评对象")
-        ordering = ("session", "order", "pk")
+        ordering = ("order", "pk")
         constraints = (
             models.CheckConstraint(
                 condition=models.Q(team__isnull=True, cadre__isnull=False)
@@ -164,7 +164,7 @@ class RaterClass(models.Model):
     class Meta:
         verbose_name = _("测评人类别")
         verbose_name_plural = _("测评人类别")
-        ordering = ("session", "order", "pk")
+        ordering = ("order", "pk")
         constraints = (
             models.UniqueConstraint(fields=("session", "name"), name="ballot_rater_class_unique"),
         )
