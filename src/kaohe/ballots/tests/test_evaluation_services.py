@@ -157,3 +157,25 @@ def test_a_session_needs_rater_classes_and_a_closing_after_the_opening(cast):
     with pytest.raises(ValidationError):
         services.session_create(actor=None, name="x", year=year_2024(), opens_at=now,
                                 closes_at=now + dt.timedelta(hours=1), rater_classes=[])  # fmt: skip
+
+
+def test_an_office_may_add_a_ballot_form_whose_limited_choice_is_one_of_its_choices(db):
+    from decimal import Decimal
+
+    from kaohe.ballots.models import BallotForm
+
+    form = services.ballot_form_create(
+        actor=None, name="干部测评（五档）", subject="cadre",
+        choices=[("优秀", Decimal(100)), ("良好", Decimal(90)), ("称职", Decimal(80)),
+                 ("基本称职", Decimal(60)), ("不称职", Decimal(0))],
+        max_share_choice="优秀", max_share=Decimal("0.15"),
+    )  # fmt: skip
+    assert form.points()["良好"] == Decimal(90)
+    assert AuditEntry.objects.filter(action="ballot_form.create", object_id=str(form.pk)).exists()
+    with pytest.raises(ValidationError) as refused:
+        services.ballot_form_create(
+            actor=None, name="另一种", subject="cadre", choices=[("好", Decimal(1))],
+            max_share_choice="优秀", max_share=Decimal("0.2"),
+        )  # fmt: skip
+    assert "限制比例的选项" in str(refused.value)
+    assert BallotForm.objects.filter(name="另一种").count() == 0

@@ -214,3 +214,19 @@ def test_results_are_hidden_while_the_session_is_open_and_below_the_minimum(
     assert "有效票不足，不显示" in page
     assert Sheet.objects.count() == 4
     assert Session.objects.get().status == SessionStatus.CLOSED
+
+
+@pytest.mark.parametrize("raw", ["ABCD\x00EFGH", "AB\u202eCDEFGH", "A" * 500])
+def test_hostile_codes_are_refused_with_a_message_and_nothing_is_used(client, evaluation, raw):
+    page = client.post(VOTE, {"step": "code", "code": raw})
+    assert page.status_code == 200
+    assert 'class="errorlist' in page.content.decode()
+    assert "kaohe_ballot" not in page.cookies or page.cookies["kaohe_ballot"].value == ""
+    assert not Code.objects.filter(used=True).exists()
+
+
+def test_a_scan_address_with_garbage_leads_to_the_unknown_code_message(client, evaluation):
+    response = client.get("/ballots/v/%3Cscript%3E%E2%80%AE" + "x" * 300 + "/")
+    assert response.status_code == 302 and response["Location"] == VOTE
+    page = client.get(VOTE).content.decode()
+    assert "测评码无效" in page and "<script>" not in page
