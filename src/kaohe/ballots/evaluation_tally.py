@@ -302,3 +302,28 @@ def unusual_patterns(
                     )
                 )
     return flags
+
+
+def scenario_ballots(session: Session, form: BallotForm, area: str = OVERALL) -> dict[str, Any]:
+    """The ``ballots`` section of a scenario (``spec/scenario-format.md``) for one part
+    (and area) of a closed session, for the results' scenario builder: target ids are the
+    session's target ids; the sheets are a generator read from the database in chunks."""
+    targets = next((t for f, t in parts(session) if f.pk == form.pk), [])
+    ids = {str(t.pk) for t in targets}
+    names = dict(RaterClass.objects.filter(session=session).values_list("pk", "name"))
+    model = PendingSheet if session.status == SessionStatus.TESTING else Sheet
+
+    def rows() -> Iterator[tuple[str, dict[str, Any]]]:
+        sheets = model.objects.filter(session=session).values_list("rater_class_id", "marks")
+        for rater_id, marks in sheets.iterator(chunk_size=2000):
+            yield names[rater_id], marks
+
+    weights = {c.name: c.weight for c in session.rater_classes.all()}
+    ballots = _ballots(form, weights, _area_sheets(rows(), ids, area))
+    return {
+        "into": "ballot",
+        "choices": dict(ballots.choices),
+        "rater_weights": dict(ballots.rater_weights),
+        "max_share": dict(ballots.max_share),
+        "sheets": ballots.sheets,
+    }

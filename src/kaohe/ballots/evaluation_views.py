@@ -136,6 +136,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "codes_form": CodesForm(session=session) if manage else None,
             "vote_url": request.build_absolute_uri(reverse("ballots:vote")),
             "minimum": min_sheets(),
+            "overdue": session.status == SessionStatus.OPEN and timezone.now() >= session.closes_at,
         },
     )
 

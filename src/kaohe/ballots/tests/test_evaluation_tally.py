@@ -105,3 +105,29 @@ def _code(session):
     from kaohe.ballots.tests.conftest import new_code
 
     return new_code(session, "上级")
+
+
+def test_a_scenario_built_from_a_session_grades_through_evaluate_to_the_same_values(
+    cast, evaluation, vote
+):
+    from kaohe.ballots.evaluation_tally import parts, scenario_ballots
+    from kaohe.engine import evaluate
+
+    for _ in range(5):
+        vote(evaluation, "上级", {"张青山": "优秀"})
+        vote(evaluation, "下级", {"张青山": "基本称职"})
+    result = _close(cast, evaluation)
+    form, targets = parts(evaluation)[1]
+    document = {
+        "format": "kaohe-scenario/1", "year": 2024,
+        "schemes": [{
+            "id": "cadres", "name": "干部测评", "subject": "team", "grades": ["优秀", "称职"],
+            "bands": {"优秀": 90}, "score": {"sum": [{"weight": 1, "of": "ballot"}]},
+            "precision": 2, "ballots": scenario_ballots(evaluation, form),
+            "targets": [{"id": str(t.pk), "inputs": {}} for t in targets],
+        }],
+    }  # fmt: skip
+    graded = evaluate(document).to_dict()["schemes"][0]["results"]
+    by_id = {row["target"]: Decimal(str(row["score"])) for row in graded}
+    for row in result.parts[1].rows:
+        assert by_id[str(row.target.pk)] == row.value

@@ -230,3 +230,17 @@ def test_a_scan_address_with_garbage_leads_to_the_unknown_code_message(client, e
     assert response.status_code == 302 and response["Location"] == VOTE
     page = client.get(VOTE).content.decode()
     assert "测评码无效" in page and "<script>" not in page
+
+
+def test_the_office_is_told_to_close_a_session_past_its_closing_time(client, cast, evaluation):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    client.force_login(cast.admin)
+    url = reverse("ballots:session_detail", args=[evaluation.pk])
+    assert "已过结束时间" not in client.get(url).content.decode()
+    Session.objects.filter(pk=evaluation.pk).update(
+        closes_at=timezone.now() - dt.timedelta(minutes=1)
+    )
+    assert "已过结束时间" in client.get(url).content.decode()
