@@ -3,7 +3,7 @@
 Usage (from the repository root)::
 
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/kaohe .venv/bin/python bench/ballots.py
-    ... bench/ballots.py --sheets 3000 --clients 48 --workers 4
+    ... bench/ballots.py --sheets 3000 --clients 48 --workers 4 --threads 4
 
 It makes a database of its own beside the one ``DATABASE_URL`` names (``<name>_ballots_bench``,
 dropped afterwards), migrates it, opens a live session (a unit's team and six cadres on
@@ -188,7 +188,7 @@ def main() -> None:
     parser.add_argument("--sheets", type=int, default=3000)
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--threads", type=int, default=4)
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
     name, bench_url = _database(url)

@@ -131,3 +131,34 @@ def test_the_office_runs_a_session_prints_codes_watches_turnout_and_reads_result
     page.wait_for_load_state("networkidle")
     assert "80.00" in page.content()
     page.screenshot(path=shots / "ballots-results.png", full_page=True)
+
+
+def test_the_five_areas_form_on_a_phone_marks_each_area(site, browser, shots, cast):
+    from kaohe.ballots.models import BallotForm, PendingSheet, Session
+    from kaohe.ballots.tests.conftest import new_code
+
+    url, session = site
+
+    def use_area_forms() -> str:
+        Session.objects.filter(pk=session.pk).update(
+            team_form=BallotForm.objects.get(name="领导班子分项评价（五个方面）"),
+            cadre_form=BallotForm.objects.get(name="领导干部德能勤绩廉测评"),
+        )
+        return new_code(session, "同级")
+
+    code = in_thread(use_area_forms)
+    phone = browser.new_context(**PHONE).new_page()
+    phone.goto(f"{url}/ballots/v/{code}/")
+    groups = phone.locator(".marks")
+    assert groups.count() == 5 + 5 * 5  # the team's five areas, 德能勤绩廉 of five cadres
+    for i in range(groups.count()):
+        group = groups.nth(i)
+        choice = "好" if group.locator("input[value='好']").count() else "称职"
+        group.locator(f"label.mark:has(input[value='{choice}'])").click()
+    phone.screenshot(path=shots / "ballots-vote-areas.png")
+    phone.click("button:has-text('下一步：核对')")
+    phone.click("button:has-text('确认提交')")
+    phone.wait_for_load_state("networkidle")
+    assert "提交成功" in phone.locator("h1").inner_text()
+    marks = in_thread(lambda: PendingSheet.objects.get(session=session).marks)
+    assert all(len(areas) == 5 for areas in marks.values())
