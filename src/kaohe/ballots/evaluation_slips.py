@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -51,7 +51,8 @@ def slips_docx(session: Session, codes: Sequence[Code], *, base_url: str) -> byt
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Cm(1))
     style = document.styles["Normal"]
-    style.font.size = Pt(9)
+    style.font.size = Pt(8)
+    style.paragraph_format.space_after = Pt(1)  # type: ignore[attr-defined]
     fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
     fonts.set(qn("w:eastAsia"), "SimSun")
     vote_url = base_url + reverse("ballots:vote")
@@ -66,24 +67,26 @@ def slips_docx(session: Session, codes: Sequence[Code], *, base_url: str) -> byt
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
         for row in table.rows:
-            row.height = Cm(5.5)
+            row.height = Cm(5.3)
+            row.height_rule = WD_ROW_HEIGHT_RULE.EXACTLY
         for index, code in enumerate(page):
             cell = table.cell(index // COLUMNS, index % COLUMNS)
             cell.width = Cm(9.5)
             _dashed_borders(cell)
             title = cell.paragraphs[0]
             title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            title.paragraph_format.space_before = Pt(4)
             run = title.add_run(session.name)
             run.bold = True
             picture = cell.add_paragraph()
             picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
             scan = base_url + reverse("ballots:vote_scan", args=[code.code])
-            picture.add_run().add_picture(_qr_png(scan), width=Cm(2.8))
+            picture.add_run().add_picture(_qr_png(scan), width=Cm(2.5))
             typed = cell.add_paragraph()
             typed.alignment = WD_ALIGN_PARAGRAPH.CENTER
             code_run = typed.add_run(format_code(code.code))
             code_run.bold = True
-            code_run.font.size = Pt(16)
+            code_run.font.size = Pt(15)
             code_run.font.name = "Courier New"
             info = cell.add_paragraph()
             info.alignment = WD_ALIGN_PARAGRAPH.CENTER
