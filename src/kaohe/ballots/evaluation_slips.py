@@ -52,7 +52,7 @@ def slips_docx(session: Session, codes: Sequence[Code], *, base_url: str) -> byt
         setattr(section, side, Cm(1))
     style = document.styles["Normal"]
     style.font.size = Pt(8)
-    style.paragraph_format.space_after = Pt(1)  # type: ignore[attr-defined]
+    style.paragraph_format.space_after = Pt(1)
     fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
     fonts.set(qn("w:eastAsia"), "SimSun")
     vote_url = base_url + reverse("ballots:vote")
