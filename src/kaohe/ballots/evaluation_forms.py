@@ -119,3 +119,67 @@ class CodeEntryForm(Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters",
                                       "inputmode": "text", "placeholder": "XXXX-XXXX"}),
     )  # fmt: skip
+
+
+def parse_choices(text: str) -> list[tuple[str, Decimal]]:
+    """Lines ``选项=分值``, best first; a Chinese message names the bad line."""
+    found: list[tuple[str, Decimal]] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip().replace("＝", "=")
+        if not line:
+            continue
+        name, _sep, points = line.partition("=")
+        try:
+            value = Decimal(points.strip())
+        except InvalidOperation:
+            value = Decimal(-1)
+        name = name.strip()
+        if not name or len(name) > 20 or not (Decimal(0) <= value <= 1000) or not _sep:
+            raise forms.ValidationError(
+                _("第 %(n)s 行「%(line)s」：应写作「选项=分值」，分值在 0 到 1000 之间"),
+                code="choice_line",
+                params={"n": number, "line": line[:40]},
+            )
+        found.append((name, value))
+    if len(found) < 2:
+        raise forms.ValidationError(_("至少需要两个选项"), code="choices_few")
+    if len({n for n, _p in found}) != len(found):
+        raise forms.ValidationError(_("选项不能重名"), code="choices_duplicate")
+    return found
+
+
+class BallotFormForm(Form):
+    name = forms.CharField(label=_("名称"), max_length=100)
+    subject = forms.ChoiceField(label=_("测评对象"), choices=Subject.choices)
+    choices = forms.CharField(
+        label=_("选项及分值"), widget=forms.Textarea(attrs={"rows": 5}),
+        initial="优秀=100\n称职=80\n基本称职=60\n不称职=0",
+        help_text=_("每行一个「选项=分值」，从好到差"),
+    )  # fmt: skip
+    areas = forms.CharField(
+        label=_("测评项目"), widget=forms.Textarea(attrs={"rows": 5}), required=False,
+        help_text=_("每行一项（如 德、能、勤、绩、廉），每项分别评价；留空：只评一个总体等次"),
+    )  # fmt: skip
+    max_share_choice = forms.CharField(
+        label=_("限制比例的选项"), max_length=20, required=False, initial="优秀"
+    )
+    max_share = forms.DecimalField(
+        label=_("一张测评表中该选项的最高比例"), required=False, min_value=Decimal(0),
+        max_value=Decimal(1), decimal_places=3, initial=Decimal("0.2"),
+        help_text=_("如 0.2：5 人中最多评 1 个，超过的测评票无效"),
+    )  # fmt: skip
+
+    def clean_choices(self) -> list[tuple[str, Decimal]]:
+        return parse_choices(self.cleaned_data["choices"])
+
+    def clean_areas(self) -> list[str]:
+        areas = [line.strip() for line in self.cleaned_data["areas"].splitlines() if line.strip()]
+        if any(len(a) > 30 for a in areas) or len(set(areas)) != len(areas) or len(areas) > 20:
+            raise forms.ValidationError(_("测评项目不能重名，每项不超过 30 个字"), code="areas")
+        return areas
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if bool(data.get("max_share_choice")) != (data.get("max_share") is not None):
+            self.add_error("max_share", _("限制比例的选项和比例要同时填写，或同时留空"))
+        return data

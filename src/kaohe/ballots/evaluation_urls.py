@@ -7,6 +7,7 @@ from kaohe.ballots import evaluation_views as views
 urlpatterns = [
     path("sessions/", views.session_list, name="session_list"),
     path("sessions/new/", views.session_create, name="session_create"),
+    path("forms/new/", views.ballot_form_create, name="ballot_form_create"),
     path("sessions/<int:pk>/", views.session_detail, name="session_detail"),
     path("sessions/<int:pk>/status/", views.session_status, name="session_status"),
     path("sessions/<int:pk>/codes/", views.session_codes, name="session_codes"),

@@ -24,7 +24,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from kaohe.ballots import evaluation_services as services
-from kaohe.ballots.evaluation_forms import CodeEntryForm, CodesForm, SessionForm
+from kaohe.ballots.evaluation_forms import BallotFormForm, CodeEntryForm, CodesForm, SessionForm
 from kaohe.ballots.evaluation_selectors import session_targets, sessions_for_user
 from kaohe.ballots.evaluation_slips import slips_docx
 from kaohe.ballots.evaluation_tally import (
@@ -94,6 +94,30 @@ def session_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("已新建民主测评"))
             return redirect("ballots:session_detail", session.pk)
     return render(request, "ballots/evaluation/session_form.html", {"form": form})
+
+
+@login_required
+def ballot_form_create(request: HttpRequest) -> HttpResponse:
+    require(request.user, Action.BALLOT_MANAGE)
+    form = BallotFormForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.ballot_form_create(
+                actor=actor(request), name=data["name"], subject=data["subject"],
+                choices=data["choices"], areas=data["areas"],
+                max_share_choice=data["max_share_choice"], max_share=data["max_share"],
+            )  # fmt: skip
+        except ValidationError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, _("已新建测评表"))
+            return redirect("ballots:session_create")
+    return render(
+        request,
+        "core/form.html",
+        {"form": form, "title": _("新建测评表"), "back": "ballots:session_list"},
+    )
 
 
 def _turnout(session: Session) -> list[dict[str, Any]]:

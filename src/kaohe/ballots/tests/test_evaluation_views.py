@@ -244,3 +244,30 @@ def test_the_office_is_told_to_close_a_session_past_its_closing_time(client, cas
         closes_at=timezone.now() - dt.timedelta(minutes=1)
     )
     assert "已过结束时间" in client.get(url).content.decode()
+
+
+def test_the_office_adds_a_ballot_form_with_its_points_areas_and_limit(client, cast):
+    from decimal import Decimal
+
+    from kaohe.ballots.models import BallotForm
+
+    client.force_login(cast.admin)
+    url = reverse("ballots:ballot_form_create")
+    response = client.post(url, {
+        "name": "干部五项测评", "subject": "cadre", "choices": "优秀=100\n良好=90\n一般=70\n较差=40",
+        "areas": "德\n能\n勤\n绩\n廉", "max_share_choice": "优秀", "max_share": "0.15",
+    })  # fmt: skip
+    assert response.status_code == 302
+    form = BallotForm.objects.get(name="干部五项测评")
+    assert form.points() == {"优秀": 100, "良好": 90, "一般": 70, "较差": 40}
+    assert form.areas == ["德", "能", "勤", "绩", "廉"] and form.max_share == Decimal("0.150")
+    for bad, message in (
+        ({"choices": "优秀=100\n优秀=80"}, "选项不能重名"),
+        ({"choices": "优秀=abc\n称职=80"}, "第 1 行"),
+        ({"max_share_choice": "特优"}, "限制比例的选项必须是测评表的选项之一"),
+        ({"max_share": ""}, "同时填写"),
+    ):
+        data = {"name": "另一张", "subject": "cadre", "choices": "优秀=100\n称职=80",
+                "max_share_choice": "优秀", "max_share": "0.2", **bad}  # fmt: skip
+        assert message in client.post(url, data).content.decode()
+    assert not BallotForm.objects.filter(name="另一张").exists()

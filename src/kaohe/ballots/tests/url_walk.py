@@ -13,6 +13,7 @@ from typing import Any
 ROWS = [
     ("ballots:session_list", (),                         (302, 200, 403, 403, 403, 403, 403, 200)),
     ("ballots:session_create", (),                       (302, 200, 403, 403, 403, 403, 403, 403)),
+    ("ballots:ballot_form_create", (),                   (302, 200, 403, 403, 403, 403, 403, 403)),
     ("ballots:session_detail", ("ballots_session",),     (302, 200, 403, 403, 403, 403, 403, 200)),
     ("ballots:session_codes", ("ballots_session",),      (302, 200, 403, 403, 403, 403, 403, 403)),
     ("ballots:session_codes_print", ("ballots_session",), (302, 200, 403, 403, 403, 403, 403, 403)),
