@@ -1,9 +1,22 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from kaohe.core.registry import register_audit_actions
+from kaohe.core.registry import MenuItem, register_audit_actions, register_menu_items
+from kaohe.core.roles import Action
 
-AUDIT_ACTIONS: dict[str, object] = {}
+AUDIT_ACTIONS: dict[str, object] = {
+    # democratic evaluation (evaluation_services)
+    "ballot_form.create": _("新建测评表"),
+    "ballot_session.create": _("新建民主测评"),
+    "ballot_session.status": _("民主测评状态变化"),
+    "ballot_code.create": _("生成测评码"),
+    "ballot_code.use": _("测评码已使用"),
+}
+
+MENU = (
+    MenuItem("ballots:session_list", pgettext_lazy("menu", "民主测评"), Action.BALLOT_RESULTS, "session", None, 70),
+)  # fmt: skip
 
 
 class BallotsConfig(AppConfig):
@@ -15,3 +28,4 @@ class BallotsConfig(AppConfig):
 
     def ready(self) -> None:
         register_audit_actions(AUDIT_ACTIONS)  # type: ignore[arg-type]
+        register_menu_items(MENU)

@@ -1,5 +1,6 @@
-from django.urls import path  # noqa: F401  (each area adds its pages)
+from kaohe.ballots import evaluation_urls
 
 app_name = "ballots"
 
-urlpatterns: list = []
+# each area adds its pages
+urlpatterns: list = [*evaluation_urls.urlpatterns]

@@ -272,6 +272,11 @@ SITE_URL = envstr("SITE_URL")
 
 PAGE_SIZE = envint("PAGE_SIZE", 50)
 
+# Democratic evaluation: no result is shown for a target with fewer valid sheets, nor per
+# rater class unless every class that marked it has at least as many (a small class
+# cannot be unmasked).
+BALLOT_MIN_SHEETS = envint("BALLOT_MIN_SHEETS", 5)
+
 # Excel uploads (kaohe.core.xlsx): the largest file, and the most data rows a sheet may hold.
 UPLOAD_MAX_MB = envint("UPLOAD_MAX_MB", 20)
 # Evidence (reports' attachments, deductions' proof, rectification feedback): stored outside

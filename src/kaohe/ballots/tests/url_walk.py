@@ -1,0 +1,38 @@
+"""Every URL of the ballots app with every role (walked by ``core/tests/test_permissions``).
+
+- ``ballots_session``: a live session of 青山镇 (the office manages it, the committee reads
+  its results); ``ballots_code``: one of its codes (the scan address takes any text: it
+  only keeps it in the rater's cookie and redirects, whoever asks)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+#                                                      anon admin scorer liaison outsider leader team committee
+ROWS = [
+    ("ballots:session_list", (),                         (302, 200, 403, 403, 403, 403, 403, 200)),
+    ("ballots:session_create", (),                       (302, 200, 403, 403, 403, 403, 403, 403)),
+    ("ballots:ballot_form_create", (),                   (302, 200, 403, 403, 403, 403, 403, 403)),
+    ("ballots:session_detail", ("ballots_session",),     (302, 200, 403, 403, 403, 403, 403, 200)),
+    ("ballots:session_codes", ("ballots_session",),      (302, 200, 403, 403, 403, 403, 403, 403)),
+    ("ballots:session_codes_print", ("ballots_session",), (302, 200, 403, 403, 403, 403, 403, 403)),
+    ("ballots:session_turnout", ("ballots_session",),    (302, 200, 403, 403, 403, 403, 403, 403)),
+    ("ballots:session_results", ("ballots_session",),    (302, 200, 403, 403, 403, 403, 403, 200)),
+    # the rater's pages: no account, the same for everyone
+    ("ballots:vote_scan", ("ballots_code",),             (302, 302, 302, 302, 302, 302, 302, 302)),
+    ("ballots:vote", (),                                 (200, 200, 200, 200, 200, 200, 200, 200)),
+    ("ballots:vote_done", (),                            (200, 200, 200, 200, 200, 200, 200, 200)),
+]  # fmt: skip
+POST_ONLY = {"ballots:session_status"}
+
+
+def objects(cast: Any) -> dict[str, Any]:
+    from kaohe.ballots.models import Code
+    from kaohe.ballots.tests.conftest import make_session, new_code
+
+    session = make_session(cast, cadres=1, name="权限测试测评")
+    return {
+        "ballots_session": session,
+        "ballots_code": Code.objects.get(code=new_code(session, "上级")),
+    }
