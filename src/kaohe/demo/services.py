@@ -450,6 +450,7 @@ def demo_instructions(summary: DemoSummary, *, url: str) -> str:
 def demo_site_load(*, year: int | None = None) -> DemoSummary:
     """What ``kaohe demo`` loads: the demo county, then on it the seed presets' schemes and
     a published 党建 indicator system per category, and the year's work so far."""
+    from kaohe.ballots.demo_evaluation import ballots_demo_load
     from kaohe.collection.demo_periods import periods_demo_load
     from kaohe.schemes.services import schemes_demo_load
 
@@ -458,4 +459,6 @@ def demo_site_load(*, year: int | None = None) -> DemoSummary:
     # The year in progress: its calendar (past periods closed, the current one open).
     today = timezone.localdate()
     periods_demo_load(year=summary.year, today=today)
+    # Democratic evaluation: a finished session with its results, a live test-mode one.
+    ballots_demo_load(year=summary.year)
     return summary
