@@ -17,6 +17,8 @@ AUDIT_ACTIONS = {
 
 MENU = (
     MenuItem("collection:period_list", pgettext_lazy("menu", "考核日历"), Action.PERIOD_VIEW, "period", None, 70),
+    MenuItem("collection:report_list", pgettext_lazy("menu", "报送材料"), Action.REPORT_VIEW, "report_", None, 72),
+    MenuItem("collection:progress", pgettext_lazy("menu", "考核进度"), Action.PROGRESS_VIEW, "progress", None, 74),
 )  # fmt: skip
 
 
@@ -29,8 +31,12 @@ class CollectionConfig(AppConfig):
 
     def ready(self) -> None:
         from kaohe.collection.period_todos import period_todos
+        from kaohe.collection.reports import AUDIT_ACTIONS as REPORT_AUDIT_ACTIONS
+        from kaohe.collection.reports import reports_todos
         from kaohe.collection.todos import register_todo_provider
 
         register_audit_actions(AUDIT_ACTIONS)
+        register_audit_actions(REPORT_AUDIT_ACTIONS)
         register_menu_items(MENU)
         register_todo_provider(period_todos)
+        register_todo_provider(reports_todos)
