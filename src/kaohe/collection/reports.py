@@ -255,7 +255,7 @@ def report_periods_for_user(user: object) -> QuerySet[Period]:
 
 
 def timeline(report: Report) -> list[ReportEvent]:
-    return list(report.events.select_related("by").order_by("at", "pk"))
+    return list(report.events.select_related("by").order_by("pk"))  # in the order made
 
 
 # ---- services ------------------------------------------------------------------------------------
@@ -296,6 +296,7 @@ def report_save(
 ) -> Report:
     """Save the text of ``unit``'s report of ``kind`` in ``period`` as it stands (a draft,
     or a returned report being corrected); made on its first save."""
+    period = Period.objects.get(pk=period.pk)  # its status as it is now
     if kind not in period.report_kinds:
         raise field_error("kind", _("本周期不要求报送此类材料"), "kind_not_asked")
     _check_open(period)
