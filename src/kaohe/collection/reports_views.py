@@ -124,7 +124,10 @@ def _write(
     )
     if request.method == "POST" and form.is_valid():
         submitting = request.POST.get("action") == "submit"
+        saved: Report | None = None
+        kept = False
         try:
+            # The text and the files together: a refused file leaves nothing behind.
             with transaction.atomic():
                 saved = svc.report_save(
                     actor=actor(request), period=period, unit=unit, kind=kind,
@@ -139,12 +142,18 @@ def _write(
                     except ValidationError as refused:
                         form.add_error(name, refused)
                         raise
-                if submitting:
-                    saved = svc.report_submit(actor=actor(request), report=saved)
+            kept = True
+            if submitting:
+                saved = svc.report_submit(actor=actor(request), report=saved)
         except ValidationError as error:
             if not form.errors:
                 apply_service_error(form, error)
+            if kept and saved is not None:
+                # Saved, but not submitted: the draft and its files are kept.
+                report = Report.objects.get(pk=saved.pk)
+                messages.warning(request, _("草稿和附件已保存，但尚未报送，请按提示修改后再提交"))
         else:
+            assert saved is not None
             warning = svc.length_warning(kind, saved.sections)
             if warning:
                 messages.warning(request, warning)

@@ -102,9 +102,18 @@ def test_control_characters_and_missing_sections_are_refused_in_chinese(client, 
     client.force_login(cast.liaison)
     response = client.post(start_url(month), form_data({**FULL, "tasks": "进\x00展"}))
     assert "控制字符" in str(response.context["form"].errors["section_tasks"])
-    response = client.post(start_url(month), form_data({**FULL, "cases": ""}, action="submit"))
+    assert not Report.objects.exists()
+    response = client.post(
+        start_url(month),
+        form_data({**FULL, "cases": ""}, action="submit", file_1=SimpleUploadedFile("a.pdf", PDF)),
+    )
     assert "请填写「典型案例」" in str(response.context["form"].errors["section_cases"])
-    assert not Report.objects.exists()  # the draft of the failed submission is rolled back
+    # Not submitted, but the draft and its file are kept (and the form now posts to it).
+    report = Report.objects.get()
+    assert report.status == ReportStatus.DRAFT and Attachment.objects.get().owner_id == report.pk
+    page = response.content.decode()
+    assert "草稿和附件已保存" in page and "a.pdf" in page
+    assert reverse("collection:report_edit", args=[report.pk]) in page
 
 
 def test_a_too_long_section_is_refused_by_the_form(client, cast, month):
