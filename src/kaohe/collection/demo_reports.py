@@ -71,10 +71,19 @@ def _calendar(*, year: int, today: dt.date) -> list[Period]:
             return
         made.append(
             period_create(
-                actor=None, scheme=scheme, kind=kind, key=key, name=name, starts_on=start,
-                ends_on=end, report_due=due, review_due=due + dt.timedelta(days=5),
-                report_kinds=kinds, status=PeriodStatus.OPEN, **extra,
-            )  # fmt: skip
+                actor=None,
+                scheme=scheme,
+                kind=kind,
+                key=key,
+                name=name,
+                starts_on=start,
+                ends_on=end,
+                report_due=due,
+                review_due=due + dt.timedelta(days=5),
+                report_kinds=kinds,
+                status=PeriodStatus.OPEN,
+                **extra,
+            )
         )
 
     for month in range(1, 13):
@@ -133,7 +142,8 @@ def _liaisons() -> dict[int, Any]:
 
     found: dict[int, Any] = {}
     for user in User.objects.filter(role=Role.LIAISON, unit__isnull=False).order_by("pk"):
-        found.setdefault(user.unit_id, user)
+        if user.unit_id is not None:
+            found.setdefault(user.unit_id, user)
     return found
 
 

@@ -22,14 +22,13 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -54,11 +53,14 @@ from kaohe.orgs.models import Unit
 from kaohe.orgs.selectors import units_for_user
 from kaohe.schemes.models import IndicatorSystem, SystemStatus
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+
 # ---- what a report holds ------------------------------------------------------------------
 
 # The sections of each kind of report: (key, label). Seed 000 三(1) names the four of the
 # monthly progress report and the two of the quarter's; the others are one text.
-SECTIONS: dict[str, tuple[tuple[str, Promise], ...]] = {
+SECTIONS: dict[str, tuple[tuple[str, StrPromise], ...]] = {
     ReportKind.PROGRESS: (
         ("tasks", gettext_lazy("任务推进情况")),
         ("highlights", gettext_lazy("特色亮点")),
@@ -81,7 +83,7 @@ WORK_REPORT_CHARS = (1500, 3500)
 LENGTH_CHECKED = frozenset({ReportKind.WORK_REPORT})
 
 
-def sections_of(kind: str) -> tuple[tuple[str, Promise], ...]:
+def sections_of(kind: str) -> tuple[tuple[str, StrPromise], ...]:
     return SECTIONS.get(kind, (("text", gettext_lazy("正文")),))
 
 
@@ -544,8 +546,6 @@ def period_progress(*, period: Period, today: dt.date) -> Progress:
         "complete": sum(row.complete for row in rows),
         "late": sum(row.late for row in rows),
         "returned": sum(row.returned for row in rows),
-        "waiting": sum(
-            cell.status == ReportStatus.SUBMITTED for row in rows for cell in row.cells
-        ),
+        "waiting": sum(cell.status == ReportStatus.SUBMITTED for row in rows for cell in row.cells),
     }
     return Progress(period, kinds, rows, counts, dict(by_kind), warnings is not None)

@@ -119,9 +119,7 @@ def _write(
     request: HttpRequest, *, period: Period, unit: Unit, kind: str, report: Report | None
 ) -> HttpResponse:
     initial = {f"section_{k}": v for k, v in (report.sections if report else {}).items()}
-    form = ReportForm(
-        request.POST or None, request.FILES or None, kind=kind, initial=initial
-    )
+    form = ReportForm(request.POST or None, request.FILES or None, kind=kind, initial=initial)
     if request.method == "POST" and form.is_valid():
         submitting = request.POST.get("action") == "submit"
         saved: Report | None = None
@@ -180,8 +178,7 @@ def _write(
             "length_checked": kind in svc.LENGTH_CHECKED,
             "bounds": svc.length_bounds(),
             "chars": svc.char_count(report.sections) if report else 0,
-            "late_now": period.report_due is not None
-            and timezone.localdate() > period.report_due,
+            "late_now": period.report_due is not None and timezone.localdate() > period.report_due,
         },
     )
 
@@ -206,9 +203,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "events": events,
             "files": files,
-            "editable": own
-            and report.status in svc.EDITABLE
-            and report.period.status == "open",
+            "editable": own and report.status in svc.EDITABLE and report.period.status == "open",
             "review_form": ReviewForm() if reviewable else None,
             "warning": svc.length_warning(report.kind, report.sections),
             "chars": svc.char_count(report.sections),
@@ -232,7 +227,9 @@ def report_review(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             apply_service_error(form, error)
         else:
-            messages.success(request, _("已审核通过") if accept else _("已退回，报送单位将看到退回理由"))
+            messages.success(
+                request, _("已审核通过") if accept else _("已退回，报送单位将看到退回理由")
+            )
             return redirect("collection:report_detail", report.pk)
     report.refresh_from_db()
     return render(
@@ -257,9 +254,7 @@ def report_review(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def report_attachment_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    attachment = get_object_or_404(
-        Attachment.objects.filter(owner_type=OwnerType.REPORT), pk=pk
-    )
+    attachment = get_object_or_404(Attachment.objects.filter(owner_type=OwnerType.REPORT), pk=pk)
     report = get_object_or_404(svc.own_reports(request.user), pk=attachment.owner_id)
     try:
         svc.report_attachment_remove(actor=actor(request), report=report, attachment=attachment)
@@ -284,8 +279,10 @@ def progress(request: HttpRequest) -> HttpResponse:
             raise Http404
     else:
         open_ones = [p for p in periods if p.status == "open"]
-        chosen = max(open_ones, key=lambda p: (p.starts_on, p.pk)) if open_ones else (
-            periods[-1] if periods else None
+        chosen = (
+            max(open_ones, key=lambda p: (p.starts_on, p.pk))
+            if open_ones
+            else (periods[-1] if periods else None)
         )
     data = svc.period_progress(period=chosen, today=timezone.localdate()) if chosen else None
     return render(

@@ -7,65 +7,175 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('collection', '0003_score_entries'),
-        ('orgs', '0008_one_open_posting_secondment_and_stint_per_cadre'),
+        ("collection", "0003_score_entries"),
+        ("orgs", "0008_one_open_posting_secondment_and_stint_per_cadre"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Report',
+            name="Report",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('progress', '月度工作进展'), ('quarter_tasks', '季度任务完成情况'), ('half_year_summary', '半年工作总结'), ('work_summary', '年度工作总结'), ('work_report', '述职述法报告')], max_length=20, verbose_name='材料类型')),
-                ('status', models.CharField(choices=[('draft', '草稿'), ('submitted', '待审核'), ('returned', '已退回'), ('accepted', '已通过')], default='draft', max_length=10, verbose_name='状态')),
-                ('sections', models.JSONField(blank=True, default=dict, verbose_name='正文')),
-                ('first_submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='首次报送时间')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='报送时间')),
-                ('late', models.BooleanField(default=False, verbose_name='逾期报送')),
-                ('submissions', models.PositiveSmallIntegerField(default=0, verbose_name='报送次数')),
-                ('return_reason', models.TextField(blank=True, verbose_name='退回理由')),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True, verbose_name='审核时间')),
-                ('updated_at', models.DateTimeField(verbose_name='修改时间')),
-                ('period', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reports', to='collection.period', verbose_name='考核周期')),
-                ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='审核人')),
-                ('submitted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='报送人')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.unit', verbose_name='报送单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("progress", "月度工作进展"),
+                            ("quarter_tasks", "季度任务完成情况"),
+                            ("half_year_summary", "半年工作总结"),
+                            ("work_summary", "年度工作总结"),
+                            ("work_report", "述职述法报告"),
+                        ],
+                        max_length=20,
+                        verbose_name="材料类型",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("submitted", "待审核"),
+                            ("returned", "已退回"),
+                            ("accepted", "已通过"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("sections", models.JSONField(blank=True, default=dict, verbose_name="正文")),
+                (
+                    "first_submitted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="首次报送时间"),
+                ),
+                (
+                    "submitted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="报送时间"),
+                ),
+                ("late", models.BooleanField(default=False, verbose_name="逾期报送")),
+                (
+                    "submissions",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="报送次数"),
+                ),
+                ("return_reason", models.TextField(blank=True, verbose_name="退回理由")),
+                (
+                    "reviewed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="审核时间"),
+                ),
+                ("updated_at", models.DateTimeField(verbose_name="修改时间")),
+                (
+                    "period",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reports",
+                        to="collection.period",
+                        verbose_name="考核周期",
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="审核人",
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="报送人",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.unit",
+                        verbose_name="报送单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '报送材料',
-                'verbose_name_plural': '报送材料',
-                'ordering': ('period', 'unit', 'kind'),
+                "verbose_name": "报送材料",
+                "verbose_name_plural": "报送材料",
+                "ordering": ("period", "unit", "kind"),
             },
         ),
         migrations.CreateModel(
-            name='ReportEvent',
+            name="ReportEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('submitted', '报送'), ('returned', '退回'), ('accepted', '通过')], max_length=10, verbose_name='事项')),
-                ('number', models.PositiveSmallIntegerField(default=0, verbose_name='第几次报送')),
-                ('sections', models.JSONField(blank=True, default=dict, verbose_name='报送的正文')),
-                ('files', models.JSONField(blank=True, default=list, verbose_name='报送的附件')),
-                ('late', models.BooleanField(default=False, verbose_name='逾期')),
-                ('reason', models.TextField(blank=True, verbose_name='理由')),
-                ('at', models.DateTimeField(verbose_name='时间')),
-                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='操作人')),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='collection.report', verbose_name='报送材料')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("submitted", "报送"), ("returned", "退回"), ("accepted", "通过")],
+                        max_length=10,
+                        verbose_name="事项",
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField(default=0, verbose_name="第几次报送")),
+                ("sections", models.JSONField(blank=True, default=dict, verbose_name="报送的正文")),
+                ("files", models.JSONField(blank=True, default=list, verbose_name="报送的附件")),
+                ("late", models.BooleanField(default=False, verbose_name="逾期")),
+                ("reason", models.TextField(blank=True, verbose_name="理由")),
+                ("at", models.DateTimeField(verbose_name="时间")),
+                (
+                    "by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="操作人",
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="collection.report",
+                        verbose_name="报送材料",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '报送记录',
-                'verbose_name_plural': '报送记录',
-                'ordering': ('report', 'at', 'pk'),
+                "verbose_name": "报送记录",
+                "verbose_name_plural": "报送记录",
+                "ordering": ("report", "at", "pk"),
             },
         ),
         migrations.AddIndex(
-            model_name='report',
-            index=models.Index(fields=['status', 'period'], name='report_status_period'),
+            model_name="report",
+            index=models.Index(fields=["status", "period"], name="report_status_period"),
         ),
         migrations.AddConstraint(
-            model_name='report',
-            constraint=models.UniqueConstraint(fields=('period', 'unit', 'kind'), name='report_unique'),
+            model_name="report",
+            constraint=models.UniqueConstraint(
+                fields=("period", "unit", "kind"), name="report_unique"
+            ),
         ),
     ]

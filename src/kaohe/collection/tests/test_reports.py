@@ -255,7 +255,9 @@ def test_the_office_sees_the_reports_waiting_for_review(cast, month):
     assert todo.state == TodoState.WAITING and "1 份待审核" in todo.detail
     assert todo.due == dt.date(2024, 4, 10)
     # A reader without review rights has no such item.
-    assert not [t for t in todos_for(cast.leader, dt.date(2024, 4, 6)) if t.key.startswith("report")]
+    assert not [
+        t for t in todos_for(cast.leader, dt.date(2024, 4, 6)) if t.key.startswith("report")
+    ]
 
 
 def test_the_progress_counts_who_reported_who_is_late_and_who_was_sent_back(cast, month):
@@ -267,9 +269,12 @@ def test_the_progress_counts_who_reported_who_is_late_and_who_was_sent_back(cast
     returned = svc.report_submit(
         actor=cast.outsider,
         report=svc.report_save(
-            actor=cast.outsider, period=month, unit=cast.unit_b, kind=ReportKind.PROGRESS,
+            actor=cast.outsider,
+            period=month,
+            unit=cast.unit_b,
+            kind=ReportKind.PROGRESS,
             sections=FULL,
-        ),  # fmt: skip
+        ),
         at=at(dt.date(2024, 4, 2)),
     )
     svc.report_review(actor=cast.admin, report=returned, accept=False, reason="补充")

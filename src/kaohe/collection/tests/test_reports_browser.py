@@ -78,9 +78,11 @@ def test_a_liaison_submits_on_a_phone_the_office_sends_it_back_and_it_comes_agai
     assert "会议记录.pdf" in liaison.locator(".report-text").inner_text()
     liaison.screenshot(path=shots / "reports-submitted-phone.png", full_page=True)
     report = in_thread(
-        lambda: Report.objects.filter(unit__name="青山镇", status="submitted")
-        .order_by("-submitted_at")
-        .first()
+        lambda: (
+            Report.objects.filter(unit__name="青山镇", status="submitted")
+            .order_by("-submitted_at")
+            .first()
+        )
     )
     assert report is not None and report.sections["cases"].startswith("某村党支部")
 

@@ -128,7 +128,10 @@ def test_the_office_sends_back_with_a_reason_and_the_liaison_resubmits(client, c
     report = submitted(cast, month)
     review = reverse("collection:report_review", args=[report.pk])
     client.force_login(cast.admin)
-    assert "提交审核结果" in client.get(reverse("collection:report_detail", args=[report.pk])).content.decode()
+    assert (
+        "提交审核结果"
+        in client.get(reverse("collection:report_detail", args=[report.pk])).content.decode()
+    )
     response = client.post(review, {"decision": "return", "reason": ""})
     assert response.status_code == 400 and "请填写理由" in response.content.decode()
     response = client.post(review, {"decision": "return", "reason": "请补充典型案例"})
@@ -221,7 +224,9 @@ def test_a_late_submission_says_so(client, cast, month):
     assert Report.objects.get().late
 
 
-def test_the_work_report_shows_its_length_warning_but_is_submitted(client, cast, party, town_system):
+def test_the_work_report_shows_its_length_warning_but_is_submitted(
+    client, cast, party, town_system
+):
     from kaohe.collection.services import period_create
 
     year_end = period_create(
