@@ -133,7 +133,9 @@ def _text(kind: str, unit: str, period: str, rng: random.Random, *, short: bool)
 
 
 def _at(day: dt.date, hour: int) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+    """That hour of ``day``, never later than now (a demo loaded in the morning)."""
+    moment = timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+    return min(moment, timezone.now() - dt.timedelta(minutes=5))
 
 
 def _liaisons() -> dict[int, Any]:
