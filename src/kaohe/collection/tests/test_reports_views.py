@@ -289,3 +289,16 @@ def test_the_progress_page_shows_the_period_asked_for_and_refuses_an_unknown_one
     page = client.get(reverse("collection:progress")).content.decode()
     assert "3月工作进展" in page and "青山镇" in page and "白水镇" in page
     assert client.get(reverse("collection:progress") + "?period=999999").status_code == 404
+
+
+def test_the_report_pages_speak_english_when_asked(client, cast, month):
+    report = submitted(cast, month)
+    client.force_login(cast.liaison)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    listing = client.get(reverse("collection:report_list")).content.decode()
+    assert "Due from my unit" in listing and "Monthly progress report" in listing
+    detail = client.get(reverse("collection:report_detail", args=[report.pk])).content.decode()
+    assert "Submission 1" in detail and "Typical cases" in detail
+    client.force_login(cast.admin)
+    progress = client.get(reverse("collection:progress")).content.decode()
+    assert "Units to report" in progress and "Score so far" in progress
