@@ -123,10 +123,12 @@ def test_a_liaison_submits_on_a_phone_the_office_sends_it_back_and_it_comes_agai
     assert "青山镇" in admin.locator("table.progress-table").inner_text()
     # A period past its due day: late units and sent-back reports.
     past = in_thread(
-        lambda: Report.objects.filter(late=True, period__kind="monthly")
-        .order_by("-period__starts_on")
-        .values_list("period_id", flat=True)
-        .first()
+        lambda: (
+            Report.objects.filter(late=True, period__kind="monthly")
+            .order_by("-period__starts_on")
+            .values_list("period_id", flat=True)
+            .first()
+        )
     )
     admin.goto(f"{url}/collection/progress/?period={past}")
     assert admin.locator(".card.warn .number").inner_text() != "0"
