@@ -24,6 +24,7 @@ from kaohe.collection.models import (
     Attachment,
     OwnerType,
     Period,
+    PeriodStatus,
     Report,
     ReportKind,
     ReportStatus,
@@ -111,6 +112,13 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, Action.REPORT_SUBMIT)
     report = get_object_or_404(svc.own_reports(request.user), pk=pk)
     if report.status not in svc.EDITABLE:
+        return redirect("collection:report_detail", report.pk)
+    if report.period.status != PeriodStatus.OPEN:
+        messages.info(
+            request,
+            _("「%(period)s」%(status)s，不能再报送或修改")
+            % {"period": report.period.name, "status": report.period.get_status_display()},
+        )
         return redirect("collection:report_detail", report.pk)
     return _write(request, period=report.period, unit=report.unit, kind=report.kind, report=report)
 
@@ -278,7 +286,7 @@ def progress(request: HttpRequest) -> HttpResponse:
         if chosen is None:
             raise Http404
     else:
-        open_ones = [p for p in periods if p.status == "open"]
+        open_ones = [p for p in periods if p.status == PeriodStatus.OPEN]
         chosen = (
             max(open_ones, key=lambda p: (p.starts_on, p.pk))
             if open_ones

@@ -302,3 +302,28 @@ def test_the_report_pages_speak_english_when_asked(client, cast, month):
     client.force_login(cast.admin)
     progress = client.get(reverse("collection:progress")).content.decode()
     assert "Units to report" in progress and "Score so far" in progress
+
+
+def test_an_oversized_file_is_refused_beside_its_field(client, cast, month, settings):
+    settings.EVIDENCE_MAX_MB = 1
+    client.force_login(cast.liaison)
+    big = SimpleUploadedFile("big.pdf", PDF + b"0" * (1024 * 1024))
+    response = client.post(start_url(month), form_data(file_3=big))
+    assert "文件不能超过 1 MB" in str(response.context["form"].errors["file_3"])
+    assert not Report.objects.exists() and not Attachment.objects.exists()
+
+
+def test_a_report_of_a_closed_period_opens_read_only(client, cast, month):
+    from kaohe.collection.services import period_set_status
+
+    report = svc.report_save(
+        actor=cast.liaison, period=month, unit=cast.unit_a, kind=ReportKind.PROGRESS,
+        sections=FULL,
+    )  # fmt: skip
+    period_set_status(actor=None, period=month, status=PeriodStatus.CLOSED)
+    client.force_login(cast.liaison)
+    response = client.get(reverse("collection:report_edit", args=[report.pk]), follow=True)
+    assert "不能再报送或修改" in response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("collection:report_detail", args=[report.pk])
+    # The period is no longer among those to start a report in.
+    assert client.get(start_url(month)).status_code == 404
