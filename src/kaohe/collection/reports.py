@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -227,12 +227,16 @@ def expected_reports(unit: Unit | None) -> list[Expected]:
 def reports_for_user(user: object) -> QuerySet[Report]:
     """The reports a user reads: a liaison its own unit's; the office, leaders, assessment
     teams and the committee every unit's; a scorer those of the units it scores (the units
-    it sees: every unit)."""
+    it sees: every unit). A draft is its unit's own: nobody else sees it before it is
+    submitted."""
     if not can(user, Action.REPORT_VIEW):
         return Report.objects.none()
-    return Report.objects.filter(unit__in=units_for_user(user).values("pk")).select_related(
-        "period", "period__scheme", "unit"
+    reports = Report.objects.filter(unit__in=units_for_user(user).values("pk"))
+    unit_id = getattr(user, "unit_id", None)
+    reports = reports.exclude(
+        Q(status=ReportStatus.DRAFT) & ~Q(unit_id=unit_id if unit_id is not None else 0)
     )
+    return reports.select_related("period", "period__scheme", "unit")
 
 
 def own_reports(user: object) -> QuerySet[Report]:

@@ -327,3 +327,20 @@ def test_a_report_of_a_closed_period_opens_read_only(client, cast, month):
     assert response.redirect_chain[-1][0] == reverse("collection:report_detail", args=[report.pk])
     # The period is no longer among those to start a report in.
     assert client.get(start_url(month)).status_code == 404
+
+
+def test_a_draft_is_seen_only_by_its_own_unit(client, cast, month):
+    draft = svc.report_save(
+        actor=cast.liaison, period=month, unit=cast.unit_a, kind=ReportKind.PROGRESS,
+        sections=FULL,
+    )  # fmt: skip
+    detail = reverse("collection:report_detail", args=[draft.pk])
+    for user in (cast.admin, cast.scorer, cast.leader):
+        client.force_login(user)
+        assert client.get(detail).status_code == 404
+        assert "青山镇" not in client.get(reverse("collection:report_list")).content.decode()
+    client.force_login(cast.liaison)
+    assert client.get(detail).status_code == 200
+    svc.report_submit(actor=cast.liaison, report=draft)
+    client.force_login(cast.admin)
+    assert client.get(detail).status_code == 200

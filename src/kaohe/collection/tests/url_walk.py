@@ -7,8 +7,11 @@ Each area adds its rows here and its objects in ``objects``. The objects:
 - ``periods_planned``: its Q1 monitoring (planned), ``periods_open``: Q2 (open),
   ``periods_closed``: Q3 (closed)
 - ``periods_notice``: a notice of the admin (anyone else: 404)
-- ``collection_report_period``: the open July progress period of the 党建 scheme (青山镇 and 白水镇 are its targets: the 镇街 system is published)
-- ``collection_report_a``: 青山镇's draft progress report of that period
+- ``collection_report_period``: the open July progress period of the 党建 scheme (青山镇
+  and 白水镇 are its targets: the 镇街 system is published)
+- ``collection_report_a``: 青山镇's progress report of that period, submitted and sent back
+  (every reader sees it; its liaison corrects it)
+- ``collection_report_b_draft``: 白水镇's draft of that period (nobody but 白水镇 sees a draft)
 """
 
 from __future__ import annotations
@@ -28,9 +31,10 @@ ROWS = [
     ("collection:notice_list", (),                                (302, 200, 200, 200, 200, 200, 200, 200)),
     ("collection:report_list", (),                                 (302, 200, 200, 200, 200, 200, 200, 200)),
     # A report is written by a unit's liaison (the office has no unit of its own: 404);
-    # the liaison has begun it already: sent on to its page (302).
-    ("collection:report_start", ("collection_report_period",),     (302, 404, 403, 302, 200, 403, 403, 403)),
+    # both liaisons have begun theirs already: sent on to its page (302).
+    ("collection:report_start", ("collection_report_period",),     (302, 404, 403, 302, 302, 403, 403, 403)),
     ("collection:report_detail", ("collection_report_a",),         (302, 200, 200, 200, 404, 200, 200, 200)),
+    ("collection:report_detail", ("collection_report_b_draft",),   (302, 404, 404, 404, 200, 404, 404, 404)),
     ("collection:report_edit", ("collection_report_a",),           (302, 404, 403, 200, 404, 403, 403, 403)),
     ("collection:progress", (),                                    (302, 200, 403, 403, 403, 200, 200, 200)),
 ]  # fmt: skip
@@ -88,7 +92,7 @@ def report_objects(cast: Any) -> dict[str, Any]:
     import datetime as dt
 
     from kaohe.collection.models import Period, PeriodKind, PeriodStatus, ReportKind
-    from kaohe.collection.reports import report_save
+    from kaohe.collection.reports import report_review, report_save, report_submit
     from kaohe.collection.services import period_create, period_set_status
     from kaohe.schemes.models import IndicatorSystem
     from kaohe.schemes.tests import factories
@@ -107,8 +111,19 @@ def report_objects(cast: Any) -> dict[str, Any]:
     assert ReportKind.PROGRESS in period.report_kinds
     if period.status == PeriodStatus.PLANNED:
         period = period_set_status(actor=None, period=period, status=PeriodStatus.OPEN)
+    sections = {"tasks": "推进情况", "highlights": "无", "cases": "无", "problems": "无"}
     report = report_save(
         actor=cast.liaison, period=period, unit=cast.unit_a, kind=ReportKind.PROGRESS,
-        sections={"tasks": "推进情况"},
+        sections=sections,
     )  # fmt: skip
-    return {"collection_report_period": period, "collection_report_a": report}
+    report = report_submit(actor=cast.liaison, report=report)
+    report = report_review(actor=cast.admin, report=report, accept=False, reason="请补充")
+    draft = report_save(
+        actor=cast.outsider, period=period, unit=cast.unit_b, kind=ReportKind.PROGRESS,
+        sections={"tasks": "草稿"},
+    )  # fmt: skip
+    return {
+        "collection_report_period": period,
+        "collection_report_a": report,
+        "collection_report_b_draft": draft,
+    }
