@@ -79,7 +79,11 @@ def report_list(request: HttpRequest) -> HttpResponse:
         "-period__starts_on", "period_id", "unit__category__order", "unit__order", "kind"
     )
     filters = ReportFilter(request.GET or None, queryset=reports, request=request)
-    context: dict[str, Any] = {"form": filters.form, "page": paginate(request, filters.qs)}
+    context: dict[str, Any] = {
+        "form": filters.form,
+        "page": paginate(request, filters.qs),
+        "progress_allowed": can(request.user, Action.PROGRESS_VIEW),
+    }
     template = list_template(
         request, "collection/reports/report_list.html", "collection/reports/_report_table.html"
     )
