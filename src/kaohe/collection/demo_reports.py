@@ -60,6 +60,8 @@ def _calendar(*, year: int, today: dt.date) -> list[Period]:
     """A small calendar of the 党建 scheme (used only when the year has no report periods)."""
     from kaohe.schemes.models import Scheme
 
+    if Period.objects.filter(scheme__year__year=year).exclude(report_kinds=[]).exists():
+        return []  # the year has its calendar
     scheme = Scheme.objects.filter(year__year=year, preset="seed001-party", code="party").first()
     if scheme is None:
         return []

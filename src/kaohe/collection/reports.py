@@ -2,10 +2,13 @@
 submit, send back, accept), which reports a user sees, the to-dos they make and the
 office's progress page.
 
-Who reports: a unit is a *target* of a period when it is active and its category has a
-published (or locked) indicator system in the period's scheme: the same units that
-``period_totals`` scores. It reports what the period's ``report_kinds`` list, while the
-period is open.
+Who reports: the periods of a scheme of units (``Subject.UNIT``) ask the year's assessed
+units: the active units whose category has a published (or locked) indicator system in a
+unit scheme of that year (a scheme whose own systems are not entered yet, such as a
+专项考核 run on the 党建 systems' units, still has its reporters). ``period_totals`` scores
+those of them that the period's own scheme has a system for. A unit reports what the
+period's ``report_kinds`` list, while the period is open. The periods of team and cadre
+schemes ask no unit here.
 
 Late: a first submission after the period's ``report_due`` is late (marked, still taken).
 A closed (or not yet opened) period refuses submissions.
@@ -51,7 +54,7 @@ from kaohe.core.roles import Action, can
 from kaohe.core.workflow import Workflow
 from kaohe.orgs.models import Unit
 from kaohe.orgs.selectors import units_for_user
-from kaohe.schemes.models import IndicatorSystem, SystemStatus
+from kaohe.schemes.models import IndicatorSystem, Subject, SystemStatus
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrPromise
@@ -147,28 +150,35 @@ AUDIT_ACTIONS = {
 # ---- who reports what -------------------------------------------------------------------------
 
 
-def _published_system(scheme_ref: Any, category_ref: Any) -> Exists:
-    return Exists(
-        IndicatorSystem.objects.filter(scheme_id=scheme_ref, category_id=category_ref).exclude(
-            status=SystemStatus.DRAFT
-        )
+def _assessed_categories(year_ref: Any) -> QuerySet[IndicatorSystem]:
+    """The categories with a published (or locked) indicator system in a unit scheme of
+    the year (``year_ref``: a year id or an ``OuterRef`` to one)."""
+    return (
+        IndicatorSystem.objects.filter(scheme__year_id=year_ref, scheme__subject=Subject.UNIT)
+        .exclude(status=SystemStatus.DRAFT)
+        .values("category_id")
     )
 
 
 def period_targets(period: Period) -> QuerySet[Unit]:
     """The units that report in ``period`` (see the module's docstring)."""
-    return (
-        Unit.objects.filter(is_active=True)
-        .filter(_published_system(period.scheme_id, OuterRef("category_id")))
-        .select_related("category")
-    )
+    if period.scheme.subject != Subject.UNIT:
+        return Unit.objects.none()
+    return Unit.objects.filter(
+        is_active=True, category_id__in=_assessed_categories(period.scheme.year_id)
+    ).select_related("category")
 
 
 def open_periods_of_unit(unit: Unit) -> QuerySet[Period]:
     """The open periods that ask ``unit`` for reports."""
+    assessed = IndicatorSystem.objects.filter(
+        scheme__year_id=OuterRef("scheme__year_id"),
+        scheme__subject=Subject.UNIT,
+        category_id=unit.category_id,
+    ).exclude(status=SystemStatus.DRAFT)
     return (
-        Period.objects.filter(status=PeriodStatus.OPEN)
-        .filter(_published_system(OuterRef("scheme_id"), unit.category_id))
+        Period.objects.filter(status=PeriodStatus.OPEN, scheme__subject=Subject.UNIT)
+        .filter(Exists(assessed))
         .exclude(report_kinds=[])
         .select_related("scheme")
         .order_by("report_due", "starts_on", "pk")

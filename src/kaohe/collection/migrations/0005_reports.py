@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("collection", "0003_score_entries"),
+        ("collection", "0004_notices"),
         ("orgs", "0008_one_open_posting_secondment_and_stint_per_cadre"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
