@@ -150,7 +150,7 @@ AUDIT_ACTIONS = {
 # ---- who reports what -------------------------------------------------------------------------
 
 
-def _assessed_categories(year_ref: Any) -> QuerySet[IndicatorSystem]:
+def _assessed_categories(year_ref: Any) -> QuerySet[IndicatorSystem, Any]:
     """The categories with a published (or locked) indicator system in a unit scheme of
     the year (``year_ref``: a year id or an ``OuterRef`` to one)."""
     return (
