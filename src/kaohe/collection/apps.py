@@ -15,6 +15,10 @@ AUDIT_ACTIONS = {
     "notice.send": _("发送待办提醒和逾期通知"),
 }
 
+# The reports' entry (collection:report_list, 报送材料, REPORT_VIEW, section "report_") is
+# not in the bar yet: with it the office's bar wraps at 1280 px (core/tests/test_browser).
+# The reports are reached from the to-dos of the home page; the lead may group the year's
+# work's entries in a drop-down and add it there.
 MENU = (
     MenuItem("collection:period_list", pgettext_lazy("menu", "考核日历"), Action.PERIOD_VIEW, "period", None, 70),
 )  # fmt: skip
@@ -29,8 +33,12 @@ class CollectionConfig(AppConfig):
 
     def ready(self) -> None:
         from kaohe.collection.period_todos import period_todos
+        from kaohe.collection.reports import AUDIT_ACTIONS as REPORT_AUDIT_ACTIONS
+        from kaohe.collection.reports import reports_todos
         from kaohe.collection.todos import register_todo_provider
 
         register_audit_actions(AUDIT_ACTIONS)
+        register_audit_actions(REPORT_AUDIT_ACTIONS)
         register_menu_items(MENU)
         register_todo_provider(period_todos)
+        register_todo_provider(reports_todos)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kaohe.collection import notice_views, period_views, views
+from kaohe.collection import notice_views, period_views, reports_views, views
 
 app_name = "collection"
 
@@ -22,4 +22,18 @@ urlpatterns = [
     path("notices/", notice_views.notice_list, name="notice_list"),
     path("notices/<int:pk>/read/", notice_views.notice_read, name="notice_read"),
     path("notices/read-all/", notice_views.notice_read_all, name="notice_read_all"),
+]
+
+urlpatterns += [
+    path("reports/", reports_views.report_list, name="report_list"),
+    path("reports/period/<int:pk>/new/", reports_views.report_start, name="report_start"),
+    path("reports/<int:pk>/", reports_views.report_detail, name="report_detail"),
+    path("reports/<int:pk>/edit/", reports_views.report_edit, name="report_edit"),
+    path("reports/<int:pk>/review/", reports_views.report_review, name="report_review"),
+    path(
+        "reports/attachments/<int:pk>/remove/",
+        reports_views.report_attachment_remove,
+        name="report_attachment_remove",
+    ),
+    path("progress/", reports_views.progress, name="progress"),
 ]

@@ -4,6 +4,7 @@ and rectification, notices); every model is imported here so Django finds it."""
 from kaohe.collection.models.evidence import Attachment, FileKind, OwnerType
 from kaohe.collection.models.notices import Notice
 from kaohe.collection.models.periods import Period, PeriodKind, PeriodStatus, ReportKind
+from kaohe.collection.models.reports import Report, ReportEvent, ReportEventKind, ReportStatus
 from kaohe.collection.models.scoring import ScoreEntry
 
 __all__ = [
@@ -14,6 +15,10 @@ __all__ = [
     "Period",
     "PeriodKind",
     "PeriodStatus",
+    "Report",
+    "ReportEvent",
+    "ReportEventKind",
     "ReportKind",
+    "ReportStatus",
     "ScoreEntry",
 ]

@@ -7,6 +7,11 @@ Each area adds its rows here and its objects in ``objects``. The objects:
 - ``periods_planned``: its Q1 monitoring (planned), ``periods_open``: Q2 (open),
   ``periods_closed``: Q3 (closed)
 - ``periods_notice``: a notice of the admin (anyone else: 404)
+- ``collection_report_period``: the open July progress period of the 党建 scheme (青山镇
+  and 白水镇 are its targets: the 镇街 system is published)
+- ``collection_report_a``: 青山镇's progress report of that period, submitted and sent back
+  (every reader sees it; its liaison corrects it)
+- ``collection_report_b_draft``: 白水镇's draft of that period (nobody but 白水镇 sees a draft)
 """
 
 from __future__ import annotations
@@ -24,11 +29,21 @@ ROWS = [
     ("collection:period_close", ("periods_open",),                (302, 200, 403, 403, 403, 403, 403, 403)),
     ("collection:period_reopen", ("periods_closed",),             (302, 200, 403, 403, 403, 403, 403, 403)),
     ("collection:notice_list", (),                                (302, 200, 200, 200, 200, 200, 200, 200)),
+    ("collection:report_list", (),                                 (302, 200, 200, 200, 200, 200, 200, 200)),
+    # A report is written by a unit's liaison (the office has no unit of its own: 404);
+    # both liaisons have begun theirs already: sent on to its page (302).
+    ("collection:report_start", ("collection_report_period",),     (302, 404, 403, 302, 302, 403, 403, 403)),
+    ("collection:report_detail", ("collection_report_a",),         (302, 200, 200, 200, 404, 200, 200, 200)),
+    ("collection:report_detail", ("collection_report_b_draft",),   (302, 404, 404, 404, 200, 404, 404, 404)),
+    ("collection:report_edit", ("collection_report_a",),           (302, 404, 403, 200, 404, 403, 403, 403)),
+    ("collection:progress", (),                                    (302, 200, 403, 403, 403, 200, 200, 200)),
 ]  # fmt: skip
 POST_ONLY = {
     "collection:period_calendar_create",
     "collection:notice_read",
     "collection:notice_read_all",
+    "collection:report_review",
+    "collection:report_attachment_remove",
 }
 
 
@@ -40,7 +55,7 @@ def objects(cast: Any) -> dict[str, Any]:
         actor=None, unit=cast.unit_a, owner_type=OwnerType.REPORT, owner_id=1,
         upload=b"%PDF-1.4\n%test\n", name="材料.pdf",
     )  # fmt: skip
-    return {"collection_evidence_a": evidence} | _period_objects(cast)
+    return {"collection_evidence_a": evidence} | _period_objects(cast) | report_objects(cast)
 
 
 def _period_objects(cast: Any) -> dict[str, Any]:
@@ -70,4 +85,45 @@ def _period_objects(cast: Any) -> dict[str, Any]:
         "periods_open": q2,
         "periods_closed": q3,
         "periods_notice": notice,
+    }
+
+
+def report_objects(cast: Any) -> dict[str, Any]:
+    import datetime as dt
+
+    from kaohe.collection.models import Period, PeriodKind, PeriodStatus, ReportKind
+    from kaohe.collection.reports import report_review, report_save, report_submit
+    from kaohe.collection.services import period_create, period_set_status
+    from kaohe.schemes.models import IndicatorSystem
+    from kaohe.schemes.tests import factories
+
+    scheme = factories.party_schemes(factories.year_2024())["party"]
+    if not IndicatorSystem.objects.filter(scheme=scheme, category=cast.town_category).exists():
+        factories.system(
+            scheme, cast.town_category, responsible=cast.responsible_unit, publish=True
+        )
+    # The calendar's July progress period (made by the periods' objects, or here), opened.
+    period = Period.objects.filter(scheme=scheme, key="M07").first() or period_create(
+        actor=None, scheme=scheme, kind=PeriodKind.MONTHLY, key="M07", name="7月工作进展",
+        starts_on=dt.date(2024, 7, 1), ends_on=dt.date(2024, 7, 31),
+        report_due=dt.date(2024, 8, 5), report_kinds=[ReportKind.PROGRESS],
+    )  # fmt: skip
+    assert ReportKind.PROGRESS in period.report_kinds
+    if period.status == PeriodStatus.PLANNED:
+        period = period_set_status(actor=None, period=period, status=PeriodStatus.OPEN)
+    sections = {"tasks": "推进情况", "highlights": "无", "cases": "无", "problems": "无"}
+    report = report_save(
+        actor=cast.liaison, period=period, unit=cast.unit_a, kind=ReportKind.PROGRESS,
+        sections=sections,
+    )  # fmt: skip
+    report = report_submit(actor=cast.liaison, report=report)
+    report = report_review(actor=cast.admin, report=report, accept=False, reason="请补充")
+    draft = report_save(
+        actor=cast.outsider, period=period, unit=cast.unit_b, kind=ReportKind.PROGRESS,
+        sections={"tasks": "草稿"},
+    )  # fmt: skip
+    return {
+        "collection_report_period": period,
+        "collection_report_a": report,
+        "collection_report_b_draft": draft,
     }
