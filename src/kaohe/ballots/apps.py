@@ -2,7 +2,12 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from kaohe.core.registry import MenuItem, register_audit_actions, register_menu_items
+from kaohe.core.registry import (
+    MenuItem,
+    register_audit_actions,
+    register_menu_group,
+    register_menu_items,
+)
 from kaohe.core.roles import Action
 
 AUDIT_ACTIONS: dict[str, object] = {
@@ -15,7 +20,7 @@ AUDIT_ACTIONS: dict[str, object] = {
 }
 
 MENU = (
-    MenuItem("ballots:session_list", pgettext_lazy("menu", "民主测评"), Action.BALLOT_RESULTS, "session", None, 70),
+    MenuItem("ballots:session_list", pgettext_lazy("menu", "民主测评"), Action.BALLOT_RESULTS, "session", "ballots", 71),
 )  # fmt: skip
 
 
@@ -29,3 +34,4 @@ class BallotsConfig(AppConfig):
     def ready(self) -> None:
         register_audit_actions(AUDIT_ACTIONS)  # type: ignore[arg-type]
         register_menu_items(MENU)
+        register_menu_group("ballots", pgettext_lazy("menu", "测评与评价"))

@@ -1,7 +1,13 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from kaohe.core.registry import register_audit_actions, register_menu_items
+from kaohe.core.registry import (
+    SETTINGS_GROUP,
+    register_audit_actions,
+    register_menu_group,
+    register_menu_items,
+)
 
 AUDIT_ACTIONS = {
     "login.success": _("登录"),
@@ -27,3 +33,4 @@ class CoreConfig(AppConfig):
 
         register_audit_actions(AUDIT_ACTIONS)
         register_menu_items(CORE_MENU)
+        register_menu_group(SETTINGS_GROUP, pgettext_lazy("menu", "设置"))

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from kaohe.core.registry import SETTINGS_GROUP, MenuItem, menu_items
+from kaohe.core.registry import SETTINGS_GROUP, MenuItem, menu_group_label, menu_items
 from kaohe.core.roles import Action, can, role_of
 
 SETTINGS = SETTINGS_GROUP
@@ -17,7 +17,6 @@ CORE_MENU = (
     MenuItem("core:audit_list", pgettext_lazy("menu", "操作日志"), Action.AUDIT_VIEW, "audit", SETTINGS, 940),
     MenuItem("core:job_list", pgettext_lazy("menu", "后台任务"), Action.UNIT_EDIT, "job", SETTINGS, 960),
 )  # fmt: skip
-GROUP_LABELS = {SETTINGS: pgettext_lazy("menu", "设置")}
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
@@ -39,12 +38,18 @@ def navigation(request: HttpRequest) -> dict[str, object]:
             items.append(item)
             continue
         if group not in groups:
-            groups[group] = {"label": GROUP_LABELS[group], "items": [], "active": False}
+            groups[group] = {"label": menu_group_label(group), "items": [], "active": False}
             items.append({"group": groups[group]})
         entries = groups[group]["items"]
         assert isinstance(entries, list)
         entries.append(item)
         groups[group]["active"] = bool(groups[group]["active"]) or bool(item["active"])
+    # A drop-down of one entry the role may open is that entry itself.
+    for index, shown in enumerate(items):
+        dropdown = shown.get("group")
+        group_entries = dropdown.get("items") if isinstance(dropdown, dict) else None
+        if isinstance(group_entries, list) and len(group_entries) == 1:
+            items[index] = group_entries[0]
     role = role_of(user)
     return {
         "nav_items": items,

@@ -47,6 +47,7 @@ SETTINGS_GROUP = "settings"
 
 _JOB_KINDS: dict[str, JobKind] = {}
 _MENU: dict[str, MenuItem] = {}
+_MENU_GROUPS: dict[str, str | Promise] = {}
 _AUDIT_ACTIONS: dict[str, str | Promise] = {}
 
 
@@ -96,3 +97,15 @@ def register_menu_items(items: Iterable[MenuItem]) -> None:
 
 def menu_items() -> list[MenuItem]:
     return sorted(_MENU.values(), key=lambda item: (item.order, item.url))
+
+
+def register_menu_group(key: str, label: str | Promise) -> None:
+    """Name a drop-down of the top bar (its entries say ``group=key``); the group stands
+    where its first entry would."""
+    known = _MENU_GROUPS.setdefault(key, label)
+    if str(known) != str(label):
+        raise ImproperlyConfigured(f"menu group {key!r} is registered twice")
+
+
+def menu_group_label(key: str) -> str | Promise:
+    return _MENU_GROUPS.get(key, key)

@@ -5,6 +5,7 @@ from django.utils.translation import pgettext_lazy
 from kaohe.core.registry import (
     MenuItem,
     register_audit_actions,
+    register_menu_group,
     register_menu_items,
 )
 from kaohe.core.roles import Action
@@ -28,9 +29,9 @@ AUDIT_ACTIONS = {
 
 
 MENU = (
-    MenuItem("schemes:scheme_list", pgettext_lazy("menu", "考核方案"), Action.SCHEME_VIEW, "scheme", None, 40),
-    MenuItem("schemes:system_list", pgettext_lazy("menu", "指标体系"), Action.INDICATOR_VIEW, "system", None, 50),
-    MenuItem("schemes:change_list", pgettext_lazy("menu", "变更申请"), Action.CHANGE_VIEW, "change", None, 60),
+    MenuItem("schemes:scheme_list", pgettext_lazy("menu", "考核方案"), Action.SCHEME_VIEW, "scheme", "schemes", 40),
+    MenuItem("schemes:system_list", pgettext_lazy("menu", "指标体系"), Action.INDICATOR_VIEW, "system", "schemes", 50),
+    MenuItem("schemes:change_list", pgettext_lazy("menu", "变更申请"), Action.CHANGE_VIEW, "change", "schemes", 60),
 )  # fmt: skip
 
 
@@ -42,3 +43,4 @@ class SchemesConfig(AppConfig):
     def ready(self) -> None:
         register_audit_actions(AUDIT_ACTIONS)
         register_menu_items(MENU)
+        register_menu_group("schemes", pgettext_lazy("menu", "方案"))
