@@ -452,6 +452,7 @@ def demo_site_load(*, year: int | None = None) -> DemoSummary:
     a published 党建 indicator system per category, and the year's work so far."""
     from kaohe.ballots.demo_evaluation import ballots_demo_load
     from kaohe.collection.demo_periods import periods_demo_load
+    from kaohe.collection.demo_reports import reports_demo_load
     from kaohe.schemes.services import schemes_demo_load
 
     summary = demo_load(year=year)
@@ -459,6 +460,7 @@ def demo_site_load(*, year: int | None = None) -> DemoSummary:
     # The year in progress: its calendar (past periods closed, the current one open).
     today = timezone.localdate()
     periods_demo_load(year=summary.year, today=today)
+    reports_demo_load(year=summary.year, today=today)
     # Democratic evaluation: a finished session with its results, a live test-mode one.
     ballots_demo_load(year=summary.year)
     return summary
