@@ -36,7 +36,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.functional import lazy
+from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
@@ -249,6 +249,8 @@ def cell_text(value: Any) -> str:
     2024-01-31)."""
     if value is None:
         return ""
+    if type(value) is str:  # most cells: the checks below cannot apply
+        return value.strip()
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, dt.datetime) and value.time() == dt.time.min:
@@ -335,11 +337,11 @@ def read_sheet(layout: Layout, file: IO[bytes] | bytes) -> Sheet:
                 )
             )
     result.fail_if_bad()
+    keys = [c.key for c in layout.columns]
     for number, values in enumerate(rows, 2):
-        cells = dict(zip((c.key for c in layout.columns), values[:width], strict=True))
-        texts = tuple(cell_text(v) for v in values[:width])
-        if cell_text(values[width]) == EXAMPLE_MARK or cell_text(values[width]) == EXAMPLE_NOTE:
-            if texts in examples:
+        cells = values[:width]
+        if values[width] is not None and cell_text(values[width]) in (EXAMPLE_MARK, EXAMPLE_NOTE):
+            if tuple(cell_text(v) for v in cells) in examples:
                 continue
             result.errors.append(
                 RowError(
@@ -349,8 +351,8 @@ def read_sheet(layout: Layout, file: IO[bytes] | bytes) -> Sheet:
                     _("本行标为“示例”，但内容与模板的示例不同；要导入本行请删除该“示例”标记"),
                 )
             )
-        if any(texts):
-            result.lines.append((number, cells))
+        if any(cell_text(v) for v in cells):
+            result.lines.append((number, dict(zip(keys, cells, strict=True))))
     if not result.lines and not result.errors:
         result.bad_row(2, _("工作簿中没有数据行"))
     return result
@@ -460,7 +462,9 @@ class Cells:
             return None
         return found
 
-    def names(self, key: str, allowed: Mapping[str, Any], what: str) -> list[Any]:
+    def names(self, key: str, allowed: Mapping[str, Any], what: str | Promise) -> list[Any]:
+        """The names listed in the cell, each one of ``allowed``; ``what`` (what the
+        names are, in an error message) may be lazy, translated only for a bad cell."""
         text = self.raw(key)
         found, unknown = [], []
         for name in (n for n in LIST_SPLIT.split(text) if n):
