@@ -192,6 +192,8 @@ def _paths_to_unit(model: Any, depth: int = 3) -> list[str]:
 
 def candidates(model: Any, user: Any) -> Iterator[Any]:
     """Objects of ``model`` to try for ``user``: those of the user's unit first."""
+    from django.core.exceptions import FieldError
+
     seen: set[Any] = set()
     if user.unit_id:
         for path in _paths_to_unit(model):
@@ -201,7 +203,7 @@ def candidates(model: Any, user: Any) -> Iterator[Any]:
                     if obj.pk not in seen:
                         seen.add(obj.pk)
                         yield obj
-            except Exception:  # noqa: BLE001, S112 - a lookup the model refuses: the next one
+            except FieldError:  # a lookup the model refuses: the next one
                 continue
     for obj in model._default_manager.order_by("pk")[:CANDIDATES]:
         if obj.pk not in seen:
@@ -264,7 +266,9 @@ def median_ms(client: Any, url: str, repeat: int) -> float:
     return statistics.median(times)
 
 
-def walk_role(role: str, pages: list[Page], repeat: int, out: list[tuple[str, str, float, int]]) -> None:
+def walk_role(
+    role: str, pages: list[Page], repeat: int, out: list[tuple[str, str, float, int]]
+) -> None:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext

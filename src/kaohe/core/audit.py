@@ -50,9 +50,7 @@ def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
         key = (model, name)
         if (foreign := _FOREIGN.get(key)) is None:
             field = instance._meta.get_field(name)
-            foreign = _FOREIGN[key] = (
-                field.attname if isinstance(field, models.ForeignKey) else ""  # type: ignore[union-attr]
-            )
+            foreign = _FOREIGN[key] = field.attname if isinstance(field, models.ForeignKey) else ""
         if foreign:
             result[name] = getattr(instance, foreign)
         else:
