@@ -214,12 +214,11 @@ def check_upload(data: bytes) -> None:
     before openpyxl reads any of it."""
     if len(data) > max_upload_bytes():
         raise file_failed(_("文件不能超过 %(n)s MB") % {"n": settings.UPLOAD_MAX_MB})
-    not_a_workbook = file_failed(_("文件不是有效的 Excel 工作簿（.xlsx）"))
     try:
         with zipfile.ZipFile(BytesIO(data)) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError):
-        raise not_a_workbook from None
+        raise file_failed(_("文件不是有效的 Excel 工作簿（.xlsx）")) from None
     if len(members) > MAX_MEMBERS:
         raise file_failed(
             _("工作簿的组成部分过多（%(n)s 个），不像是正常的 Excel 文件") % {"n": len(members)}
