@@ -48,7 +48,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -56,8 +56,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 ROLES = ("admin", "scorer", "liaison", "liaison2", "leader", "team", "committee")
 CANDIDATES = 6  # objects tried per URL and role before the page counts as not open
-# GET on these would end the session the walk needs (POST-only today; never risked).
-NEVER_GET = {"core:logout"}
+# Not pages, never requested: a GET on logout would end the session the walk needs
+# (it is POST-only; never risked); the guide's images are files.
+NOT_PAGES = {"core:logout": "ends the session", "core:guide_image": "an image file"}
 
 
 def _setup() -> None:
@@ -143,26 +144,37 @@ def _word_before(route: str, kwarg: str) -> str:
 
 
 def model_for(page: Page, kwarg: str) -> Any:
-    """The model an argument of ``page`` names, or None."""
+    """The model an argument of ``page`` names (by the argument's name, the path segment
+    before it, then the words of the URL's name: ``evidence/<pk>/`` named
+    ``attachment_download`` → ``Attachment``), or None."""
     from django.apps import apps
 
-    word = kwarg[: -len("_pk")] if kwarg.endswith("_pk") else _word_before(page.route, kwarg)
-    word = _singular(word)
-    if not word:
+    if page.name in TEXT_ARGUMENTS:
         return None
+    first = kwarg[: -len("_pk")] if kwarg.endswith("_pk") else _word_before(page.route, kwarg)
+    words = [first, *re.split(r"[_-]", page.name.split(":")[-1])]
     app = page.name.split(":")[0]
     models = [m for m in apps.get_models() if m.__module__.startswith("kaohe.")]
-    tests = (
-        lambda name: name == word,  # cadres → cadre
-        lambda name: name.endswith(word),  # systems → indicatorsystem
-        lambda name: name.startswith(word),  # changes → changerequest
-    )
-    for test in tests:
-        matches = [m for m in models if test(m._meta.model_name)]
-        if matches:
-            own = [m for m in matches if m._meta.app_label == app]
-            return (own or matches)[0]
+    for word in filter(None, map(_singular, words)):
+        # cadres → cadre; systems → indicatorsystem; changes → changerequest
+        for test in (str.__eq__, str.endswith, str.startswith):
+            matches = [m for m in models if test(m._meta.model_name, word)]
+            if matches:
+                own = [m for m in matches if m._meta.app_label == app]
+                return (own or matches)[0]
     return None
+
+
+def _guide_chapters() -> list[dict[str, Any]]:
+    from kaohe.core.guide import guide_dir
+
+    return [{"slug": path.stem} for path in sorted(guide_dir().glob("*.md"))]
+
+
+# URLs whose arguments are text, not a row: the values to request them with.
+TEXT_ARGUMENTS: dict[str, Callable[[], list[dict[str, Any]]]] = {
+    "core:guide": _guide_chapters,
+}
 
 
 def _paths_to_unit(model: Any, depth: int = 3) -> list[str]:
@@ -215,6 +227,8 @@ def argument_sets(page: Page, user: Any) -> Iterator[dict[str, Any]] | None:
     """Keyword arguments to try for ``page`` (None: an argument names no model)."""
     if not page.kwargs:
         return iter([{}])
+    if page.name in TEXT_ARGUMENTS:
+        return iter(TEXT_ARGUMENTS[page.name]())
     models = {kwarg: model_for(page, kwarg) for kwarg in page.kwargs}
     if any(model is None for model in models.values()):
         return None
@@ -282,7 +296,7 @@ def walk_role(
         raise SystemExit(f"the demo user {role} cannot log in")
     user = User.objects.get(username=role)
     for page in pages:
-        if page.name in NEVER_GET:
+        if page.name in NOT_PAGES:
             continue
         tries = argument_sets(page, user)
         if tries is None:

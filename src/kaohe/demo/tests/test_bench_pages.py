@@ -33,17 +33,26 @@ def test_every_named_url_of_the_project_is_discovered():
     assert "set_language" not in found  # Django's own view, not a page of the project
 
 
+def test_the_guide_is_requested_with_its_chapters():
+    page = next(p for p in pages.discover() if p.name == "core:guide")
+    chapters = list(pages.argument_sets(page, None))
+    assert {"slug": "index"} in chapters
+
+
 def test_every_argument_of_every_url_names_a_model():
     unresolved = [
         (page.name, kwarg)
         for page in pages.discover()
         for kwarg in page.kwargs
         if pages.model_for(page, kwarg) is None
+        and page.name not in pages.TEXT_ARGUMENTS
+        and page.name not in pages.NOT_PAGES
     ]
     assert not unresolved
 
 
 def test_a_url_names_the_model_of_its_path():
+    from kaohe.collection.models import Attachment
     from kaohe.orgs.models import Cadre, Posting, Unit, UnitCategory
     from kaohe.schemes.models import ChangeRequest, IndicatorSystem
 
@@ -52,6 +61,7 @@ def test_a_url_names_the_model_of_its_path():
     assert pages.model_for(by_name["orgs:category_edit"], "pk") is UnitCategory
     assert pages.model_for(by_name["schemes:system_detail"], "pk") is IndicatorSystem
     assert pages.model_for(by_name["schemes:change_detail"], "pk") is ChangeRequest
+    assert pages.model_for(by_name["collection:attachment_download"], "pk") is Attachment
     nested = by_name["orgs:posting_end"]
     assert pages.model_for(nested, "pk") is Cadre
     assert pages.model_for(nested, "posting_pk") is Posting
