@@ -31,10 +31,13 @@ Arguments: a URL's ``<pk>`` (or ``<x_pk>``) is filled with a demo object of the 
 the URL names (the path segment before it: ``cadres/<pk>/`` → ``Cadre``; ``x_pk`` → the
 model ``X``), preferring objects of the user's own unit, trying a few until one opens
 (404: another unit's); a nested URL (``cadres/<pk>/postings/<posting_pk>/``) takes the
-inner object and its parent. What is not measured: responses that are downloads
+inner object and its parent; failing those, the words of the URL's name
+(``attachment_download`` → ``Attachment``). Text arguments come from ``TEXT_ARGUMENTS``
+(the user guide's chapters). What is not measured: responses that are downloads
 (``Content-Disposition: attachment``: the Excel, YAML and Word files), redirects (the
-login page of a signed-in user), 403 (the role may not) and 405 (POST-only URLs); a URL
-whose argument names no model is reported on stderr.
+login page of a signed-in user), 403 (the role may not), 405 (POST-only URLs),
+``NOT_PAGES``, and URLs the demo has no row for; each is noted on stderr.
+``src/kaohe/demo/tests/test_bench_pages.py`` fails when a URL's argument names no model.
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ import logging
 import os
 import random
 import re
+import shutil
 import statistics
 import sys
 import tempfile
@@ -61,14 +65,15 @@ CANDIDATES = 6  # objects tried per URL and role before the page counts as not o
 NOT_PAGES = {"core:logout": "ends the session", "core:guide_image": "an image file"}
 
 
-def _setup() -> None:
+def _setup() -> str:
+    """Django as production runs it; returns the temporary folder of its files."""
     sys.path.insert(0, str(ROOT / "src"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kaohe.config.settings")
     # As production runs: DEBUG off (with it on, Django keeps every query's SQL), the
     # collected, hashed static files of WhiteNoise's manifest storage.
     os.environ["DEBUG"] = "0"
     os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret")
-    os.environ["KAOHE_VAR_DIR"] = tempfile.mkdtemp(prefix="kaohe-bench-pages-")
+    var_dir = os.environ["KAOHE_VAR_DIR"] = tempfile.mkdtemp(prefix="kaohe-bench-pages-")
     import django
 
     django.setup()
@@ -78,6 +83,7 @@ def _setup() -> None:
     # The 403s and 404s of the walk are expected: not each one's traceback on stderr.
     logging.getLogger("django.request").setLevel(logging.CRITICAL)
     logging.getLogger("django.security").setLevel(logging.CRITICAL)
+    return var_dir
 
 
 def note(text: str) -> None:
@@ -390,7 +396,7 @@ def main() -> None:
     parser.add_argument("--only", default="", help="URL names (comma separated) to measure")
     parser.add_argument("--roles", default=",".join(ROLES))
     args = parser.parse_args()
-    _setup()
+    var_dir = _setup()
     from django.core.management import call_command
     from django.db import connection
 
@@ -412,6 +418,7 @@ def main() -> None:
         ranking = ranking_seconds()
     finally:
         connection.creation.destroy_test_db(name, verbosity=0)
+        shutil.rmtree(var_dir, ignore_errors=True)
     print(
         f"pages={len(out)} max_ms={max((o[2] for o in out), default=0):.1f} "
         f"max_queries={max((o[3] for o in out), default=0)} ranking_s={ranking:.2f}",
