@@ -369,6 +369,8 @@ class Cells:
     def raw(self, key: str) -> str:
         """The cell as text, "" (and an error) when it holds a control character."""
         value = cell_text(self.cells[key])
+        if not value:  # most cells of a row: nothing to check
+            return value
         column = self.sheet.layout.column(key)
         if problem := text_problem(value, multiline=column.multiline):
             self.bad(key, problem)
