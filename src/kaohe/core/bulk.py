@@ -9,7 +9,9 @@ has its primary key afterwards, and the rows are inside the caller's transaction
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from operator import attrgetter
 from typing import Any
 
@@ -90,3 +92,22 @@ def bulk_insert(model: type[models.Model], objects: Sequence[models.Model]) -> N
         with connection.wrap_database_errors, cursor.cursor.copy(statement) as copy:
             for row in _rows(fields, objects, connection):
                 copy.write_row(row)
+
+
+@contextmanager
+def fewer_collections(young: int = 50_000) -> Iterator[None]:
+    """Run the cyclic garbage collector less often while a bulk job makes its objects.
+
+    An import creates some ten objects a row (cells, dicts, model instances, audit
+    values), nearly none in cycles, so the default threshold (700 allocations) starts a
+    collection every few rows, each visiting the rows made so far: an eighth of a
+    10,000-row import's CPU time. With ``young`` allocations between collections the
+    cycles that do arise are still collected (memory stays bounded); the thresholds are
+    restored at the end (they are the process's: other threads collect less often
+    meanwhile, which is harmless)."""
+    before = gc.get_threshold()
+    gc.set_threshold(max(young, before[0]), *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)

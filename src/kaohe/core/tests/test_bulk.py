@@ -63,3 +63,13 @@ def test_bulk_insert_gives_every_object_its_key_and_row(cast):
     stored = Posting.objects.filter(pk__in=[p.pk for p in postings])
     assert sorted(stored.values_list("cadre__name", flat=True)) == ["干部0", "干部1", "干部2"]
     assert {p.role for p in stored} == {Role.MEMBER}
+
+
+def test_fewer_collections_restores_the_thresholds_even_after_an_error():
+    import gc
+
+    before = gc.get_threshold()
+    with pytest.raises(ValueError), bulk.fewer_collections(young=123_456):
+        assert gc.get_threshold()[0] == 123_456
+        raise ValueError
+    assert gc.get_threshold() == before
