@@ -5,6 +5,7 @@ Usage (from the repository root)::
     .venv/bin/python bench/imports.py                     # 1000,10000,30000 cadres
     .venv/bin/python bench/imports.py --sizes 1000,3000   # chosen sizes
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/kaohe .venv/bin/python bench/imports.py
+    .venv/bin/python bench/imports.py --profile 10000     # cProfile of the import, on stderr
 
 Each size runs in a fresh subprocess with its own test database (Django's test-database
 creation: SQLite in memory, or ``test_<name>`` on the server of ``DATABASE_URL``, dropped
@@ -22,14 +23,18 @@ process's peak resident memory.
 from __future__ import annotations
 
 import argparse
+import cProfile
 import datetime as dt
 import os
+import pstats
 import resource
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SIZES = (1000, 10000, 30000)
@@ -42,7 +47,9 @@ RANKS = ("正科级", "副科级", "一级主任科员", "二级主任科员")
 def _setup() -> None:
     sys.path.insert(0, str(ROOT / "src"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kaohe.config.settings")
-    os.environ.setdefault("DEBUG", "1")
+    # As production runs: DEBUG off (with it on, Django keeps every query's SQL).
+    os.environ["DEBUG"] = "0"
+    os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret")
     import django
 
     django.setup()
@@ -70,7 +77,21 @@ def _workbook(cadres: int) -> bytes:
     return out.getvalue()
 
 
-def run_one(cadres: int) -> str:
+def _timed(profiler: Any, call: Callable[[], Any], what: str) -> tuple[Any, float]:
+    """``call()`` and its wall time; its CPU time (this process only, not the database
+    server's) goes to stderr: on a shared machine it varies less than the wall time."""
+    started, cpu = time.perf_counter(), time.process_time()
+    if profiler is not None:
+        profiler.enable()
+    try:
+        return call(), time.perf_counter() - started
+    finally:
+        if profiler is not None:
+            profiler.disable()
+        sys.stderr.write(f"{what}_cpu_seconds={time.process_time() - cpu:.2f}\n")
+
+
+def run_one(cadres: int, *, profile: bool = False) -> str:
     _setup()
     from django.db import connection, transaction
 
@@ -86,29 +107,32 @@ def run_one(cadres: int) -> str:
             for i in range(UNITS)
         )
         data = _workbook(cadres)
-        started = time.perf_counter()
-        with transaction.atomic():
-            summary = services.cadres_import(
-                actor=None, file=BytesIO(data), cadres=Cadre.objects.all(), units=Unit.objects.all()
-            )
-        imported = time.perf_counter() - started
+        profiler = cProfile.Profile() if profile else None
+
+        def load(data: bytes) -> Any:
+            with transaction.atomic():
+                return services.cadres_import(
+                    actor=None,
+                    file=BytesIO(data),
+                    cadres=Cadre.objects.all(),
+                    units=Unit.objects.all(),
+                )
+
+        summary, imported = _timed(profiler, lambda: load(data), "import")
         assert summary.created == cadres, summary
+        if profiler is not None:
+            _print_profile(profiler, "import")
+            profiler = cProfile.Profile()
 
         started = time.perf_counter()
         cadres_now = with_current_state(Cadre.objects.all())  # as the export view reads them
         exported = workbooks.cadres_export(cadres_now.iterator(chunk_size=2000))
         export = time.perf_counter() - started
 
-        started = time.perf_counter()
-        with transaction.atomic():
-            summary = services.cadres_import(
-                actor=None,
-                file=BytesIO(exported),
-                cadres=Cadre.objects.all(),
-                units=Unit.objects.all(),
-            )
-        reimported = time.perf_counter() - started
+        summary, reimported = _timed(profiler, lambda: load(exported), "reimport")
         assert summary.unchanged == cadres, summary
+        if profiler is not None:
+            _print_profile(profiler, "re-import")
     finally:
         connection.creation.destroy_test_db(name, verbosity=0)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -118,11 +142,21 @@ def run_one(cadres: int) -> str:
     )
 
 
+def _print_profile(profiler: cProfile.Profile, what: str, top: int = 25) -> None:
+    sys.stderr.write(f"---- {what} ----\n")
+    for order in ("cumulative", "tottime"):
+        pstats.Stats(profiler, stream=sys.stderr).sort_stats(order).print_stats(top)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)))
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # a child's size
+    parser.add_argument("--profile", type=int, metavar="CADRES", help="cProfile one size")
     args = parser.parse_args()
+    if args.profile:
+        print(run_one(args.profile, profile=True), flush=True)
+        return
     if args.one:
         print(run_one(args.one), flush=True)
         return
@@ -130,8 +164,8 @@ def main() -> None:
         child = subprocess.run(
             [sys.executable, __file__, "--one", str(size)], capture_output=True, text=True
         )
+        sys.stderr.write(child.stderr)
         if child.returncode:
-            sys.stderr.write(child.stderr)
             raise SystemExit(child.returncode)
         print(child.stdout.strip(), flush=True)
 

@@ -20,9 +20,15 @@ def action_label(code: str) -> str:
     return audit_action_label(code)
 
 
+_SCALARS = frozenset((str, int, bool, float, type(None)))
+
+
 def _plain(value: Any) -> Any:
-    if value is None or type(value) in (str, int, bool, float):
+    kind = type(value)
+    if kind in _SCALARS:
         return value
+    if kind is dict:  # the common container first (the checks below exclude each other)
+        return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, models.Model):
         return value.pk
     if isinstance(value, dt.datetime | dt.date):
@@ -39,13 +45,21 @@ def _plain(value: Any) -> Any:
 def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     """The named fields of ``instance`` as JSON-ready values (foreign keys by id)."""
     result: dict[str, Any] = {}
+    model = type(instance)
     for name in fields:
-        field = instance._meta.get_field(name)
-        if isinstance(field, models.ForeignKey):
-            result[name] = getattr(instance, field.attname)
+        key = (model, name)
+        if (foreign := _FOREIGN.get(key)) is None:
+            field = instance._meta.get_field(name)
+            foreign = _FOREIGN[key] = field.attname if isinstance(field, models.ForeignKey) else ""
+        if foreign:
+            result[name] = getattr(instance, foreign)
         else:
             result[name] = _plain(getattr(instance, name))
     return result
+
+
+# (model, field name) -> the column a foreign key reads ("" for another field).
+_FOREIGN: dict[tuple[type[models.Model], str], str] = {}
 
 
 def audit_entry(
@@ -67,7 +81,7 @@ def audit_entry(
         object_repr = object_repr or str(obj)
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     return AuditEntry(
-        actor=actor if authenticated else None,
+        actor_id=actor.pk if authenticated else None,  # the id: no descriptor (bulk imports)
         actor_name=str(actor) if authenticated else "",
         at=timezone.now(),
         action=action,

@@ -4,6 +4,7 @@ so 9999-12-31 or 0001-01-01 is refused everywhere with the same Chinese message.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,7 +14,11 @@ YEARS_AHEAD = 10  # a planned date (a retirement, a term's end) may lie this far
 
 
 def latest(today: dt.date | None = None) -> dt.date:
-    today = today or timezone.localdate()
+    return _latest(today or timezone.localdate())
+
+
+@functools.lru_cache(maxsize=16)  # an import checks every date of every row on one day
+def _latest(today: dt.date) -> dt.date:
     return today.replace(year=today.year + YEARS_AHEAD, day=28 if today.month == 2 else today.day)
 
 

@@ -150,15 +150,19 @@ def iter_rows(file: IO[bytes], *, sheet: str, width: int) -> Iterator[tuple[Any,
                 position = column + 1
                 if column >= width:
                     continue
-                kind = cell.get("t", "n")
                 raw = None
                 value: Any = None
                 for child in cell:
-                    if child.tag == v_tag:
+                    tag = child.tag
+                    if tag == v_tag:
                         raw = child.text
-                    elif child.tag == is_tag:
+                    elif tag == is_tag:
                         value = _text(child)
-                if kind == "inlineStr" or raw is None:
+                if raw is None:
+                    values[column] = value
+                    continue
+                kind = cell.get("t", "n")
+                if kind == "inlineStr":
                     pass
                 elif kind == "s":
                     value = strings[int(raw)]
@@ -171,7 +175,7 @@ def iter_rows(file: IO[bytes], *, sheet: str, width: int) -> Iterator[tuple[Any,
                 else:
                     value = _number(raw)
                     style = cell.get("s")
-                    if style is not None and int(style) in dates:
+                    if style is not None and dates and int(style) in dates:
                         value = from_excel(value, epoch)
                 values[column] = value
             row.clear()

@@ -36,7 +36,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.functional import lazy
+from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
@@ -214,12 +214,11 @@ def check_upload(data: bytes) -> None:
     before openpyxl reads any of it."""
     if len(data) > max_upload_bytes():
         raise file_failed(_("文件不能超过 %(n)s MB") % {"n": settings.UPLOAD_MAX_MB})
-    not_a_workbook = file_failed(_("文件不是有效的 Excel 工作簿（.xlsx）"))
     try:
         with zipfile.ZipFile(BytesIO(data)) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError):
-        raise not_a_workbook from None
+        raise file_failed(_("文件不是有效的 Excel 工作簿（.xlsx）")) from None
     if len(members) > MAX_MEMBERS:
         raise file_failed(
             _("工作簿的组成部分过多（%(n)s 个），不像是正常的 Excel 文件") % {"n": len(members)}
@@ -249,6 +248,8 @@ def cell_text(value: Any) -> str:
     2024-01-31)."""
     if value is None:
         return ""
+    if type(value) is str:  # most cells: the checks below cannot apply
+        return value.strip()
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, dt.datetime) and value.time() == dt.time.min:
@@ -335,11 +336,11 @@ def read_sheet(layout: Layout, file: IO[bytes] | bytes) -> Sheet:
                 )
             )
     result.fail_if_bad()
+    keys = [c.key for c in layout.columns]
     for number, values in enumerate(rows, 2):
-        cells = dict(zip((c.key for c in layout.columns), values[:width], strict=True))
-        texts = tuple(cell_text(v) for v in values[:width])
-        if cell_text(values[width]) == EXAMPLE_MARK or cell_text(values[width]) == EXAMPLE_NOTE:
-            if texts in examples:
+        cells = values[:width]
+        if values[width] is not None and cell_text(values[width]) in (EXAMPLE_MARK, EXAMPLE_NOTE):
+            if tuple(cell_text(v) for v in cells) in examples:
                 continue
             result.errors.append(
                 RowError(
@@ -349,8 +350,8 @@ def read_sheet(layout: Layout, file: IO[bytes] | bytes) -> Sheet:
                     _("本行标为“示例”，但内容与模板的示例不同；要导入本行请删除该“示例”标记"),
                 )
             )
-        if any(texts):
-            result.lines.append((number, cells))
+        if any(cell_text(v) for v in cells):
+            result.lines.append((number, dict(zip(keys, cells, strict=True))))
     if not result.lines and not result.errors:
         result.bad_row(2, _("工作簿中没有数据行"))
     return result
@@ -368,6 +369,8 @@ class Cells:
     def raw(self, key: str) -> str:
         """The cell as text, "" (and an error) when it holds a control character."""
         value = cell_text(self.cells[key])
+        if not value:  # most cells of a row: nothing to check
+            return value
         column = self.sheet.layout.column(key)
         if problem := text_problem(value, multiline=column.multiline):
             self.bad(key, problem)
@@ -460,7 +463,9 @@ class Cells:
             return None
         return found
 
-    def names(self, key: str, allowed: Mapping[str, Any], what: str) -> list[Any]:
+    def names(self, key: str, allowed: Mapping[str, Any], what: str | Promise) -> list[Any]:
+        """The names listed in the cell, each one of ``allowed``; ``what`` (what the
+        names are, in an error message) may be lazy, translated only for a bad cell."""
         text = self.raw(key)
         found, unknown = [], []
         for name in (n for n in LIST_SPLIT.split(text) if n):

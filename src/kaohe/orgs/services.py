@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from kaohe.core.audit import apply_changes, audit_entry, audit_record, snapshot
-from kaohe.core.bulk import bulk_insert
+from kaohe.core.bulk import bulk_insert, fewer_collections
 from kaohe.core.errors import field_error
 from kaohe.core.models import AuditEntry
 from kaohe.core.xlsx import (
@@ -892,18 +892,19 @@ def cadres_import(
     ``cadre_transfer`` check them and give the same audit rows, written in bulk. Two
     imports at once take turns; a 身份证号 registered meanwhile is refused in Chinese."""
     import_lock("orgs.cadres")
-    sheet = workbooks.read_cadres(file, cadres=cadres, units=units)
-    writes = _CadreWrites(actor)
-    summary, errors = ImportSummary(), []
-    for number, row in sheet.lines:
-        try:
-            summary.add(writes.row(row))
-        except ValidationError as error:
-            errors.extend(row_errors(workbooks.CADRES, number, error, columns=POSTING_COLUMNS))
-    if errors:
-        raise ImportFailed(errors, sheet=workbooks.CADRES.sheet)
-    with concurrent_writes_refused():
-        writes.write()
+    with fewer_collections():
+        sheet = workbooks.read_cadres(file, cadres=cadres, units=units)
+        writes = _CadreWrites(actor)
+        summary, errors = ImportSummary(), []
+        for number, row in sheet.lines:
+            try:
+                summary.add(writes.row(row))
+            except ValidationError as error:
+                errors.extend(row_errors(workbooks.CADRES, number, error, columns=POSTING_COLUMNS))
+        if errors:
+            raise ImportFailed(errors, sheet=workbooks.CADRES.sheet)
+        with concurrent_writes_refused():
+            writes.write()
     return summary
 
 

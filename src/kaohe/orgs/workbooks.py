@@ -397,7 +397,7 @@ def read_units(file: IO[bytes], *, units: Iterable[Unit]) -> Sheet:
             "category": cells.choice("category", categories, required=True),  # type: ignore[arg-type]
             "parent": cells.text("parent", max_length=40),
             "supervisor": cells.text("supervisor", max_length=40),
-            "flags": cells.names("flags", flags, _("这些单位标记")),
+            "flags": cells.names("flags", flags, gettext_lazy("这些单位标记")),
             "order": cells.integer("order"),
             "is_active": cells.boolean("is_active", default=True),
         }
@@ -455,11 +455,16 @@ def current_postings(cadre_ids: Sequence[int]) -> dict[int, Posting]:
     return found
 
 
+# Named in a message only when a row has an unknown one: translated then, not per row.
+GRADES_WHAT = gettext_lazy("这些职级或领导职务层次")
+DUTIES_WHAT = gettext_lazy("这些分工")
+
+
 def _level_and_rank(cells: Cells, key: str, allowed: Mapping[str, Any]) -> dict[str, str]:
     """A 领导职务层次 and a 职级 in one cell (either may be missing): the cadre's
     ``leadership_level`` and ``rank``."""
     found: dict[str, str] = {"leadership_level": "", "rank": ""}
-    for field_name, value in cells.names(key, allowed, _("这些职级或领导职务层次")):
+    for field_name, value in cells.names(key, allowed, GRADES_WHAT):
         if found[field_name]:
             cells.bad(key, _("领导职务层次和职级各填一个"))
             break
@@ -495,7 +500,7 @@ def _posting_fields(
         "unit": by_code.get(unit_code),
         "post": post,
         "role": cells.choice("role", choices["role"], default=Role.MEMBER, shown=ROLE_LABELS),
-        "duties": cells.names("duties", choices["duties"], _("这些分工")),
+        "duties": cells.names("duties", choices["duties"], DUTIES_WHAT),
         "start_date": cells.date("start_date"),
     }
     if unit_code and posting["unit"] is None:

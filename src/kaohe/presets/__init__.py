@@ -11,6 +11,7 @@ package as well as from a checkout.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -124,6 +125,7 @@ def load_preset(preset_id: str, *, year: int | None = None) -> dict[str, Any]:
     return document
 
 
+@functools.cache  # the files ship with the code: read once per process, not per page
 def _scheme_ids_and_names(preset_id: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     # Only ids and names are needed: a plain safe load (numbers as floats do not matter here).
     document = yaml.safe_load(preset_text(preset_id))
