@@ -35,3 +35,7 @@ class BallotsConfig(AppConfig):
         register_audit_actions(AUDIT_ACTIONS)  # type: ignore[arg-type]
         register_menu_items(MENU)
         register_menu_group("ballots", pgettext_lazy("menu", "测评与评价"))
+        from kaohe.ballots.surveys_registry import SURVEY_AUDIT_ACTIONS, SURVEY_MENU
+
+        register_audit_actions(SURVEY_AUDIT_ACTIONS)
+        register_menu_items(SURVEY_MENU)

@@ -95,6 +95,7 @@ def test_the_office_runs_a_session_prints_codes_watches_turnout_and_reads_result
     url, session = site
     page = browser.new_page(viewport={"width": 1280, "height": 860}, locale="zh-CN")
     sign_in(page, url, "admin", PASSWORD_FOR_TESTS)
+    page.click("nav summary:has-text('测评与评价')")  # the drop-down (surveys, ratings beside)
     page.click("nav >> text=民主测评")
     assert "青山镇年度民主测评" in page.content()
     page.screenshot(path=shots / "ballots-session-list.png", full_page=True)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from kaohe.ballots.tests import url_walk_surveys
+
 #                                                      anon admin scorer liaison outsider leader team committee
 ROWS = [
     ("ballots:session_list", (),                         (302, 200, 403, 403, 403, 403, 403, 200)),
@@ -24,7 +26,8 @@ ROWS = [
     ("ballots:vote", (),                                 (200, 200, 200, 200, 200, 200, 200, 200)),
     ("ballots:vote_done", (),                            (200, 200, 200, 200, 200, 200, 200, 200)),
 ]  # fmt: skip
-POST_ONLY = {"ballots:session_status"}
+ROWS += url_walk_surveys.ROWS  # the surveys and leader ratings
+POST_ONLY = {"ballots:session_status", *url_walk_surveys.POST_ONLY}
 
 
 def objects(cast: Any) -> dict[str, Any]:
@@ -35,4 +38,5 @@ def objects(cast: Any) -> dict[str, Any]:
     return {
         "ballots_session": session,
         "ballots_code": Code.objects.get(code=new_code(session, "上级")),
+        **url_walk_surveys.objects(cast),
     }

@@ -96,7 +96,27 @@ def hostile(cast, draft_system):
     from kaohe.schemes.services import scheme_set_status
 
     scheme = scheme_set_status(actor=None, scheme=draft_system.scheme, status="published")
-    return {"system": draft_system, "rejected": rejected, "scheme": scheme}
+    return {
+        "system": draft_system,
+        "rejected": rejected,
+        "scheme": scheme,
+        "survey": _hostile_survey(cast),
+    }
+
+
+def _hostile_survey(cast):
+    """A closed survey of the hostile unit whose questions and options are hostile text."""
+    from kaohe.ballots import surveys
+    from kaohe.ballots.models import SurveyQuestion
+    from kaohe.ballots.tests import survey_factories
+
+    survey = survey_factories.survey([cast.unit_a], codes=2)
+    for i, question in enumerate(SurveyQuestion.objects.filter(survey=survey)):
+        choices = [[_hostile(i, 20), 100], ["b", 0]]
+        SurveyQuestion.objects.filter(pk=question.pk).update(text=_hostile(i, 300), choices=choices)
+    survey_factories.answer_all(survey, survey.areas.get(), [0, 1, 0])
+    surveys.survey_set_status(actor=None, survey=survey, status="closed")
+    return survey
 
 
 def _requests(hostile):
@@ -110,6 +130,8 @@ def _requests(hostile):
         "schemes:system_template": ([], [{}]),
         "schemes:system_export": ([hostile["system"].pk], [{}]),
         "results:component_template": ([hostile["scheme"].pk], [{}]),
+        "ballots:survey_template": ([hostile["survey"].pk], [{}]),
+        "ballots:survey_results_export": ([hostile["survey"].pk], [{}]),
     }
 
 
