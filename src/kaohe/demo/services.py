@@ -451,6 +451,7 @@ def demo_site_load(*, year: int | None = None) -> DemoSummary:
     """What ``kaohe demo`` loads: the demo county, then on it the seed presets' schemes and
     a published 党建 indicator system per category, and the year's work so far."""
     from kaohe.ballots.demo_evaluation import ballots_demo_load
+    from kaohe.ballots.demo_surveys import surveys_demo_load
     from kaohe.collection.demo_periods import periods_demo_load
     from kaohe.collection.demo_reports import reports_demo_load
     from kaohe.schemes.services import schemes_demo_load
@@ -463,4 +464,6 @@ def demo_site_load(*, year: int | None = None) -> DemoSummary:
     reports_demo_load(year=summary.year, today=today)
     # Democratic evaluation: a finished session with its results, a live test-mode one.
     ballots_demo_load(year=summary.year)
+    # A closed public survey with its results; leader-rating rounds, some leaders done.
+    surveys_demo_load(year=summary.year)
     return summary

@@ -15,6 +15,10 @@ class HomeConfig(AppConfig):
     verbose_name = _("首页")
 
     def ready(self) -> None:
+        from kaohe.collection.todos import register_todo_provider
+        from kaohe.home.todos import rating_todos
+
+        register_todo_provider(rating_todos)
         register_menu_items(
             [
                 MenuItem(
