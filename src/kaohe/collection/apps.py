@@ -18,11 +18,20 @@ AUDIT_ACTIONS = {
     "attachment.delete": _("删除佐证材料"),
     "period.calendar_create": _("按预置日历建立考核周期"),
     "notice.send": _("发送待办提醒和逾期通知"),
+    "ranking.run": _("季度排名并预警"),
+    "rectification.submit": _("提交整改反馈"),
+    "rectification.return": _("退回整改反馈"),
+    "rectification.sign_off": _("整改销号"),
+    "rectification.escalate": _("整改逾期督办"),
+    "letter_template.upload": _("上传督办函模板"),
+    "letter_template.reset": _("恢复默认督办函模板"),
 }
 
 MENU = (
     MenuItem("collection:period_list", pgettext_lazy("menu", "考核日历"), Action.PERIOD_VIEW, "period", "work", 61),
     MenuItem("collection:report_list", pgettext_lazy("menu", "报送材料"), Action.REPORT_VIEW, "report", "work", 62),
+    # Warnings and rectification: one entry, the two lists link to each other.
+    MenuItem("collection:warning_list", pgettext_lazy("menu", "预警整改"), Action.WARNING_VIEW, "warning", "work", 66),
     MenuItem("collection:progress", pgettext_lazy("menu", "考核进度"), Action.PROGRESS_VIEW, "progress", "work", 69),
 )  # fmt: skip
 
@@ -36,6 +45,7 @@ class CollectionConfig(AppConfig):
 
     def ready(self) -> None:
         from kaohe.collection.period_todos import period_todos
+        from kaohe.collection.rectification import rectification_todos
         from kaohe.collection.reports import AUDIT_ACTIONS as REPORT_AUDIT_ACTIONS
         from kaohe.collection.reports import reports_todos
         from kaohe.collection.todos import register_todo_provider
@@ -46,3 +56,4 @@ class CollectionConfig(AppConfig):
         register_menu_group("work", pgettext_lazy("menu", "日常考核"))
         register_todo_provider(period_todos)
         register_todo_provider(reports_todos)
+        register_todo_provider(rectification_todos)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kaohe.collection import notice_views, period_views, reports_views, views
+from kaohe.collection import notice_views, period_views, reports_views, views, warning_views
 
 app_name = "collection"
 
@@ -36,4 +36,19 @@ urlpatterns += [
         name="report_attachment_remove",
     ),
     path("progress/", reports_views.progress, name="progress"),
+]
+
+# Rankings, warnings and rectification (seed 000 三(3); seed 001 第十一条(七)(八)).
+urlpatterns += [
+    path("warnings/", warning_views.warning_list, name="warning_list"),
+    path("warnings/periods/<int:pk>/", warning_views.warning_ranking, name="warning_ranking"),
+    path("warnings/periods/<int:pk>/rank/", warning_views.warning_rank, name="warning_rank"),
+    path("warnings/<int:pk>/letter/", warning_views.warning_letter, name="warning_letter"),
+    path("warnings/template/", warning_views.warning_template, name="warning_template"),
+    path("rectifications/", warning_views.rectification_list, name="warning_rectification_list"),
+    path(
+        "rectifications/<int:pk>/",
+        warning_views.rectification_detail,
+        name="warning_rectification_detail",
+    ),
 ]

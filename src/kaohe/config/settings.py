@@ -252,6 +252,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "kaohe.collection.tasks.reminders_send_daily",
         "schedule": crontab(hour=envint("REMINDER_HOUR", 7), minute=30),
     },
+    # Late rectification tasks escalated (kaohe.collection.rectification), before the reminders.
+    "rectifications-escalate-daily": {
+        "task": "collection.rectifications_escalate",
+        "schedule": crontab(hour=envint("REMINDER_HOUR", 7), minute=15),
+    },
 }
 
 # E-mail (reminders and late notices): the console backend prints them unless EMAIL_BACKEND

@@ -6,15 +6,29 @@ from kaohe.collection.models.notices import Notice
 from kaohe.collection.models.periods import Period, PeriodKind, PeriodStatus, ReportKind
 from kaohe.collection.models.reports import Report, ReportEvent, ReportEventKind, ReportStatus
 from kaohe.collection.models.scoring import ScoreEntry
+from kaohe.collection.models.warnings import (
+    LetterTemplate,
+    PeriodWarning,
+    RankEntry,
+    Ranking,
+    Rectification,
+    RectificationStatus,
+)
 
 __all__ = [
     "Attachment",
     "FileKind",
+    "LetterTemplate",
     "Notice",
     "OwnerType",
     "Period",
     "PeriodKind",
     "PeriodStatus",
+    "PeriodWarning",
+    "RankEntry",
+    "Ranking",
+    "Rectification",
+    "RectificationStatus",
     "Report",
     "ReportEvent",
     "ReportEventKind",

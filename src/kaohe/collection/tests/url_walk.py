@@ -12,6 +12,9 @@ Each area adds its rows here and its objects in ``objects``. The objects:
 - ``collection_report_a``: 青山镇's progress report of that period, submitted and sent back
   (every reader sees it; its liaison corrects it)
 - ``collection_report_b_draft``: 白水镇's draft of that period (nobody but 白水镇 sees a draft)
+- ``collection_ranked_q1``: the ranked first quarter of the 2024 党建 scheme (a published 镇街
+  system); ``collection_warning_a`` / ``collection_rectification_a``: 青山镇's warning of it
+  and its rectification
 """
 
 from __future__ import annotations
@@ -37,8 +40,16 @@ ROWS = [
     ("collection:report_detail", ("collection_report_b_draft",),   (302, 404, 404, 404, 200, 404, 404, 404)),
     ("collection:report_edit", ("collection_report_a",),           (302, 404, 403, 200, 404, 403, 403, 403)),
     ("collection:progress", (),                                    (302, 200, 403, 403, 403, 200, 200, 200)),
+    ("collection:warning_list", (),                               (302, 200, 200, 200, 200, 200, 200, 200)),
+    ("collection:warning_ranking", ("collection_ranked_q1",),     (302, 200, 403, 403, 403, 200, 200, 200)),
+    ("collection:warning_letter", ("collection_warning_a",),      (302, 200, 200, 200, 404, 200, 200, 200)),
+    ("collection:warning_template", (),                           (302, 200, 403, 403, 403, 403, 403, 403)),
+    ("collection:warning_rectification_list", (),                 (302, 200, 200, 200, 200, 200, 200, 200)),
+    ("collection:warning_rectification_detail", ("collection_rectification_a",),
+                                                                  (302, 200, 200, 200, 404, 200, 200, 200)),
 ]  # fmt: skip
 POST_ONLY = {
+    "collection:warning_rank",
     "collection:period_calendar_create",
     "collection:notice_read",
     "collection:notice_read_all",
@@ -55,7 +66,12 @@ def objects(cast: Any) -> dict[str, Any]:
         actor=None, unit=cast.unit_a, owner_type=OwnerType.REPORT, owner_id=1,
         upload=b"%PDF-1.4\n%test\n", name="材料.pdf",
     )  # fmt: skip
-    return {"collection_evidence_a": evidence} | _period_objects(cast) | report_objects(cast)
+    return (
+        {"collection_evidence_a": evidence}
+        | _period_objects(cast)
+        | report_objects(cast)
+        | warning_objects(cast)
+    )
 
 
 def _period_objects(cast: Any) -> dict[str, Any]:
@@ -126,4 +142,37 @@ def report_objects(cast: Any) -> dict[str, Any]:
         "collection_report_period": period,
         "collection_report_a": report,
         "collection_report_b_draft": draft,
+    }
+
+
+def warning_objects(cast: Any) -> dict[str, Any]:
+    import datetime as dt
+    from decimal import Decimal
+
+    from kaohe.collection.models import PeriodKind, PeriodStatus
+    from kaohe.collection.ranking import period_rank
+    from kaohe.collection.services import period_create
+    from kaohe.schemes.models import IndicatorSystem
+    from kaohe.schemes.tests import factories
+
+    scheme = factories.party_schemes(factories.year_2024())["party"]
+    if not IndicatorSystem.objects.filter(scheme=scheme, category=cast.town_category).exists():
+        factories.system(
+            scheme, cast.town_category, responsible=cast.responsible_unit, publish=True
+        )
+    # Another area's walk may have made the scheme's periods already: a key of its own.
+    period = period_create(
+        actor=None, scheme=scheme, kind=PeriodKind.QUARTERLY, key="WQ1", name="第一季度监测",
+        starts_on=dt.date(2024, 3, 20), ends_on=dt.date(2024, 3, 31), ranked=True,
+        status=PeriodStatus.CLOSED,
+    )  # fmt: skip
+    scores = {cast.unit_a.pk: Decimal(70), cast.unit_b.pk: Decimal(90)}
+    outcome = period_rank(
+        actor=None, period=period, today=dt.date(2024, 4, 1), totals=lambda period: scores
+    )
+    warning = outcome.issued[0]
+    return {
+        "collection_ranked_q1": period,
+        "collection_warning_a": warning,
+        "collection_rectification_a": warning.rectification,
     }
