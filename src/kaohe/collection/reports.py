@@ -477,10 +477,27 @@ def reports_todos(user: Any, today: dt.date) -> Iterable[Todo]:
 
 
 def open_warnings_by_unit(*, period: Period, unit_ids: list[int]) -> dict[int, int] | None:
-    """HOOK for the warnings area (not built yet): unit id → the number of its open
-    warnings in ``period``, in one query. None: no warnings to show (the page hides the
-    column). The lead fills this in once the warnings model exists."""
-    return None
+    """Unit id → the number of its warnings of ``period`` still open (not withdrawn, the
+    rectification not yet signed off), in one query. None for a period that is not ranked
+    (the page hides the column)."""
+    from kaohe.collection.models import PeriodWarning, RectificationStatus
+
+    if not period.ranked:
+        return None
+    rows = (
+        PeriodWarning.objects.filter(
+            period=period, target_id__in=unit_ids, withdrawn_at__isnull=True
+        )
+        .exclude(
+            rectification__status__in=(
+                RectificationStatus.SIGNED_OFF,
+                RectificationStatus.CANCELLED,
+            )
+        )
+        .values("target_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["target_id"]: row["n"] for row in rows}
 
 
 @dataclass
