@@ -18,11 +18,21 @@ AUDIT_ACTIONS = {
     "attachment.delete": _("删除佐证材料"),
     "period.calendar_create": _("按预置日历建立考核周期"),
     "notice.send": _("发送待办提醒和逾期通知"),
+    "score.set": _("指标评分"),
+    "score.clear": _("清空指标评分"),
+    "score.correct": _("更正已确定的评分"),
+    "score.fill_zero": _("空白评分记 0 分"),
+    "score.import": _("批量导入评分"),
+    "field_check.create": _("记录实地考核"),
+    "field_check.deduct": _("实地考核提出扣分"),
+    "field_check.confirm": _("确认实地考核扣分"),
 }
 
 MENU = (
     MenuItem("collection:period_list", pgettext_lazy("menu", "考核日历"), Action.PERIOD_VIEW, "period", "work", 61),
     MenuItem("collection:report_list", pgettext_lazy("menu", "报送材料"), Action.REPORT_VIEW, "report", "work", 62),
+    MenuItem("collection:scoring_index", pgettext_lazy("menu", "指标评分"), Action.SCORE_ENTER, "scoring", "work", 63),
+    MenuItem("collection:field_check_index", pgettext_lazy("menu", "实地考核"), Action.SCORE_VIEW, "field_check", "work", 64),
     MenuItem("collection:progress", pgettext_lazy("menu", "考核进度"), Action.PROGRESS_VIEW, "progress", "work", 69),
 )  # fmt: skip
 
@@ -46,3 +56,7 @@ class CollectionConfig(AppConfig):
         register_menu_group("work", pgettext_lazy("menu", "日常考核"))
         register_todo_provider(period_todos)
         register_todo_provider(reports_todos)
+
+        from kaohe.collection.scoring import scoring_todos
+
+        register_todo_provider(scoring_todos)
