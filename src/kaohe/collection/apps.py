@@ -25,6 +25,14 @@ AUDIT_ACTIONS = {
     "rectification.escalate": _("整改逾期督办"),
     "letter_template.upload": _("上传督办函模板"),
     "letter_template.reset": _("恢复默认督办函模板"),
+    "score.set": _("指标评分"),
+    "score.clear": _("清空指标评分"),
+    "score.correct": _("更正已确定的评分"),
+    "score.fill_zero": _("空白评分记 0 分"),
+    "score.import": _("批量导入评分"),
+    "field_check.create": _("记录实地考核"),
+    "field_check.deduct": _("实地考核提出扣分"),
+    "field_check.confirm": _("确认实地考核扣分"),
 }
 
 MENU = (
@@ -32,6 +40,8 @@ MENU = (
     MenuItem("collection:report_list", pgettext_lazy("menu", "报送材料"), Action.REPORT_VIEW, "report", "work", 62),
     # Warnings and rectification: one entry, the two lists link to each other.
     MenuItem("collection:warning_list", pgettext_lazy("menu", "预警整改"), Action.WARNING_VIEW, "warning", "work", 66),
+    MenuItem("collection:scoring_index", pgettext_lazy("menu", "指标评分"), Action.SCORE_ENTER, "scoring", "work", 63),
+    MenuItem("collection:field_check_index", pgettext_lazy("menu", "实地考核"), Action.SCORE_VIEW, "field_check", "work", 64),
     MenuItem("collection:progress", pgettext_lazy("menu", "考核进度"), Action.PROGRESS_VIEW, "progress", "work", 69),
 )  # fmt: skip
 
@@ -48,6 +58,7 @@ class CollectionConfig(AppConfig):
         from kaohe.collection.rectification import rectification_todos
         from kaohe.collection.reports import AUDIT_ACTIONS as REPORT_AUDIT_ACTIONS
         from kaohe.collection.reports import reports_todos
+        from kaohe.collection.scoring import scoring_todos
         from kaohe.collection.todos import register_todo_provider
 
         register_audit_actions(AUDIT_ACTIONS)
@@ -57,3 +68,4 @@ class CollectionConfig(AppConfig):
         register_todo_provider(period_todos)
         register_todo_provider(reports_todos)
         register_todo_provider(rectification_todos)
+        register_todo_provider(scoring_todos)

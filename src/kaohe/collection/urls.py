@@ -1,6 +1,13 @@
 from django.urls import path
 
-from kaohe.collection import notice_views, period_views, reports_views, views, warning_views
+from kaohe.collection import (
+    notice_views,
+    period_views,
+    reports_views,
+    scoring_views,
+    views,
+    warning_views,
+)
 
 app_name = "collection"
 
@@ -52,3 +59,17 @@ urlpatterns += [
         name="warning_rectification_detail",
     ),
 ]
+# scoring and field checks
+urlpatterns += [
+    # scoring and field checks
+    path("scoring/", scoring_views.scoring_index, name="scoring_index"),
+    path("scoring/<int:period_pk>/<int:unit_pk>/", scoring_views.scoring_grid, name="scoring_grid"),
+    path("scoring/<int:period_pk>/<int:unit_pk>/fill-zero/", scoring_views.scoring_fill_zero, name="scoring_fill_zero"),
+    path("scoring/<int:period_pk>/<int:unit_pk>/cell/<int:target_pk>/<int:indicator_pk>/", scoring_views.scoring_cell, name="scoring_cell"),
+    path("scoring/<int:period_pk>/<int:unit_pk>/detail/<int:target_pk>/<int:indicator_pk>/", scoring_views.scoring_detail, name="scoring_detail"),
+    path("field-checks/", scoring_views.field_check_index, name="field_check_index"),
+    path("field-checks/period/<int:period_pk>/", scoring_views.field_check_list, name="field_check_list"),
+    path("field-checks/period/<int:period_pk>/new/", scoring_views.field_check_new, name="field_check_new"),
+    path("field-checks/<int:pk>/", scoring_views.field_check_detail, name="field_check_detail"),
+    path("field-checks/deduction/<int:pk>/confirm/", scoring_views.field_check_confirm, name="field_check_confirm"),
+]  # fmt: skip

@@ -454,6 +454,7 @@ def demo_site_load(*, year: int | None = None) -> DemoSummary:
     from kaohe.ballots.demo_surveys import surveys_demo_load
     from kaohe.collection.demo_periods import periods_demo_load
     from kaohe.collection.demo_reports import reports_demo_load
+    from kaohe.collection.demo_scoring import scoring_demo_load
     from kaohe.collection.demo_warnings import warnings_demo_load
     from kaohe.schemes.services import schemes_demo_load
 
@@ -463,7 +464,8 @@ def demo_site_load(*, year: int | None = None) -> DemoSummary:
     today = timezone.localdate()
     periods_demo_load(year=summary.year, today=today)
     reports_demo_load(year=summary.year, today=today)
-    # (the scoring demo's entries come here, before the ranking)
+    # Scores of the past quarters (and part of the current one), then their rankings.
+    scoring_demo_load(year=summary.year, today=today)
     warnings_demo_load(year=summary.year, today=today)
     # Democratic evaluation: a finished session with its results, a live test-mode one.
     ballots_demo_load(year=summary.year)

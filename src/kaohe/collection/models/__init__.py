@@ -2,6 +2,12 @@
 and rectification, notices); every model is imported here so Django finds it."""
 
 from kaohe.collection.models.evidence import Attachment, FileKind, OwnerType
+from kaohe.collection.models.field_checks import (
+    DeductionStatus,
+    FieldCheck,
+    FieldCheckDeduction,
+    FieldCheckMethod,
+)
 from kaohe.collection.models.notices import Notice
 from kaohe.collection.models.periods import Period, PeriodKind, PeriodStatus, ReportKind
 from kaohe.collection.models.reports import Report, ReportEvent, ReportEventKind, ReportStatus
@@ -17,6 +23,10 @@ from kaohe.collection.models.warnings import (
 
 __all__ = [
     "Attachment",
+    "DeductionStatus",
+    "FieldCheck",
+    "FieldCheckDeduction",
+    "FieldCheckMethod",
     "FileKind",
     "LetterTemplate",
     "Notice",

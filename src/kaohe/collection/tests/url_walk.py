@@ -15,6 +15,11 @@ Each area adds its rows here and its objects in ``objects``. The objects:
 - ``collection_ranked_q1``: the ranked first quarter of the 2024 党建 scheme (a published 镇街
   system); ``collection_warning_a`` / ``collection_rectification_a``: 青山镇's warning of it
   and its rectification
+- ``collection_score_period``: an open period of the 党建 scheme (key ``SC1``), whose 镇街
+  system has 县委组织部 (``collection_score_unit``, the scorer's unit) responsible for 1.1
+  and 1.2 and whose 县直部门 system has 县纪委监委 (``collection_other_unit``) responsible;
+  ``collection_score_indicator``: 镇街 1.2; ``collection_unscored_indicator``: 镇街 2.1 (no
+  responsible unit); ``collection_field_check``: a field check of 青山镇 with a deduction
 """
 
 from __future__ import annotations
@@ -47,6 +52,15 @@ ROWS = [
     ("collection:warning_rectification_list", (),                 (302, 200, 200, 200, 200, 200, 200, 200)),
     ("collection:warning_rectification_detail", ("collection_rectification_a",),
                                                                   (302, 200, 200, 200, 404, 200, 200, 200)),
+    ("collection:scoring_index", (),                               (302, 200, 200, 403, 403, 403, 403, 403)),
+    ("collection:scoring_grid", ("collection_score_period", "collection_score_unit"), (302, 200, 200, 403, 403, 403, 403, 403)),
+    ("collection:scoring_grid", ("collection_score_period", "collection_other_unit"), (302, 200, 404, 403, 403, 403, 403, 403)),
+    ("collection:scoring_detail", ("collection_score_period", "collection_score_unit", "collection_target", "collection_score_indicator"), (302, 200, 200, 403, 403, 403, 403, 403)),
+    ("collection:scoring_detail", ("collection_score_period", "collection_score_unit", "collection_target", "collection_unscored_indicator"), (302, 404, 404, 403, 403, 403, 403, 403)),
+    ("collection:field_check_index", (),                           (302, 200, 200, 200, 200, 200, 200, 200)),
+    ("collection:field_check_list", ("collection_score_period",),  (302, 200, 200, 200, 200, 200, 200, 200)),
+    ("collection:field_check_new", ("collection_score_period",),   (302, 200, 403, 403, 403, 403, 200, 403)),
+    ("collection:field_check_detail", ("collection_field_check",), (302, 200, 200, 200, 404, 200, 200, 200)),
 ]  # fmt: skip
 POST_ONLY = {
     "collection:warning_rank",
@@ -55,6 +69,9 @@ POST_ONLY = {
     "collection:notice_read_all",
     "collection:report_review",
     "collection:report_attachment_remove",
+    "collection:scoring_cell",
+    "collection:scoring_fill_zero",
+    "collection:field_check_confirm",
 }
 
 
@@ -71,6 +88,7 @@ def objects(cast: Any) -> dict[str, Any]:
         | _period_objects(cast)
         | report_objects(cast)
         | warning_objects(cast)
+        | scoring_objects(cast)
     )
 
 
@@ -175,4 +193,51 @@ def warning_objects(cast: Any) -> dict[str, Any]:
         "collection_ranked_q1": period,
         "collection_warning_a": warning,
         "collection_rectification_a": warning.rectification,
+    }
+
+
+def scoring_objects(cast: Any) -> dict[str, Any]:
+    import datetime as dt
+    from decimal import Decimal
+
+    from kaohe.collection.models import Period, PeriodKind, PeriodStatus
+    from kaohe.collection.scoring_field_checks import (
+        field_check_create,
+        field_check_deduction_add,
+    )
+    from kaohe.collection.services import period_create
+    from kaohe.schemes.models import IndicatorSystem
+    from kaohe.schemes.tests import factories
+
+    party = factories.party_schemes(factories.year_2024())["party"]
+    discipline = factories.discipline_unit(cast)
+
+    def system(category: Any, responsible: Any) -> Any:
+        found = IndicatorSystem.objects.filter(scheme=party, category=category).first()
+        return found or factories.system(party, category, responsible=responsible, publish=True)
+
+    town = system(cast.town_category, cast.responsible_unit)
+    system(cast.dept_category, discipline)
+    period = Period.objects.filter(scheme=party, key="SC1").first() or period_create(
+        actor=None, scheme=party, kind=PeriodKind.QUARTERLY, key="SC1", name="评分测试周期",
+        starts_on=dt.date(2024, 6, 20), ends_on=dt.date(2024, 6, 30), deductions_only=True,
+        status=PeriodStatus.OPEN,
+    )  # fmt: skip
+    indicators = {i.code: i for i in town.indicators.all()}
+    check = field_check_create(
+        actor=None, period=period, target=cast.unit_a, method="visit",
+        checked_on=dt.date(2024, 6, 25), findings="台账不全",
+    )  # fmt: skip
+    field_check_deduction_add(
+        actor=None, field_check=check, indicator=indicators["1.2"], points=Decimal(1),
+        reason="台账不全",
+    )  # fmt: skip
+    return {
+        "collection_score_period": period,
+        "collection_score_unit": cast.responsible_unit,
+        "collection_other_unit": discipline,
+        "collection_target": cast.unit_a,
+        "collection_score_indicator": indicators["1.2"],
+        "collection_unscored_indicator": indicators["2.1"],
+        "collection_field_check": check,
     }
