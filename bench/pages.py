@@ -23,7 +23,7 @@ queries of that first request (``CaptureQueriesContext``). Then one line::
     pages=N max_ms=M max_queries=Q ranking_s=S
 
 ``N``: the (page, role) lines printed; ``S``: the time to rank every category of the
-county for one quarter through the engine (see ``ranking_seconds``). Targets on the demo
+county for one quarter through the ranking service (see ``ranking_seconds``). Targets on the demo
 county: ``max_ms`` under 300, ``ranking_s`` under 2. Notes (pages skipped and why) go to
 stderr.
 
@@ -45,7 +45,6 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import random
 import re
 import shutil
 import statistics
@@ -337,53 +336,31 @@ def walk_role(
 # ---- ranking -----------------------------------------------------------------------
 
 
-def ranking_seconds(seed: int = 1) -> float:
-    """Seconds to rank every category of the county for one quarter through the engine.
+def ranking_seconds() -> float:
+    """Seconds to rank every category of the county for one quarter: the real service
+    (``collection.ranking.period_rank``: the period scores rolled up from the entries, the
+    engine, the stored ranking and warnings) on the demo's latest scored ranked quarter.
+    The demo has ranked it already, so this is a re-ranking (same work, warnings kept)."""
+    from kaohe.collection.models import Period, PeriodStatus, ScoreEntry
+    from kaohe.collection.ranking import period_rank
 
-    No ranking service exists yet (the collection app is being built): this builds what
-    it will build, a ``kaohe-scenario/1`` document of the demo's quarterly-ranked scheme
-    (seed 000's ``style``, with ``periods`` and ``warnings``) with a target for every
-    demo unit and a random Q1 score, and times reading the units and scheme from the
-    database, building the document and ``kaohe.engine.evaluate``. The lead switches it
-    to the real service once it exists."""
-    from kaohe.engine import evaluate
-    from kaohe.orgs.models import Unit
-    from kaohe.schemes.definitions import FORMAT, exact
-    from kaohe.schemes.models import Scheme
-
-    rng = random.Random(seed)
-    started = time.perf_counter()
-    scheme = (
-        Scheme.objects.select_related("current_version", "year")
-        .filter(code="style")
-        .order_by("-year__year")
+    period = (
+        Period.objects.filter(ranked=True, scores__isnull=False)
+        .exclude(status=PeriodStatus.PLANNED)
+        .order_by("-ends_on")
+        .distinct()
         .first()
     )
-    if scheme is None or scheme.current_version is None:
-        raise SystemExit("the demo has no scheme 'style' (seed 000) to rank")
-    units = list(
-        Unit.objects.select_related("category")
-        .filter(is_active=True)
-        .exclude(category__name="上级单位")
-        .order_by("category__order", "order", "code")
-    )
-    definition = {k: v for k, v in scheme.current_version.definition.items() if k != "targets"}
-    targets = []
-    for unit in units:
-        q1 = round(rng.uniform(55, 99), 2)
-        targets.append({"id": unit.code, "inputs": {"score": q1}, "periods": {"Q1": q1}})
-    document = {
-        "format": FORMAT,
-        "year": scheme.year.year,
-        "entities": {
-            "units": [{"id": u.code, "name": u.name, "category": u.category.name} for u in units]
-        },
-        "schemes": [{**definition, "periods": ["Q1"], "targets": targets}],
-    }
-    result = evaluate(exact(document))
+    if period is None:
+        raise SystemExit("the demo has no scored ranked period to rank")
+    entries = ScoreEntry.objects.filter(period=period).count()
+    started = time.perf_counter()
+    outcome = period_rank(actor=None, period=period)
     elapsed = time.perf_counter() - started
-    warned = sum(len(scheme_result.warnings) for scheme_result in result.schemes)
-    note(f"ranking: {len(units)} units, scheme {scheme.code}, {warned} warnings")
+    note(
+        f"ranking: {period} ({entries} score entries): {len(outcome.kept)} warnings kept, "
+        f"{len(outcome.issued)} issued, {len(outcome.withdrawn)} withdrawn"
+    )
     return elapsed
 
 
