@@ -27,7 +27,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kaohe.collection.models import Attachment, FileKind, OwnerType
+from kaohe.collection.models import Attachment, FileKind, OwnerType, Report, ReportStatus
 from kaohe.core.audit import audit_record
 from kaohe.core.roles import Action, can
 from kaohe.core.text import strip_control_characters
@@ -191,7 +191,13 @@ def attachments_for_user(user: object) -> QuerySet[Attachment]:
     unit's), for roles that read reports."""
     if not can(user, Action.REPORT_VIEW):
         return Attachment.objects.none()
-    return Attachment.objects.filter(unit__in=units_for_user(user).values("pk"))
+    found = Attachment.objects.filter(unit__in=units_for_user(user).values("pk"))
+    # A draft report is its unit's own until submitted: so are its files.
+    unit_id = getattr(user, "unit_id", None)
+    drafts = Report.objects.filter(status=ReportStatus.DRAFT).exclude(
+        unit_id=unit_id if unit_id is not None else 0
+    )
+    return found.exclude(owner_type=OwnerType.REPORT, owner_id__in=drafts.values("pk"))
 
 
 def attachments_of(

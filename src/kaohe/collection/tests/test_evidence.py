@@ -3,6 +3,7 @@ import zipfile
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from kaohe.collection.evidence import (
     EvidenceRefused,
@@ -141,3 +142,23 @@ def test_the_download_is_an_attachment_with_a_safe_name_and_no_sniffing(client, 
         client.get(reverse("collection:attachment_download", args=[attachment.pk])).status_code
         == 404
     )
+
+
+def test_the_files_of_a_draft_report_are_its_units_own(cast, q1):
+    from kaohe.collection.models import Period, Report, ReportKind, ReportStatus
+
+    period = Period.objects.get(pk=q1.pk)
+    draft = Report.objects.create(
+        period=period, unit=cast.unit_a, kind=ReportKind.PROGRESS, status=ReportStatus.DRAFT,
+        updated_at=timezone.now(),
+    )  # fmt: skip
+    evidence = attachment_save(
+        actor=cast.liaison, unit=cast.unit_a, owner_type=OwnerType.REPORT, owner_id=draft.pk,
+        upload=PDF, name="草稿附件.pdf",
+    )  # fmt: skip
+    assert evidence in attachments_for_user(cast.liaison)
+    assert evidence not in attachments_for_user(cast.admin)
+    assert evidence not in attachments_for_user(cast.scorer)
+    draft.status = ReportStatus.SUBMITTED
+    draft.save(update_fields=["status"])
+    assert evidence in attachments_for_user(cast.admin)
