@@ -101,8 +101,8 @@ class Contribution:
     period_order: list[str] = field(default_factory=list)
     history: dict[str, dict[int, str]] = field(default_factory=lambda: defaultdict(dict))
     sheets: Sheets | None = None
-    # the choices, rater weights and max share the sheets were marked with (replacing the
-    # scheme's), or None
+    # the choices, rater weights and max share the sheets were marked with (merged over the
+    # scheme's ballots section), or None
     ballots: dict[str, Any] | None = None
 
 
@@ -331,8 +331,8 @@ def ballots_provider(context: BuildContext) -> dict[str, Contribution]:
       the document is written or graded) with the session's target ids rewritten to the
       builder's (``u<unit pk>`` for a team, ``c<pk>`` for a cadre; a target the scheme does
       not assess is left out of the marks). The choices, rater weights and max share the
-      raters voted with replace the scheme's when every session feeding it agrees on them;
-      otherwise the scheme's stay. A form with areas (one mark per area) has no single
+      raters voted with are merged over the scheme's (a name in both: the session's value)
+      when every session feeding it agrees on them; otherwise the scheme's stay as they are. A form with areas (one mark per area) has no single
       mark per target for the engine's tally: such parts are not fed.
     - Surveys: each closed survey of the year gives its unit points (``survey_scores``) as
       input ``survey`` to the unit and team schemes whose score reads it (several surveys:
@@ -533,9 +533,9 @@ def _scheme_document(scheme: BuiltScheme, parts: list[Contribution]) -> dict[str
     sheets = [part.sheets for part in parts if part.sheets is not None]
     if "ballots" in definition and definition["ballots"] is not None:
         ballots = dict(definition["ballots"])
-        for part in parts:
-            if part.ballots is not None:
-                ballots.update(part.ballots)
+        for part in parts:  # merged over the scheme's: another source's sheets stay valid
+            for key, given in (part.ballots or {}).items():
+                ballots[key] = {**(ballots.get(key) or {}), **given}
         ballots["sheets"] = _chain(sheets)
         definition["ballots"] = ballots
     return definition

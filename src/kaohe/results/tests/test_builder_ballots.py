@@ -94,8 +94,14 @@ def test_a_closed_sessions_cadre_sheets_grade_in_the_built_document_as_in_ballot
     document = build_scenario(2024).document
     cadre = _scheme(document, schemes["cadre"])
     section = cadre["ballots"]
-    # the session's configuration replaces the preset's (its rater classes differ)
-    assert section["rater_weights"] == {"上级": D("0.3"), "同级": D("0.3"), "下级": D("0.4")}
+    # the session's rater classes are merged over the preset's (which has other classes)
+    weights = section["rater_weights"]
+    assert {k: weights[k] for k in ("上级", "同级", "下级")} == {
+        "上级": D("0.3"),
+        "同级": D("0.3"),
+        "下级": D("0.4"),
+    }
+    assert weights["班子成员"] == D("0.2")
     assert section["max_share"] == {"优秀": D("0.2")}
     sheets = list(section["sheets"])
     assert len(sheets) == 16  # both sessions' sheets
