@@ -96,11 +96,14 @@ class Contribution:
     the order of the periods; the scheme's ballot sheets (a function returning a fresh
     generator, or None)."""
 
-    inputs: dict[str, dict[str, Decimal]] = field(default_factory=lambda: defaultdict(dict))
+    inputs: dict[str, dict[str, Any]] = field(default_factory=lambda: defaultdict(dict))
     periods: dict[str, dict[str, Decimal]] = field(default_factory=lambda: defaultdict(dict))
     period_order: list[str] = field(default_factory=list)
     history: dict[str, dict[int, str]] = field(default_factory=lambda: defaultdict(dict))
     sheets: Sheets | None = None
+    # the choices, rater weights and max share the sheets were marked with (merged over the
+    # scheme's ballots section), or None
+    ballots: dict[str, Any] | None = None
 
 
 # A provider: the build context in, a contribution per scheme id out (schemes it has
@@ -291,10 +294,146 @@ def collection_provider(context: BuildContext) -> dict[str, Contribution]:
     return out
 
 
+# The inputs the ballots app gives (the names the presets read): a closed survey's unit
+# points (seed 002 民意调查 ``survey``), a closed unit rating round's score (seed 001 第十四条
+# 领导评价得分 ``leader``) and the cadre rounds' grades (seed 004 一(三)5 ``leader_ratings``).
+SURVEY_INPUT = "survey"
+LEADER_INPUT = "leader"
+LEADER_RATINGS_INPUT = "leader_ratings"
+
+
+def _mean_by_target(found: Mapping[str, list[Decimal]]) -> dict[str, Decimal]:
+    return {target: sum(values, Decimal(0)) / len(values) for target, values in found.items()}
+
+
+def _session_sheets(sections: list[dict[str, Any]]) -> Sheets:
+    """The sheets of several sessions' parts, read again (from the database) on each call."""
+    from kaohe.ballots.evaluation_tally import scenario_ballots
+
+    def sheets() -> Iterator[Mapping[str, Any]]:
+        for section in sections:
+            ids = section["ids"]
+            for sheet in scenario_ballots(section["session"], section["form"])["sheets"]:
+                yield {
+                    "rater": sheet["rater"],
+                    "marks": {ids[target]: mark for target, mark in sheet["marks"].items()},
+                }
+
+    return sheets
+
+
 def ballots_provider(context: BuildContext) -> dict[str, Contribution]:
-    """Democratic evaluation sheets (as a generator per scheme), survey indices and leader
-    ratings from the ballots app. The ballots app has no models yet: nothing."""
-    return {}
+    """What the ballots app gives the year's schemes.
+
+    - 民主测评: each closed (live, not test) session of the year, part by part: the team
+      part feeds every team scheme, the cadre part every cadre scheme, of the year (and
+      suite) that declares a ``ballots`` section; its sheets (read from the database when
+      the document is written or graded) with the session's target ids rewritten to the
+      builder's (``u<unit pk>`` for a team, ``c<pk>`` for a cadre; a target the scheme does
+      not assess is left out of the marks). The choices, rater weights and max share the
+      raters voted with are merged over the scheme's (a name in both: the session's value)
+      when every session feeding it agrees on them; otherwise the scheme's stay as they are. A form with areas (one mark per area) has no single
+      mark per target for the engine's tally: such parts are not fed.
+    - Surveys: each closed survey of the year gives its unit points (``survey_scores``) as
+      input ``survey`` to the unit and team schemes whose score reads it (several surveys:
+      their mean).
+    - Leader ratings: the closed unit rounds of the year give ``leader`` (the mean of the
+      rounds' scores) to the unit and team schemes whose score reads it; when the year has a
+      closed cadre round, every target of the cadre schemes gets ``leader_ratings``, the
+      list of its rounds' grades in period order (none: an empty list, 全年领导评价无优秀).
+    """
+    from kaohe.ballots.evaluation_tally import OVERALL, parts, scenario_ballots
+    from kaohe.ballots.models import (
+        RatingRound,
+        RatingStatus,
+        RatingSubject,
+        Session,
+        SessionStatus,
+        Survey,
+        SurveyStatus,
+    )
+    from kaohe.ballots.ratings_results import leader_rating_grades, unit_rating_scores
+    from kaohe.ballots.surveys_results import survey_scores
+
+    out: dict[str, Contribution] = {}
+    with_ballots: dict[str, list[BuiltScheme]] = {
+        str(subject): [
+            s for s in context.schemes if s.subject == subject and s.definition.get("ballots")
+        ]
+        for subject in (Subject.TEAM, Subject.CADRE)
+    }
+    sections: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    sessions = (
+        Session.objects.filter(year__year=context.year, status=SessionStatus.CLOSED)
+        .select_related("team_form", "cadre_form")
+        .prefetch_related("targets__team", "rater_classes")
+        .order_by("opens_at", "pk")
+    )
+    for session in sessions:
+        for form, targets in parts(session):
+            if form.areas:
+                continue  # one mark per area: not the engine's single mark per target
+            subject = targets[0].subject
+            builder_ids: dict[str, str] = {}
+            for t in targets:
+                if t.team is not None:
+                    builder_ids[str(t.pk)] = unit_id(t.team.unit_id)
+                elif t.cadre_id is not None:
+                    builder_ids[str(t.pk)] = cadre_id(t.cadre_id)
+            for scheme in with_ballots.get(subject, []):
+                known = set(scheme.targets)
+                ids = {pk: target for pk, target in builder_ids.items() if target in known}
+                if not ids:
+                    continue
+                section = scenario_ballots(session, form, OVERALL)
+                sections[scheme.id].append({
+                    "session": session, "form": form, "ids": ids,
+                    "voted": {k: section[k] for k in ("choices", "rater_weights", "max_share")},
+                })  # fmt: skip
+    for scheme in context.schemes:
+        found = sections.get(scheme.id)
+        if not found:
+            continue
+        contribution = out.setdefault(scheme.id, Contribution())
+        contribution.sheets = _session_sheets(found)
+        voted = [section["voted"] for section in found]
+        if all(v == voted[0] for v in voted):
+            contribution.ballots = voted[0]
+
+    def give(name: str, values: Mapping[str, Decimal]) -> None:
+        for scheme in context.schemes:
+            if scheme.subject == Subject.CADRE:
+                continue
+            weighted, added = expression_inputs(scheme.definition.get("score"))
+            if name not in weighted | added:
+                continue
+            known = set(scheme.targets)
+            for target, value in values.items():
+                if target in known:
+                    out.setdefault(scheme.id, Contribution()).inputs[target][name] = value
+
+    surveys: dict[str, list[Decimal]] = defaultdict(list)
+    for survey in Survey.objects.filter(year__year=context.year, status=SurveyStatus.CLOSED):
+        for pk, points in survey_scores(survey=survey).items():
+            surveys[unit_id(pk)].append(points)
+    give(SURVEY_INPUT, _mean_by_target(surveys))
+
+    rounds = list(RatingRound.objects.filter(year__year=context.year, status=RatingStatus.CLOSED))
+    leader: dict[str, list[Decimal]] = defaultdict(list)
+    for round_ in rounds:
+        if round_.subject == RatingSubject.UNIT:
+            for pk, score in unit_rating_scores(round=round_).items():
+                leader[unit_id(pk)].append(score)
+    give(LEADER_INPUT, _mean_by_target(leader))
+    if any(r.subject == RatingSubject.CADRE for r in rounds):
+        grades = {cadre_id(pk): found for pk, found in leader_rating_grades(rounds=rounds).items()}
+        for scheme in context.schemes:
+            if scheme.subject != Subject.CADRE:
+                continue
+            contribution = out.setdefault(scheme.id, Contribution())
+            for target in scheme.targets:
+                contribution.inputs[target][LEADER_RATINGS_INPUT] = list(grades.get(target, []))
+    return out
 
 
 def components_provider(context: BuildContext) -> dict[str, Contribution]:
@@ -394,6 +533,9 @@ def _scheme_document(scheme: BuiltScheme, parts: list[Contribution]) -> dict[str
     sheets = [part.sheets for part in parts if part.sheets is not None]
     if "ballots" in definition and definition["ballots"] is not None:
         ballots = dict(definition["ballots"])
+        for part in parts:  # merged over the scheme's: another source's sheets stay valid
+            for key, given in (part.ballots or {}).items():
+                ballots[key] = {**(ballots.get(key) or {}), **given}
         ballots["sheets"] = _chain(sheets)
         definition["ballots"] = ballots
     return definition

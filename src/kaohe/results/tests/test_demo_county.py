@@ -14,7 +14,7 @@ from kaohe.results.builder import PROVIDERS, Contribution, build_scenario
 
 
 def sheets_for_cadres(context):
-    """What the ballots app will give (it has no models yet): one sheet per rater class
+    """Sheets for every cadre (the demo's closed session covers only some): one sheet per rater class
     and unit, at most 20% 优秀, and each cadre's leader ratings."""
     out = {}
     units = {c["id"]: c["unit"] for c in context.entities["cadres"]}
