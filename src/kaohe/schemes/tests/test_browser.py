@@ -56,6 +56,7 @@ def test_schemes_from_preset_to_an_approved_change(site, browser, shots):
     admin = log_in(browser, url, "admin", password)
 
     # a scheme from a preset, published
+    admin.click("nav summary:has-text('方案')")  # the schemes' drop-down
     admin.click("nav >> text=考核方案")
     admin.click("a.button:has-text('由预置方案创建')")
     admin.select_option("#id_year", label="2024年度")
