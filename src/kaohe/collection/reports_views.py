@@ -195,31 +195,39 @@ def _write(
     )
 
 
+def _detail_context(
+    report: Report, *, editable: bool, review_form: ReviewForm | None
+) -> dict[str, object]:
+    """What the report page shows (also when a review's form comes back with its errors)."""
+    return {
+        "report": report,
+        "sections": [
+            (label, report.sections.get(key, "")) for key, label in svc.sections_of(report.kind)
+        ],
+        "events": svc.timeline(report),
+        "files": attachments_of(OwnerType.REPORT, [report.pk])[report.pk],
+        "editable": editable,
+        "review_form": review_form,
+        "warning": svc.length_warning(report.kind, report.sections),
+        "chars": svc.char_count(report.sections),
+    }
+
+
 @login_required
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, Action.REPORT_VIEW)
     report = get_object_or_404(svc.reports_for_user(request.user), pk=pk)
-    events = svc.timeline(report)
-    files = attachments_of(OwnerType.REPORT, [report.pk])[report.pk]
     own = report.unit_id == getattr(request.user, "unit_id", None) and can(
         request.user, Action.REPORT_SUBMIT
     )
     reviewable = can(request.user, Action.REPORT_REVIEW) and report.status == ReportStatus.SUBMITTED
+    editable = own and report.status in svc.EDITABLE and report.period.status == "open"
     return render(
         request,
         "collection/reports/report_detail.html",
-        {
-            "report": report,
-            "sections": [
-                (label, report.sections.get(key, "")) for key, label in svc.sections_of(report.kind)
-            ],
-            "events": events,
-            "files": files,
-            "editable": own and report.status in svc.EDITABLE and report.period.status == "open",
-            "review_form": ReviewForm() if reviewable else None,
-            "warning": svc.length_warning(report.kind, report.sections),
-            "chars": svc.char_count(report.sections),
-        },
+        _detail_context(
+            report, editable=editable, review_form=ReviewForm() if reviewable else None
+        ),
     )
 
 
@@ -247,18 +255,7 @@ def report_review(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "collection/reports/report_detail.html",
-        {
-            "report": report,
-            "sections": [
-                (label, report.sections.get(key, "")) for key, label in svc.sections_of(report.kind)
-            ],
-            "events": svc.timeline(report),
-            "files": attachments_of(OwnerType.REPORT, [report.pk])[report.pk],
-            "editable": False,
-            "review_form": form,
-            "warning": svc.length_warning(report.kind, report.sections),
-            "chars": svc.char_count(report.sections),
-        },
+        _detail_context(report, editable=False, review_form=form),
         status=400,
     )
 
