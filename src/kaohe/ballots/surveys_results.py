@@ -20,7 +20,7 @@ Method (documented in docs/guide/surveys.md):
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from kaohe.ballots.models import Survey, SurveyAnswer, SurveyIndex, SurveyStatus
@@ -122,17 +122,15 @@ def survey_results(*, survey: Survey) -> list[AreaResult]:
                 scores[area_id][index].append(score)
     results = []
     for area in areas:
+        base = AreaResult(
+            area_id=area.pk,
+            unit_id=area.unit_id,
+            unit_name=area.unit.name,
+            quota=area.quota,
+            answers=counts[area.pk],
+        )
         if survey.status == SurveyStatus.CLOSED and counts[area.pk] < survey.min_answers:
-            results.append(
-                AreaResult(
-                    area_id=area.pk,
-                    unit_id=area.unit_id,
-                    unit_name=area.unit.name,
-                    quota=area.quota,
-                    answers=counts[area.pk],
-                    suppressed=True,
-                )
-            )
+            results.append(replace(base, suppressed=True))
             continue
         indices = {
             index: index_result(index, scores[area.pk].get(index, []))
@@ -146,18 +144,7 @@ def survey_results(*, survey: Survey) -> list[AreaResult]:
             total = sum((weights[i] * mean for i, mean in present.items()), Decimal(0))
             composite = _round(total / weight)
             points = points_for(survey, composite)
-        results.append(
-            AreaResult(
-                area_id=area.pk,
-                unit_id=area.unit_id,
-                unit_name=area.unit.name,
-                quota=area.quota,
-                answers=counts[area.pk],
-                indices=indices,
-                composite=composite,
-                points=points,
-            )
-        )
+        results.append(replace(base, indices=indices, composite=composite, points=points))
     return results
 
 
