@@ -11,12 +11,22 @@ from kaohe.core.roles import Role
 
 
 class User(AbstractUser):
-    """A person who logs in: one role and, for unit-bound roles, one unit."""
+    """A person who logs in: one role and, for unit-bound roles, one unit (for a cadre, the
+    cadre record)."""
 
     role = models.CharField(_("角色"), max_length=30, choices=Role.choices, blank=True)
     unit = models.ForeignKey(
         "orgs.Unit",
         verbose_name=_("所属单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    # For cadre-bound roles (``roles.CADRE_BOUND_ROLES``): the cadre the user is.
+    cadre = models.ForeignKey(
+        "orgs.Cadre",
+        verbose_name=_("干部"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,

@@ -25,6 +25,10 @@ class Role(models.TextChoices):
     LEADER = "leader", _("县领导")
     TEAM_MEMBER = "team_member", _("考核组成员")
     COMMITTEE_MEMBER = "committee_member", _("考核委委员")
+    # A unit's party committee (党委/党组) proposes its cadres' grades (004).
+    PARTY_COMMITTEE = "party_committee", _("单位党委（党组）")
+    # A cadre who reads their own published grade and its explanation.
+    CADRE = "cadre", _("干部本人")
 
 
 class Action(models.TextChoices):
@@ -70,10 +74,17 @@ class Action(models.TextChoices):
     # Results: the year-end grading runs (which rows: the results selectors).
     RESULTS_VIEW = "results.view", _("查看考核结果")
     RESULTS_RUN = "results.run", _("计算考核结果、导入分项得分")
+    RESULTS_PROPOSE = "results.propose", _("提出考核等次建议")
+    RESULTS_DECIDE = "results.decide", _("审定考核等次")
+    RESULTS_PUBLISH = "results.publish", _("公示、公布考核结果")
+    APPEAL_HANDLE = "appeal.handle", _("受理复核、申诉和异议")
+    RESULT_OWN_VIEW = "result.own", _("查看本人考核结果")
 
 
 # Roles whose user belongs to one unit (the unit decides which rows they see).
-UNIT_BOUND_ROLES = frozenset({Role.SCORER, Role.LIAISON})
+UNIT_BOUND_ROLES = frozenset({Role.SCORER, Role.LIAISON, Role.PARTY_COMMITTEE})
+# Roles whose user is one cadre (``User.cadre``).
+CADRE_BOUND_ROLES = frozenset({Role.CADRE})
 
 _READ_ALL_ORGS = frozenset({Action.DASHBOARD_VIEW, Action.UNIT_VIEW, Action.CADRE_VIEW})
 # Published schemes and indicator systems (which rows: the schemes selectors).
@@ -117,13 +128,22 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     | _READ_SCHEMES
     | _READ_PROGRESS
     | {Action.RATING_ENTER, Action.RESULTS_VIEW},
-    # Assessment teams check on site (调阅资料、走访调研、个别访谈, 000 三(2)).
-    Role.TEAM_MEMBER: _READ_ALL_ORGS | _READ_SCHEMES | _READ_PROGRESS | {Action.FIELD_CHECK_EDIT},
+    # Assessment teams check on site (调阅资料、走访调研、个别访谈, 000 三(2)) and propose
+    # the teams' grades.
+    Role.TEAM_MEMBER: _READ_ALL_ORGS
+    | _READ_SCHEMES
+    | _READ_PROGRESS
+    | {Action.FIELD_CHECK_EDIT, Action.RESULTS_PROPOSE},
     # The committee agrees to indicator systems and their changes (001 第八条): it reads them.
     Role.COMMITTEE_MEMBER: _READ_ALL_ORGS
     | _READ_SCHEMES
     | _READ_PROGRESS
     | {Action.CHANGE_VIEW, Action.BALLOT_RESULTS, Action.RESULTS_VIEW},
+    # A unit's party committee proposes its own cadres' grades and 优秀 list (004).
+    Role.PARTY_COMMITTEE: frozenset({Action.DASHBOARD_VIEW, Action.UNIT_VIEW, Action.CADRE_VIEW})
+    | {Action.RESULTS_PROPOSE},
+    # A cadre sees their own published grade and its explanation, nothing else.
+    Role.CADRE: frozenset({Action.DASHBOARD_VIEW, Action.RESULT_OWN_VIEW}),
 }
 
 

@@ -15,6 +15,9 @@ AUDIT_ACTIONS = {
     "run.create": _("发起考核结果计算"),
     "run.status": _("考核结果计算状态变化"),
     "component.import": _("导入分项得分"),
+    "outcome.open": _("确定考核结果依据"),
+    "outcome.status": _("考核结果状态变化"),
+    "final_grade.change": _("变更确定等次"),
 }
 
 GRADE_RUN = JobKind("results.grade", _("计算考核结果"), "kaohe.results.jobs.grade_run")

@@ -192,3 +192,140 @@ class RunRow(models.Model):
         if self.score is None:
             return "—"
         return format(self.score.normalize(), "f")
+
+
+class OutcomeStatus(models.TextChoices):
+    """A year's result for a suite, from the computed grades to the published ones."""
+
+    GRADED = "graded", _("已计算")  # a run is its basis; proposals may be made
+    DECIDED = "decided", _("已审定")  # the committee decided; grades are locked
+    PUBLICITY = "publicity", _("公示中")  # the 优秀 lists are on public display
+    PUBLISHED = "published", _("已公布")  # final; the cadre sees their own
+
+
+class Outcome(models.Model):
+    """The result of one suite in one year that people act on: the run it rests on, its
+    status, the decision and the publicity. ``FinalGrade`` holds each target's grade as
+    decided and as later changed (objections, 复核, 申诉, a closed investigation), with
+    ``GradeChange`` as its history; a recomputation makes a new ``Run`` and changes
+    ``run`` here, never an older run's rows."""
+
+    year = models.ForeignKey(
+        "orgs.AssessmentYear", on_delete=models.PROTECT, related_name="+", verbose_name=_("年度")
+    )
+    suite = models.CharField(_("方案组"), max_length=100, blank=True)
+    run = models.ForeignKey(
+        Run, on_delete=models.PROTECT, related_name="outcomes", verbose_name=_("依据的计算")
+    )
+    status = models.CharField(
+        _("状态"), max_length=12, choices=OutcomeStatus.choices, default=OutcomeStatus.GRADED
+    )
+    decided_at = models.DateTimeField(_("审定时间"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("审定录入人"),
+    )  # fmt: skip
+    decision_ref = models.CharField(
+        _("审定依据"), max_length=200, blank=True, help_text=_("会议名称、日期或文号")
+    )
+    publicity_start = models.DateField(_("公示开始"), null=True, blank=True)
+    publicity_end = models.DateField(_("公示结束"), null=True, blank=True)
+    published_at = models.DateTimeField(_("公布时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"))
+
+    class Meta:
+        verbose_name = _("考核结果审定")
+        verbose_name_plural = _("考核结果审定")
+        ordering = ("-year__year", "suite")
+        constraints = (
+            models.UniqueConstraint(fields=("year", "suite"), name="outcome_year_suite"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.suite}".strip()
+
+    @property
+    def is_locked(self) -> bool:
+        """Grades change only through a recorded change (objection, appeal, case closed)."""
+        return self.status != OutcomeStatus.GRADED
+
+
+class GradeSource(models.TextChoices):
+    COMPUTED = "computed", _("计算结果")
+    PROPOSAL = "proposal", _("等次建议")
+    DECISION = "decision", _("审定")
+    OBJECTION = "objection", _("公示异议")
+    REVIEW = "review", _("复核")
+    APPEAL = "appeal", _("申诉")
+    INVESTIGATION = "investigation", _("审查结案")
+
+
+class FinalGrade(models.Model):
+    """One target's grade in one scheme of an outcome: the engine's (``computed_grade``,
+    from ``row``) and the one that stands (``grade``), with where it came from."""
+
+    outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="grades")
+    scheme = models.ForeignKey(
+        "schemes.Scheme", on_delete=models.PROTECT, related_name="+", verbose_name=_("考核方案")
+    )
+    target = models.CharField(_("考核对象编号"), max_length=20)
+    unit = models.ForeignKey(
+        "orgs.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("单位"),
+    )  # fmt: skip
+    cadre = models.ForeignKey(
+        "orgs.Cadre", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("干部"),
+    )  # fmt: skip
+    row = models.ForeignKey(
+        RunRow, on_delete=models.PROTECT, related_name="+", verbose_name=_("计算结果")
+    )
+    status = models.CharField(_("状态"), max_length=10)  # graded | pending | excluded
+    computed_grade = models.CharField(_("计算等次"), max_length=20, blank=True)
+    grade = models.CharField(_("确定等次"), max_length=20, blank=True)
+    source = models.CharField(
+        _("来源"), max_length=14, choices=GradeSource.choices, default=GradeSource.COMPUTED
+    )
+    reason = models.TextField(_("说明"), blank=True)
+    updated_at = models.DateTimeField(_("更新时间"))
+
+    class Meta:
+        verbose_name = _("确定等次")
+        verbose_name_plural = _("确定等次")
+        ordering = ("outcome", "scheme", "row__position")
+        constraints = (
+            models.UniqueConstraint(
+                fields=("outcome", "scheme", "target"), name="final_grade_unique"
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.target} {self.grade}"
+
+
+class GradeChange(models.Model):
+    """A change of a ``FinalGrade`` (history is never rewritten): by whom, when, why, and
+    the run that recomputed it where there was one."""
+
+    final = models.ForeignKey(FinalGrade, on_delete=models.CASCADE, related_name="changes")
+    source = models.CharField(_("来源"), max_length=14, choices=GradeSource.choices)
+    old_grade = models.CharField(_("原等次"), max_length=20, blank=True)
+    new_grade = models.CharField(_("新等次"), max_length=20, blank=True)
+    reason = models.TextField(_("理由"))
+    run = models.ForeignKey(
+        Run, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("重算"),
+    )  # fmt: skip
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
+        verbose_name=_("操作人"),
+    )  # fmt: skip
+    changed_at = models.DateTimeField(_("时间"))
+
+    class Meta:
+        verbose_name = _("等次变更")
+        verbose_name_plural = _("等次变更")
+        ordering = ("final", "changed_at", "id")
+
+    def __str__(self) -> str:
+        return f"{self.old_grade} → {self.new_grade}"
