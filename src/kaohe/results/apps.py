@@ -18,12 +18,15 @@ AUDIT_ACTIONS = {
     "outcome.open": _("确定考核结果依据"),
     "outcome.status": _("考核结果状态变化"),
     "final_grade.change": _("变更确定等次"),
+    "proposal.save": _("保存等次建议"),
+    "proposal.status": _("等次建议状态变化"),
 }
 
 GRADE_RUN = JobKind("results.grade", _("计算考核结果"), "kaohe.results.jobs.grade_run")
 
 MENU = (
     MenuItem("results:run_list", pgettext_lazy("menu", "考核结果"), Action.RESULTS_VIEW, "run", None, 80),
+    MenuItem("results:outcome_list", pgettext_lazy("menu", "等次建议与审定"), Action.RESULTS_PROPOSE, "outcome", None, 81),
 )  # fmt: skip
 
 

@@ -329,3 +329,83 @@ class GradeChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.old_grade} → {self.new_grade}"
+
+
+class ProposalStatus(models.TextChoices):
+    """A group's proposal, from the first grade typed to the committee's decision."""
+
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("已提交")
+    RETURNED = "returned", _("已退回")
+    ACCEPTED = "accepted", _("已采纳")
+
+
+class Proposal(models.Model):
+    """The proposed grades of one group of one scheme of an outcome: a unit's party
+    committee for its cadres (the group is the unit), an assessment team for the teams,
+    the office for any group (on a committee's behalf, or the 单列 list). ``ProposalItem``
+    holds each target's grade, the written reason a warning needs and, for the best grade,
+    the place in the ordered recommendation list."""
+
+    outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="proposals")
+    scheme = models.ForeignKey(
+        "schemes.Scheme", on_delete=models.PROTECT, related_name="+", verbose_name=_("考核方案")
+    )
+    group = models.CharField(_("分组"), max_length=100)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.DRAFT
+    )
+    note = models.TextField(_("说明"), blank=True)
+    return_reason = models.TextField(_("退回理由"), blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
+        verbose_name=_("填写人"),
+    )  # fmt: skip
+    updated_at = models.DateTimeField(_("更新时间"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("提交人"),
+    )  # fmt: skip
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("等次建议")
+        verbose_name_plural = _("等次建议")
+        ordering = ("outcome", "scheme", "group")
+        constraints = (
+            models.UniqueConstraint(
+                fields=("outcome", "scheme", "group"), name="proposal_outcome_scheme_group"
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.outcome} {self.group}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (ProposalStatus.DRAFT, ProposalStatus.RETURNED)
+
+
+class ProposalItem(models.Model):
+    """One target's proposed grade (blank: none proposed), with the reason a warning needs
+    and its place in the ordered list of the best grade (优秀 推荐顺序)."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="items")
+    final = models.ForeignKey(
+        FinalGrade, on_delete=models.CASCADE, related_name="proposal_items",
+        verbose_name=_("确定等次"),
+    )  # fmt: skip
+    grade = models.CharField(_("建议等次"), max_length=20, blank=True)
+    reason = models.TextField(_("理由"), blank=True)
+    order = models.PositiveIntegerField(_("推荐顺序"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("等次建议明细")
+        verbose_name_plural = _("等次建议明细")
+        ordering = ("proposal", "final__row__position")
+        constraints = (
+            models.UniqueConstraint(fields=("proposal", "final"), name="proposal_item_unique"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.final.target} {self.grade}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kaohe.results import views
+from kaohe.results import decision_views, views
 
 app_name = "results"
 
@@ -19,5 +19,25 @@ urlpatterns = [
         "schemes/<int:pk>/components/template.xlsx",
         views.component_template,
         name="component_template",
+    ),
+    path("<int:pk>/outcome/", decision_views.outcome_open, name="outcome_open"),
+    path("outcomes/", decision_views.outcome_list, name="outcome_list"),
+    path("outcomes/<int:pk>/", decision_views.outcome_detail, name="outcome_detail"),
+    path("outcomes/<int:pk>/decide/", decision_views.outcome_decide, name="outcome_decide"),
+    path("outcomes/<int:pk>/reopen/", decision_views.outcome_reopen, name="outcome_reopen"),
+    path(
+        "outcomes/<int:pk>/schemes/<int:scheme_pk>/groups/<str:group>/",
+        decision_views.proposal_edit,
+        name="proposal_edit",
+    ),
+    path(
+        "outcomes/<int:pk>/schemes/<int:scheme_pk>/groups/<str:group>/check/",
+        decision_views.proposal_check,
+        name="proposal_check",
+    ),
+    path(
+        "outcomes/<int:pk>/schemes/<int:scheme_pk>/groups/<str:group>/return/",
+        decision_views.proposal_return,
+        name="proposal_return",
     ),
 ]

@@ -25,7 +25,7 @@ from kaohe.results import services
 from kaohe.results.compare import compare_runs
 from kaohe.results.explain import explain
 from kaohe.results.forms import CompareForm, ComponentImportForm, RunForm
-from kaohe.results.models import Run, RunStatus
+from kaohe.results.models import Outcome, Run, RunStatus
 from kaohe.results.selectors import run_rows_for_user, runs_for_user
 from kaohe.schemes.selectors import schemes_for_user
 
@@ -109,6 +109,8 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "versions": versions,
         "can_run": can(request.user, Action.RESULTS_RUN),
         "violations": _violations(run),
+        "can_decide": can(request.user, Action.RESULTS_DECIDE),
+        "outcome": Outcome.objects.filter(year_id=run.year_id, suite=run.suite).first(),
     }
     return render(request, "results/run_detail.html", context)
 
