@@ -1,6 +1,8 @@
 """Every URL of the results app with every role (walked by ``core/tests/test_permissions``).
 The objects: ``results_run`` (a finished run of 2024 with one row), ``results_row`` (its
-row), ``results_scheme`` (the published 党建工作成效考核 scheme of 2024)."""
+row), ``results_scheme`` (the published 党建工作成效考核 scheme of 2024); for proposals,
+``results_outcome`` (an outcome resting on a graded run of its own suite), with its scheme
+``results_scheme`` and its group ``results_group`` (青山镇 in the default group 全部)."""
 
 from __future__ import annotations
 
@@ -20,8 +22,21 @@ ROWS = [
     ("results:row_trace", ("results_row",), VIEW),
     ("results:component_import", ("results_scheme",), RUN),
     ("results:component_template", ("results_scheme",), RUN),
-]
-POST_ONLY = {"results:run_recompute"}
+    ("results:outcome_list", (), (302, 200, 403, 403, 403, 200, 200, 200)),
+    ("results:outcome_detail", ("results_outcome",), VIEW),
+    # a unit scheme's group: the office and the readers see it; a team member proposes
+    # team schemes only (404: not theirs)
+    ("results:proposal_edit", ("results_outcome", "results_scheme", "results_group"),
+     (302, 200, 403, 403, 403, 200, 404, 200)),
+]  # fmt: skip
+POST_ONLY = {
+    "results:run_recompute",
+    "results:outcome_open",
+    "results:outcome_decide",
+    "results:outcome_reopen",
+    "results:proposal_check",
+    "results:proposal_return",
+}
 
 
 def objects(cast: Any) -> dict[str, Any]:
@@ -46,4 +61,34 @@ def objects(cast: Any) -> dict[str, Any]:
         status="graded", grade="好", position=0,
         trace=[{"step": "band", "grade": "好", "note": "得分 91.05，在“好”的分数段"}],
     )  # fmt: skip
-    return {"results_run": run, "results_row": row, "results_scheme": scheme}
+    return {"results_run": run, "results_row": row, "results_scheme": scheme} | _proposal_objects(
+        cast, year, scheme
+    )
+
+
+def _proposal_objects(cast: Any, year: Any, scheme: Any) -> dict[str, Any]:
+    from types import SimpleNamespace
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from kaohe.results import jsonout, services
+    from kaohe.results.models import Run, RunStatus
+    from kaohe.results.outcomes import outcome_open
+
+    unit = f"u{cast.unit_a.pk}"
+    document = {
+        "format": "kaohe-scenario/1", "year": 2024,
+        "entities": {"units": [{"id": unit, "name": "青山镇", "category": "镇街"}]},
+        "schemes": [{"id": f"s{scheme.pk}", "subject": "unit", "grades": ["好", "较好", "一般", "较差"],
+                     "bands": {"好": 90, "较好": 80, "一般": 60},
+                     "targets": [{"id": unit, "inputs": {"score": 91}}]}],
+    }  # fmt: skip
+    with transaction.atomic():
+        run = Run.objects.create(
+            year=year, suite="等次建议走查", status=RunStatus.RUNNING,
+            snapshot=jsonout.dumps(document), created_by=cast.admin, created_at=timezone.now(),
+        )  # fmt: skip
+        services.run_store(run=run, result=services.grade_snapshot(run.snapshot))
+    outcome = outcome_open(actor=cast.admin, run=run)
+    return {"results_outcome": outcome, "results_group": SimpleNamespace(pk="全部")}
