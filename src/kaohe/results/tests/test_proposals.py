@@ -132,7 +132,7 @@ def annual_document(
     }  # fmt: skip
 
 
-def annual_outcome(cast: Any) -> Annual:
+def annual_outcome(cast: Any, *, open_outcome: bool = True) -> Annual:
     from kaohe.core.roles import Role as UserRole
     from kaohe.core.services import user_create
     from kaohe.orgs import services as orgs
@@ -165,7 +165,7 @@ def annual_outcome(cast: Any) -> Annual:
         )  # fmt: skip
         run.versions.set([schemes["team"].current_version, schemes["cadre"].current_version])
         services.run_store(run=run, result=services.grade_snapshot(snapshot))
-    outcome = outcomes.outcome_open(actor=cast.admin, run=run)
+    outcome = outcomes.outcome_open(actor=cast.admin, run=run) if open_outcome else None
     committee = user_create(
         actor=None, username="dangwei", password=PASSWORD, role=UserRole.PARTY_COMMITTEE,
         unit=cast.unit_a, validate=False,
