@@ -163,7 +163,7 @@ def annual_outcome(cast: Any, *, open_outcome: bool = True) -> Annual:
             year=year, suite=schemes["cadre"].suite, status=RunStatus.RUNNING, snapshot=snapshot,
             created_by=cast.admin, created_at=timezone.now(),
         )  # fmt: skip
-        run.versions.set([schemes["team"].current_version, schemes["cadre"].current_version])
+        run.versions.set([v for s in schemes.values() if (v := s.current_version) is not None])
         services.run_store(run=run, result=services.grade_snapshot(snapshot))
     outcome = outcomes.outcome_open(actor=cast.admin, run=run) if open_outcome else None
     committee = user_create(
