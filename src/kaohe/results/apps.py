@@ -20,6 +20,7 @@ AUDIT_ACTIONS = {
     "final_grade.change": _("变更确定等次"),
     "proposal.save": _("保存等次建议"),
     "proposal.status": _("等次建议状态变化"),
+    "proposal.discard": _("作废等次建议（更换依据的计算）"),
 }
 
 GRADE_RUN = JobKind("results.grade", _("计算考核结果"), "kaohe.results.jobs.grade_run")

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from kaohe.core.forms import Form
 from kaohe.core.roles import Action, actor, can, require
-from kaohe.results import outcomes, proposals
+from kaohe.results import proposals
 from kaohe.results.models import FinalGrade, Outcome, OutcomeStatus, Proposal, ProposalStatus
 from kaohe.results.proposals import Entry, Problem
 from kaohe.results.selectors import runs_for_user
@@ -84,7 +84,7 @@ def outcome_open(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, Action.RESULTS_DECIDE)
     run = get_object_or_404(runs_for_user(request.user), pk=pk)
     try:
-        outcome = outcomes.outcome_open(actor=actor(request), run=run)
+        outcome = proposals.outcome_base(actor=actor(request), run=run)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(run)
@@ -285,13 +285,16 @@ def proposal_edit(request: HttpRequest, pk: int, scheme_pk: int, group: str) -> 
     else:
         entries = _stored_entries(finals, proposal)
         note = proposal.note if proposal else ""
-    problems = _problems(outcome, scheme, finals, entries, grades) if not outcome.is_locked else {}
+    checked = not outcome.is_locked and (
+        editable or (proposal is not None and proposal.status == ProposalStatus.SUBMITTED)
+    )
+    problems = _problems(outcome, scheme, finals, entries, grades) if checked else {}
     rows = _rows(finals, entries, problems, bad)
     units = proposals.unit_names([group])
     context = {
         "outcome": outcome, "scheme": scheme, "group": group, "label": proposals.group_label(group, units),
         "proposal": proposal, "rows": rows, "grades": grades, "best": grades[0] if grades else "",
-        "editable": editable, "note": note, "form_errors": form_errors, "summary": _summary(rows),
+        "editable": editable, "checked": checked, "note": note, "form_errors": form_errors, "summary": _summary(rows),
         "returns": can(request.user, Action.RESULTS_DECIDE) and proposal is not None
         and proposal.status == ProposalStatus.SUBMITTED and outcome.status == OutcomeStatus.GRADED,
         "reason_form": ReasonForm(), "guide": GUIDE,

@@ -48,6 +48,7 @@ from kaohe.results.models import (
     Run,
 )
 from kaohe.results.outcomes import OUTCOME_WORKFLOW, final_grade_change
+from kaohe.results.outcomes import outcome_open as outcomes_open
 from kaohe.schemes.models import Scheme, Subject
 
 PROPOSAL_TRANSITIONS = {
@@ -475,6 +476,22 @@ def _group_problems(proposal: Proposal) -> tuple[list[str], list[str]]:
 
 
 @transaction.atomic
+def outcome_base(*, actor: Any, run: Run) -> Outcome:
+    """以此计算为依据: the suite's outcome rests on ``run`` (``outcome_open``). When an
+    open outcome moves to another run its final grades are rebuilt, so the proposals made
+    on the earlier run (their rows gone with them) are discarded, with an audit row each."""
+    before = Outcome.objects.filter(year_id=run.year_id, suite=run.suite).first()
+    outcome = outcomes_open(actor=actor, run=run)
+    if before is not None and before.run_id != run.pk:
+        for proposal in Proposal.objects.filter(outcome=outcome):
+            audit_record(actor=actor, action="proposal.discard", obj=proposal,
+                         before={"status": proposal.status, "run": before.run_id},
+                         after={"run": run.pk})  # fmt: skip
+            proposal.delete()
+    return outcome
+
+
+@transaction.atomic
 def proposal_submit(*, actor: Any, proposal: Proposal) -> Proposal:
     """Submit a group's proposal: refused while the engine finds an error in it, or a
     warning without a written reason."""
@@ -589,6 +606,7 @@ __all__ = [
     "excellent_list",
     "group_finals",
     "may_propose",
+    "outcome_base",
     "outcome_decide",
     "outcome_groups",
     "outcome_reopen",

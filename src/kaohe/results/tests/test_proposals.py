@@ -441,3 +441,17 @@ def test_the_pages_queries_do_not_grow_with_the_rows(
             client.post(edit_url(annual, name="proposal_check"), form_data(annual)).status_code
             == 200
         )
+
+
+def test_basing_the_outcome_on_another_run_discards_the_proposals_made_on_the_first(cast, annual):
+    submitted(annual, m1="称职")
+    with transaction.atomic():
+        again = Run.objects.create(
+            year=annual.run.year, suite=annual.run.suite, status=RunStatus.RUNNING,
+            snapshot=annual.run.snapshot, created_by=cast.admin, created_at=timezone.now(),
+        )  # fmt: skip
+        services.run_store(run=again, result=services.grade_snapshot(again.snapshot))
+    outcome = proposals.outcome_base(actor=cast.admin, run=again)
+    assert outcome.run == again and not Proposal.objects.exists()
+    assert AuditEntry.objects.filter(action="proposal.discard").count() == 1
+    assert outcome.grades.count() == again.rows.count()
