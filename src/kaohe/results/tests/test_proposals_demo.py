@@ -1,18 +1,34 @@
-"""The demo's party committees: one login per town, bound to its unit."""
+"""The demo county's current year, graded and open to proposals: the 004 suite's run is
+done, its outcome based on it, and 青山镇's party committee finds its cadres' proposal."""
 
 from __future__ import annotations
+
+from django.urls import reverse
 
 from kaohe.conftest import PASSWORD
 
 
-def test_the_demo_adds_a_party_committee_for_a_town_once(cast):
+def test_the_demo_grades_the_year_and_a_party_committee_can_propose(db, client):
     from kaohe.core.models import User
-    from kaohe.orgs.services import unit_create
+    from kaohe.demo.services import demo_site_load
     from kaohe.results.demo_outcomes import demo_proposals_load
+    from kaohe.results.models import Outcome, OutcomeStatus, RunStatus
 
-    town = unit_create(actor=None, code="T03", name="青山镇（示例）", category=cast.town_category)
-    added = demo_proposals_load(password=PASSWORD)
-    assert added == [("dangwei", "单位党委（党组）", "青山镇（示例）")]  # T04 is not in this county
-    user = User.objects.get(username="dangwei")
-    assert (user.role, user.unit, user.check_password(PASSWORD)) == ("party_committee", town, True)
-    assert demo_proposals_load(password=PASSWORD) == []
+    demo_site_load(year=2024)
+    summary = demo_proposals_load(year=2024, password=PASSWORD)
+    assert summary["run_status"] == RunStatus.DONE, summary.get("message")
+    outcome = Outcome.objects.get(pk=summary["outcome"])
+    assert outcome.status == OutcomeStatus.GRADED
+    grades = set(outcome.grades.values_list("grade", flat=True))
+    assert {"优秀", "称职"} <= grades
+    committee = User.objects.get(username="dangwei")
+    assert committee.check_password(PASSWORD) and committee.unit.code == "T03"
+    client.force_login(committee)
+    listed = client.get(reverse("results:outcome_list")).content.decode()
+    assert committee.unit.name in listed
+    cadre = outcome.grades.filter(row__group=f"u{committee.unit_id}").select_related("row")[0]
+    page = client.get(
+        reverse("results:proposal_edit", args=[outcome.pk, cadre.scheme_id, cadre.row.group])
+    )
+    assert page.status_code == 200 and cadre.row.name in page.content.decode()
+    assert demo_proposals_load(year=2024, password=PASSWORD)["users"] == []  # users once
