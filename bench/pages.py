@@ -161,12 +161,18 @@ def model_for(page: Page, kwarg: str) -> Any:
     app = page.name.split(":")[0]
     models = [m for m in apps.get_models() if m.__module__.startswith("kaohe.")]
     for word in filter(None, map(_singular, words)):
-        # cadres → cadre; systems → indicatorsystem; changes → changerequest
+        # cadres → cadre; systems → indicatorsystem; changes → changerequest. The URL's own
+        # app is preferred over a closer match elsewhere (schemes' changes are not
+        # results' GradeChange).
+        fallback = None
         for test in (str.__eq__, str.endswith, str.startswith):
             matches = [m for m in models if test(m._meta.model_name, word)]
-            if matches:
-                own = [m for m in matches if m._meta.app_label == app]
-                return (own or matches)[0]
+            own = [m for m in matches if m._meta.app_label == app]
+            if own:
+                return own[0]
+            fallback = fallback or (matches[0] if matches else None)
+        if fallback is not None:
+            return fallback
     return None
 
 

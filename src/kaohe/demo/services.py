@@ -456,6 +456,7 @@ def demo_site_load(*, year: int | None = None) -> DemoSummary:
     from kaohe.collection.demo_reports import reports_demo_load
     from kaohe.collection.demo_scoring import scoring_demo_load
     from kaohe.collection.demo_warnings import warnings_demo_load
+    from kaohe.results.demo_outcomes import demo_proposals_load
     from kaohe.schemes.services import schemes_demo_load
 
     summary = demo_load(year=year)
@@ -471,4 +472,7 @@ def demo_site_load(*, year: int | None = None) -> DemoSummary:
     ballots_demo_load(year=summary.year)
     # A closed public survey with its results; leader-rating rounds, some leaders done.
     surveys_demo_load(year=summary.year)
+    # The year's 004 suite graded and open to the party committees' proposals.
+    outcomes = demo_proposals_load(year=summary.year, password=DEMO_PASSWORD)
+    summary.users.extend(outcomes["users"])
     return summary
