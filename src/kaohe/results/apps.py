@@ -7,6 +7,7 @@ from kaohe.core.registry import (
     MenuItem,
     register_audit_actions,
     register_job_kinds,
+    register_menu_group,
     register_menu_items,
 )
 from kaohe.core.roles import Action
@@ -26,8 +27,8 @@ AUDIT_ACTIONS = {
 GRADE_RUN = JobKind("results.grade", _("计算考核结果"), "kaohe.results.jobs.grade_run")
 
 MENU = (
-    MenuItem("results:run_list", pgettext_lazy("menu", "考核结果"), Action.RESULTS_VIEW, "run", None, 80),
-    MenuItem("results:outcome_list", pgettext_lazy("menu", "等次建议与审定"), Action.RESULTS_PROPOSE, "outcome", None, 81),
+    MenuItem("results:run_list", pgettext_lazy("menu", "结果计算"), Action.RESULTS_VIEW, "run", "results", 80),
+    MenuItem("results:outcome_list", pgettext_lazy("menu", "等次建议与审定"), Action.RESULTS_PROPOSE, "outcome", "results", 81),
 )  # fmt: skip
 
 
@@ -42,3 +43,4 @@ class ResultsConfig(AppConfig):
         register_audit_actions(AUDIT_ACTIONS)
         register_job_kinds([GRADE_RUN])
         register_menu_items(MENU)
+        register_menu_group("results", pgettext_lazy("menu", "考核结果"))
