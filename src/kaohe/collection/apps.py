@@ -3,8 +3,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from kaohe.core.registry import (
+    HeaderCounter,
     MenuItem,
     register_audit_actions,
+    register_header_counter,
     register_menu_group,
     register_menu_items,
 )
@@ -59,6 +61,7 @@ class CollectionConfig(AppConfig):
         from kaohe.collection.reports import AUDIT_ACTIONS as REPORT_AUDIT_ACTIONS
         from kaohe.collection.reports import reports_todos
         from kaohe.collection.scoring import scoring_todos
+        from kaohe.collection.selectors import unread_notice_count
         from kaohe.collection.todos import register_todo_provider
 
         register_audit_actions(AUDIT_ACTIONS)
@@ -69,3 +72,6 @@ class CollectionConfig(AppConfig):
         register_todo_provider(reports_todos)
         register_todo_provider(rectification_todos)
         register_todo_provider(scoring_todos)
+        register_header_counter(
+            HeaderCounter(unread_notice_count, "collection:notice_list", _("通知"))
+        )

@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kaohe.collection.reminders import notices_mark_read
-from kaohe.collection.selectors import notices_for_user
+from kaohe.collection.selectors import notices_for_user, unread_notice_count
+from kaohe.core.context_processors import header_count_remember
 from kaohe.core.listing import paginate
 from kaohe.core.roles import Action, actor, require
 
@@ -21,11 +22,9 @@ def notice_list(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.DASHBOARD_VIEW)
     notices = notices_for_user(request.user)
     page = paginate(request, notices)
-    return render(
-        request,
-        "collection/notice_list.html",
-        {"page": page, "unread": notices.filter(read_at__isnull=True).count()},
-    )
+    unread = unread_notice_count(request.user)
+    header_count_remember(request, unread)
+    return render(request, "collection/notice_list.html", {"page": page, "unread": unread})
 
 
 @login_required

@@ -29,3 +29,8 @@ def notices_for_user(user: object) -> QuerySet[Notice]:
     if not getattr(user, "is_authenticated", False) or user_id is None:
         return Notice.objects.none()
     return Notice.objects.filter(user_id=user_id)
+
+
+def unread_notice_count(user: object) -> int:
+    """The user's unread notices (the header's count): one query."""
+    return notices_for_user(user).filter(read_at__isnull=True).count()

@@ -6,7 +6,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from kaohe.core.registry import SETTINGS_GROUP, MenuItem, menu_group_label, menu_items
+from kaohe.core.registry import (
+    SETTINGS_GROUP,
+    MenuItem,
+    header_counter,
+    menu_group_label,
+    menu_items,
+)
 from kaohe.core.roles import Action, can, role_of
 
 SETTINGS = SETTINGS_GROUP
@@ -17,6 +23,44 @@ CORE_MENU = (
     MenuItem("core:audit_list", pgettext_lazy("menu", "操作日志"), Action.AUDIT_VIEW, "audit", SETTINGS, 940),
     MenuItem("core:job_list", pgettext_lazy("menu", "后台任务"), Action.UNIT_EDIT, "job", SETTINGS, 960),
 )  # fmt: skip
+
+
+HEADER_COUNT_ATTR = "_kaohe_header_count"
+
+
+def header_count_remember(request: HttpRequest, count: int) -> None:
+    """A page that has counted the same thing (the notices page) saves the header its query."""
+    setattr(request, HEADER_COUNT_ATTR, count)
+
+
+class HeaderBadge:
+    """The top bar's counter (unread notices), counted when the template first asks and
+    then kept on the request: one query at most per request, none for a page that never
+    shows it (or an anonymous visitor)."""
+
+    def __init__(self, request: HttpRequest) -> None:
+        self._request = request
+        self._counter = header_counter()
+
+    @property
+    def url(self) -> str:
+        return self._counter.url if self._counter else ""
+
+    @property
+    def label(self) -> str:
+        return str(self._counter.label) if self._counter else ""
+
+    @property
+    def count(self) -> int:
+        cached = getattr(self._request, HEADER_COUNT_ATTR, None)
+        if cached is not None:
+            return int(cached)
+        user = getattr(self._request, "user", None)
+        found = 0
+        if self._counter is not None and getattr(user, "is_authenticated", False):
+            found = self._counter.count(user)
+        header_count_remember(self._request, found)
+        return found
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
@@ -58,4 +102,5 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         # {% if allowed.unit_edit %}: the role table, for showing or hiding buttons only.
         "allowed": {action.name.lower(): can(user, action) for action in Action},
         "today": timezone.localdate(),
+        "header_badge": HeaderBadge(request),
     }

@@ -7,8 +7,9 @@ This module imports no model: an app's ``apps.py`` may import it at the top.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.functional import Promise
@@ -109,3 +110,27 @@ def register_menu_group(key: str, label: str | Promise) -> None:
 
 def menu_group_label(key: str) -> str | Promise:
     return _MENU_GROUPS.get(key, key)
+
+
+@dataclass(frozen=True)
+class HeaderCounter:
+    """A count the top bar shows beside the user's name (the unread notices): the function
+    that counts for a user (one query) and the URL name of the page it links to."""
+
+    count: Callable[[Any], int]
+    url: str
+    label: str | Promise
+
+
+_HEADER_COUNTER: list[HeaderCounter] = []
+
+
+def register_header_counter(counter: HeaderCounter) -> None:
+    """Set the top bar's counter (one app owns it: the notices of ``collection``)."""
+    if _HEADER_COUNTER and _HEADER_COUNTER[0] != counter:
+        raise ImproperlyConfigured("the header counter is registered twice")
+    _HEADER_COUNTER[:] = [counter]
+
+
+def header_counter() -> HeaderCounter | None:
+    return _HEADER_COUNTER[0] if _HEADER_COUNTER else None
