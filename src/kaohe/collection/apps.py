@@ -19,6 +19,7 @@ AUDIT_ACTIONS = {
     "attachment.upload": _("上传佐证材料"),
     "attachment.delete": _("删除佐证材料"),
     "period.calendar_create": _("按预置日历建立考核周期"),
+    "period.calendar_default": _("为手工方案生成默认日历"),
     "notice.send": _("发送待办提醒和逾期通知"),
     "ranking.run": _("季度排名并预警"),
     "rectification.submit": _("提交整改反馈"),

@@ -177,6 +177,42 @@ def calendar_for(
     return sorted(plans, key=lambda plan: (plan.starts_on, plan.key))
 
 
+def default_calendar(year: int) -> list[PeriodPlan]:
+    """The calendar the office may give a scheme written by hand (no preset, no periods):
+    the four quarters ranked per category (scores due by the 10th of the next month, as
+    ``quarter_tasks``, without a report), the half-year evaluation of seed 001 第十二条 and
+    a year-end assessment with the 工作总结. The office edits the dates afterwards."""
+    quarters = [
+        PeriodPlan(
+            kind=PeriodKind.QUARTERLY,
+            key=f"Q{quarter}",
+            name=f"{QUARTER_NAMES[quarter]}考核",
+            starts_on=dt.date(year, quarter * 3 - 2, 1),
+            ends_on=_month_end(year, quarter * 3),
+            review_due=_next_month_day(year, quarter * 3, 10),
+            ranked=True,
+        )
+        for quarter in range(1, 5)
+    ]
+    plans = [*quarters, half_year(year), year_end(year, (ReportKind.WORK_SUMMARY,))]
+    return sorted(plans, key=lambda plan: (plan.starts_on, plan.key))
+
+
+# The engine's name of a period, by its kind (a period added by hand must follow it).
+KEY_PATTERNS = {
+    PeriodKind.MONTHLY: r"M(0[1-9]|1[0-2])",
+    PeriodKind.QUARTERLY: r"Q[1-4]",
+    PeriodKind.HALF_YEAR: r"H[12]",
+    PeriodKind.YEAR_END: r"Y",
+}
+KEY_EXAMPLES = {
+    PeriodKind.MONTHLY: "M01…M12",
+    PeriodKind.QUARTERLY: "Q1…Q4",
+    PeriodKind.HALF_YEAR: "H1、H2",
+    PeriodKind.YEAR_END: "Y",
+}
+
+
 def has_calendar(preset: str, code: str) -> bool:
     return bool(calendar_for(preset, code, 2000))
 

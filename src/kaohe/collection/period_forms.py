@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kaohe.collection.calendar import DEFAULT_PROGRESS_DAY
+from kaohe.collection.models import PeriodKind, ReportKind
 from kaohe.core.forms import Form
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -25,6 +26,32 @@ class PeriodForm(Form):
         label=_("评分、审核截止"), required=False, widget=DATE, error_messages=DATE_ERRORS,
         help_text=_("责任单位评分或审核的截止日期"),
     )  # fmt: skip
+
+
+class PeriodAddForm(PeriodForm):
+    """A period added by hand: its kind and engine key first, then PeriodForm's name and
+    dates, then what happens in it."""
+
+    kind = forms.ChoiceField(label=_("类型"), choices=PeriodKind.choices)
+    key = forms.CharField(
+        label=_("周期代码"), max_length=8,
+        help_text=_("引擎中的周期名：月度 M01…M12，季度 Q1…Q4，半年 H1，年终 Y"),
+    )  # fmt: skip
+    report_kinds = forms.MultipleChoiceField(
+        label=_("报送材料"), required=False, choices=ReportKind.choices,
+        widget=forms.CheckboxSelectMultiple, help_text=_("被考核单位本周期要报送的材料"),
+    )  # fmt: skip
+    ranked = forms.BooleanField(
+        label=_("排名并预警"), required=False, help_text=_("周期结束时按类别排名，末位预警")
+    )
+    deductions_only = forms.BooleanField(
+        label=_("只扣分"), required=False, help_text=_("各指标从满分起扣（季度监测、半年评估）")
+    )
+
+    field_order = ("kind", "key", "name", "starts_on", "ends_on", "report_due", "review_due")
+
+    def clean_key(self) -> str:
+        return str(self.cleaned_data["key"]).strip().upper()
 
 
 class ReasonForm(Form):

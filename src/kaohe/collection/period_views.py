@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from kaohe.collection import services
 from kaohe.collection.calendar import DEFAULT_PROGRESS_DAY, calendar_for
 from kaohe.collection.models import Period, PeriodKind, PeriodStatus, ReportKind
-from kaohe.collection.period_forms import CalendarForm, PeriodForm, ReasonForm
+from kaohe.collection.period_forms import CalendarForm, PeriodAddForm, PeriodForm, ReasonForm
 from kaohe.collection.selectors import periods_for_user
 from kaohe.core.forms import apply_service_error
 from kaohe.core.roles import Action, actor, can, require
@@ -149,6 +149,41 @@ def period_calendar_create(request: HttpRequest, pk: int) -> HttpResponse:
             )
         else:
             messages.info(request, _("预置日历中的周期都已建立，未新建"))
+    return redirect("collection:period_calendar", pk=scheme.pk)
+
+
+@login_required
+def period_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """The office adds a period by hand (a scheme written without a preset has no calendar;
+    any scheme may take an extra period)."""
+    require(request.user, Action.PERIOD_EDIT)
+    scheme = get_object_or_404(schemes_for_user(request.user), pk=pk)
+    form = PeriodAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            period = services.period_add(actor=actor(request), scheme=scheme, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, _("已新增「%(name)s」") % {"name": period.name})
+            return redirect(_calendar_url(period))
+    return render(request, "collection/period_add.html", {"scheme": scheme, "form": form})
+
+
+@login_required
+@require_POST
+def period_calendar_default(request: HttpRequest, pk: int) -> HttpResponse:
+    """One click: the default calendar for a scheme written by hand that has no period."""
+    require(request.user, Action.PERIOD_EDIT)
+    scheme = get_object_or_404(schemes_for_user(request.user), pk=pk)
+    try:
+        created = services.calendar_default_create(actor=actor(request), scheme=scheme)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("已生成默认日历：%(count)d 个考核周期，请核对日期") % {"count": len(created)}
+        )
     return redirect("collection:period_calendar", pk=scheme.pk)
 
 

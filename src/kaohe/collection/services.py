@@ -12,7 +12,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kaohe.collection.calendar import DEFAULT_PROGRESS_DAY, calendar_for, date_window
+import re
+
+from kaohe.collection.calendar import (
+    DEFAULT_PROGRESS_DAY,
+    KEY_EXAMPLES,
+    KEY_PATTERNS,
+    PeriodPlan,
+    calendar_for,
+    date_window,
+    default_calendar,
+)
 from kaohe.collection.models import Period, PeriodKind, PeriodStatus
 from kaohe.core.audit import audit_record, snapshot
 from kaohe.core.errors import field_error
@@ -102,6 +112,10 @@ class PeriodError:
     REVIEW_BEFORE_REPORT = "period_review_before_report"
     CLOSED = "period_closed"
     NO_CALENDAR = "calendar_none"
+    HAS_PRESET = "calendar_has_preset"
+    HAS_PERIODS = "calendar_has_periods"
+    KEY_TAKEN = "period_key_taken"
+    KEY_FORMAT = "period_key_format"
 
 
 DATE_LABELS = {
@@ -240,3 +254,87 @@ def calendar_create(
         after={"year": scheme.year.year, "periods": [p.key for p in created]},
     )
     return list(Period.objects.filter(scheme=scheme, key__in=[p.key for p in created]))
+
+
+def period_key_check(*, scheme: Any, kind: PeriodKind | str, key: str) -> None:
+    """A period added by hand: its key is the engine's name of its kind (``Q1`` for a
+    quarter …) and not yet used in the scheme (each on the ``key`` field)."""
+    kind = PeriodKind(kind)
+    if not re.fullmatch(KEY_PATTERNS[kind], key):
+        raise field_error(
+            "key",
+            _("%(kind)s的周期代码应为 %(examples)s，不能是「%(key)s」")
+            % {"kind": kind.label, "examples": KEY_EXAMPLES[kind], "key": key[:20]},
+            PeriodError.KEY_FORMAT,
+        )
+    if Period.objects.filter(scheme=scheme, key=key).exists():
+        raise field_error(
+            "key",
+            _("本方案已有周期代码「%(key)s」，请换一个或修改原有周期") % {"key": key},
+            PeriodError.KEY_TAKEN,
+        )
+
+
+@transaction.atomic
+def period_add(
+    *,
+    actor: Any,
+    scheme: Any,
+    kind: PeriodKind | str,
+    key: str,
+    name: str,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    report_due: dt.date | None = None,
+    review_due: dt.date | None = None,
+    report_kinds: Sequence[str] = (),
+    ranked: bool = False,
+    deductions_only: bool = False,
+) -> Period:
+    """The office adds one period to a scheme by hand (a scheme written without a preset
+    has no calendar): the key is checked against its kind and the scheme's other periods,
+    the dates as ``period_dates_check``; one audit row (``period.create``)."""
+    type(scheme).objects.select_for_update().filter(pk=scheme.pk).first()
+    period_key_check(scheme=scheme, kind=kind, key=key)
+    return period_create(
+        actor=actor, scheme=scheme, kind=kind, key=key, name=name, starts_on=starts_on,
+        ends_on=ends_on, report_due=report_due, review_due=review_due,
+        report_kinds=report_kinds, ranked=ranked, deductions_only=deductions_only,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def calendar_default_create(*, actor: Any, scheme: Any) -> list[Period]:
+    """Give a scheme written by hand (no preset calendar) that has no period yet the default
+    calendar (``default_calendar``) in one transaction with one audit row. Refused for a
+    scheme with a preset calendar (use ``calendar_create``) or with periods already."""
+    if calendar_for(scheme.preset, scheme.code, scheme.year.year):
+        raise field_error(
+            "scheme", _("本方案有预置日历，请按预置日历建立"), PeriodError.HAS_PRESET
+        )
+    type(scheme).objects.select_for_update().filter(pk=scheme.pk).first()
+    if Period.objects.filter(scheme=scheme).exists():
+        raise field_error(
+            "scheme",
+            _("本方案已有考核周期，默认日历只用于还没有周期的方案；可逐个新增周期"),
+            PeriodError.HAS_PERIODS,
+        )
+    plans: list[PeriodPlan] = default_calendar(scheme.year.year)
+    created = []
+    for plan in plans:
+        period = Period(
+            scheme=scheme, kind=plan.kind, key=plan.key, name=plan.name,
+            starts_on=plan.starts_on, ends_on=plan.ends_on, report_due=plan.report_due,
+            review_due=plan.review_due, report_kinds=list(plan.report_kinds),
+            ranked=plan.ranked, deductions_only=plan.deductions_only,
+        )  # fmt: skip
+        period.full_clean()
+        created.append(period)
+    Period.objects.bulk_create(created)
+    audit_record(
+        actor=actor,
+        action="period.calendar_default",
+        obj=scheme,
+        after={"year": scheme.year.year, "periods": [p.key for p in created]},
+    )
+    return list(Period.objects.filter(scheme=scheme).order_by("starts_on", "key"))

@@ -21,6 +21,12 @@ urlpatterns = [
         period_views.period_calendar_create,
         name="period_calendar_create",
     ),
+    path("periods/scheme/<int:pk>/add/", period_views.period_add, name="period_add"),
+    path(
+        "periods/scheme/<int:pk>/default/",
+        period_views.period_calendar_default,
+        name="period_calendar_default",
+    ),
     path("periods/<int:pk>/edit/", period_views.period_edit, name="period_edit"),
     path("periods/<int:pk>/open/", period_views.period_open, name="period_open"),
     path("periods/<int:pk>/close/", period_views.period_close, name="period_close"),

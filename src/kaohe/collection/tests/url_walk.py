@@ -32,6 +32,7 @@ ROWS = [
     ("collection:period_list", (),                                (302, 200, 200, 200, 200, 200, 200, 200)),
     ("collection:period_calendar", ("periods_scheme",),           (302, 200, 200, 200, 200, 200, 200, 200)),
     ("collection:period_calendar", ("periods_draft_scheme",),     (302, 200, 404, 404, 404, 404, 404, 404)),
+    ("collection:period_add", ("periods_scheme",),                (302, 200, 403, 403, 403, 403, 403, 403)),
     ("collection:period_edit", ("periods_planned",),              (302, 200, 403, 403, 403, 403, 403, 403)),
     ("collection:period_open", ("periods_planned",),              (302, 200, 403, 403, 403, 403, 403, 403)),
     ("collection:period_close", ("periods_open",),                (302, 200, 403, 403, 403, 403, 403, 403)),
@@ -65,6 +66,7 @@ ROWS = [
 POST_ONLY = {
     "collection:warning_rank",
     "collection:period_calendar_create",
+    "collection:period_calendar_default",
     "collection:notice_read",
     "collection:notice_read_all",
     "collection:report_review",
