@@ -18,6 +18,7 @@ AUDIT_ACTIONS = {
     "period.status": _("考核周期状态变化"),
     "attachment.upload": _("上传佐证材料"),
     "attachment.delete": _("删除佐证材料"),
+    "attachment.share": _("引用佐证材料"),
     "period.calendar_create": _("按预置日历建立考核周期"),
     "period.calendar_default": _("为手工方案生成默认日历"),
     "notice.send": _("发送待办提醒和逾期通知"),

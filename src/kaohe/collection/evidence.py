@@ -173,7 +173,8 @@ def attachment_save(
 @transaction.atomic
 def attachment_delete(*, actor: Any, attachment: Attachment) -> None:
     """Remove an attachment (its owner's service checks that it may still change); the file
-    goes once the row's deletion is committed."""
+    goes once the row's deletion is committed, unless another row still names it (evidence
+    shared by ``attachment_share``)."""
     path = stored_path(attachment)
     audit_record(
         actor=actor,
@@ -183,7 +184,35 @@ def attachment_delete(*, actor: Any, attachment: Attachment) -> None:
                 "name": attachment.original_name, "sha256": attachment.sha256},
     )  # fmt: skip
     attachment.delete()
-    transaction.on_commit(lambda: path.unlink(missing_ok=True))
+    if not Attachment.objects.filter(stored_name=attachment.stored_name).exists():
+        transaction.on_commit(lambda: path.unlink(missing_ok=True))
+
+
+@transaction.atomic
+def attachment_share(
+    *, actor: Any, source: Attachment, owner_type: OwnerType | str, owner_id: int
+) -> Attachment | None:
+    """Let another owner reference ``source``'s file (no second copy on disk): a new row
+    naming the same stored file, ``source`` kept. None when the owner references it already.
+    One audit row."""
+    if Attachment.objects.filter(
+        owner_type=owner_type, owner_id=owner_id, stored_name=source.stored_name
+    ).exists():
+        return None
+    shared = Attachment.objects.create(
+        unit_id=source.unit_id, owner_type=owner_type, owner_id=owner_id,
+        stored_name=source.stored_name, original_name=source.original_name, kind=source.kind,
+        size=source.size, sha256=source.sha256, source=source, uploaded_by=actor,
+        uploaded_at=timezone.now(),
+    )  # fmt: skip
+    audit_record(
+        actor=actor,
+        action="attachment.share",
+        obj=shared,
+        after={"owner": f"{owner_type}:{owner_id}", "name": shared.original_name,
+               "source": f"{source.owner_type}:{source.owner_id}", "sha256": shared.sha256},
+    )  # fmt: skip
+    return shared
 
 
 def attachments_for_user(user: object) -> QuerySet[Attachment]:

@@ -39,7 +39,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kaohe.collection.evidence import attachment_save, attachments_of
+from kaohe.collection.evidence import attachment_delete, attachment_save, attachments_of
 from kaohe.collection.models import (
     Attachment,
     DeductionStatus,
@@ -607,6 +607,42 @@ def score_set(
     if names:
         after["evidence"] = names
     audit_record(actor=actor, action=action, obj=entry, before=before, after=after)
+    return entry
+
+
+@transaction.atomic
+def score_evidence_delete(*, actor: Any, attachment: Attachment) -> ScoreEntry:
+    """The scorer removes an evidence file it attached to its unit's entry while the period
+    is open (audited as ``attachment.delete``); refused once the period is closed (the score
+    is final), for a file someone else attached, and for the last file of a deduction whose
+    indicator requires evidence."""
+    attachment = Attachment.objects.select_for_update().get(pk=attachment.pk)
+    if attachment.owner_type != OwnerType.SCORE:
+        raise PermissionDenied
+    entry = ScoreEntry.objects.select_related("indicator", "scorer_unit").get(
+        pk=attachment.owner_id
+    )
+    if not may_score_as(actor, entry.scorer_unit):
+        raise PermissionDenied
+    period = Period.objects.select_for_update().get(pk=entry.period_id)
+    if period.status != PeriodStatus.OPEN:
+        raise ValidationError(
+            _("周期已关闭，评分和佐证材料已确定，不能删除"), code="period_closed"
+        )
+    if attachment.uploaded_by_id != getattr(actor, "pk", None):
+        raise ValidationError(_("只能删除本人上传的佐证材料"), code="not_uploader")
+    left = Attachment.objects.filter(owner_type=OwnerType.SCORE, owner_id=entry.pk).count() - 1
+    if (
+        left == 0
+        and entry.indicator.evidence_required
+        and counts_as_deduction(entry.indicator, period)
+        and entry.value > 0
+    ):
+        raise ValidationError(
+            _("该指标扣分须附佐证材料：请先上传新的材料，或先修改扣分，再删除这一份"),
+            code="evidence_required",
+        )
+    attachment_delete(actor=actor, attachment=attachment)
     return entry
 
 

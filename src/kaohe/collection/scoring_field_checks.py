@@ -21,7 +21,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kaohe.collection.evidence import attachment_save
+from kaohe.collection.evidence import attachment_save, attachment_share
 from kaohe.collection.models import (
     Attachment,
     DeductionStatus,
@@ -40,6 +40,7 @@ from kaohe.collection.scoring import (
     _snapshot,
     counts_as_deduction,
     is_office,
+    may_score_as,
     refuse,
     score_limit,
 )
@@ -251,3 +252,32 @@ def field_check_deduction_confirm(*, actor: Any, deduction: FieldCheckDeduction)
 
 def field_check_attachments(check: FieldCheck) -> QuerySet[Attachment]:
     return Attachment.objects.filter(owner_type=OwnerType.FIELD_CHECK, owner_id=check.pk)
+
+
+@transaction.atomic
+def field_check_evidence_copy(
+    *, actor: Any, deduction: FieldCheckDeduction
+) -> list[Attachment]:
+    """Reference the field check's evidence from the score entry its confirmed deduction
+    changed (the same stored file, no second copy); while the period is open, by a user
+    who may change that entry. Files the entry references already are skipped; returns the
+    new references (each audited as ``attachment.share``)."""
+    deduction = FieldCheckDeduction.objects.select_related("entry", "field_check").get(
+        pk=deduction.pk
+    )
+    entry = deduction.entry
+    if deduction.status != DeductionStatus.CONFIRMED or entry is None:
+        raise ValidationError(_("扣分确认计入评分后才能引用佐证材料"), code="not_confirmed")
+    period = Period.objects.select_for_update().get(pk=entry.period_id)
+    if period.status != PeriodStatus.OPEN:
+        raise ValidationError(_("周期已关闭，不能再引用佐证材料"), code="period_closed")
+    if not may_score_as(actor, entry.scorer_unit):
+        raise PermissionDenied
+    shared = []
+    for source in field_check_attachments(deduction.field_check).order_by("pk"):
+        found = attachment_share(
+            actor=actor, source=source, owner_type=OwnerType.SCORE, owner_id=entry.pk
+        )
+        if found is not None:
+            shared.append(found)
+    return shared

@@ -9,10 +9,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.db import transaction
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from kaohe.collection.evidence import attachments_of
+from kaohe.collection.evidence import attachments_for_user, attachments_of
 from kaohe.collection.models import (
     FieldCheckDeduction,
     OwnerType,
@@ -25,8 +26,10 @@ from kaohe.collection.scoring import (
     cell_history,
     grid_editable,
     is_office,
+    may_score_as,
     parse_value,
     score_cell,
+    score_evidence_delete,
     score_fill_zero,
     score_grid,
     score_set,
@@ -42,6 +45,7 @@ from kaohe.collection.scoring_field_checks import (
     field_check_create,
     field_check_deduction_add,
     field_check_deduction_confirm,
+    field_check_evidence_copy,
     field_check_periods_for_user,
     field_checks_for_user,
 )
@@ -221,7 +225,7 @@ def scoring_detail(
     pending = list(
         FieldCheckDeduction.objects.filter(
             field_check__period=period, field_check__target=target, indicator=indicator
-        ).select_related("field_check", "confirmed_by")
+        ).select_related("field_check", "confirmed_by", "entry")
     )
     return render(
         request,
@@ -234,6 +238,10 @@ def scoring_detail(
             "deductions": pending,
             "may_confirm": period.status == PeriodStatus.OPEN
             and confirming_unit(request.user, indicator) is not None,
+            # the scorer's own files of its own entry, while the period is open
+            "may_delete_evidence": period.status == PeriodStatus.OPEN
+            and may_score_as(request.user, unit),
+            "user_pk": getattr(request.user, "pk", None),
         },
     )  # fmt: skip
 
@@ -355,6 +363,69 @@ def field_check_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def scoring_evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """The scorer deletes an evidence file it attached (open period only); back to the cell."""
+    require(request.user, Action.SCORE_ENTER)
+    attachment = get_object_or_404(
+        attachments_for_user(request.user).filter(owner_type=OwnerType.SCORE), pk=pk
+    )
+    entry = get_object_or_404(ScoreEntry, pk=attachment.owner_id)
+    if not may_score_as(request.user, entry.scorer_unit):
+        raise Http404
+    try:
+        score_evidence_delete(actor=actor(request), attachment=attachment)
+    except ValidationError as refused:
+        messages.error(request, " ".join(refused.messages))
+    else:
+        messages.success(
+            request, _("已删除佐证材料「%(name)s」") % {"name": attachment.original_name}
+        )
+    return redirect(
+        "collection:scoring_detail",
+        entry.period_id,
+        entry.scorer_unit_id,
+        entry.target_id,
+        entry.indicator_id,
+    )
+
+
+def _deduction_for(request: HttpRequest, pk: int) -> FieldCheckDeduction:
+    return get_object_or_404(
+        FieldCheckDeduction.objects.select_related("field_check", "indicator").filter(
+            field_check__in=field_checks_for_user(request.user)
+        ),
+        pk=pk,
+    )
+
+
+@login_required
+@require_POST
+def field_check_copy_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    """Reference the field check's evidence from the entry its confirmed deduction changed."""
+    require(request.user, Action.SCORE_ENTER)
+    deduction = _deduction_for(request, pk)
+    entry = deduction.entry
+    if entry is None or not may_score_as(request.user, entry.scorer_unit):
+        raise Http404
+    try:
+        shared = field_check_evidence_copy(actor=actor(request), deduction=deduction)
+    except ValidationError as refused:
+        messages.error(request, " ".join(refused.messages))
+    else:
+        messages.success(
+            request, _("已引用实地考核的佐证材料 %(n)d 份") % {"n": len(shared)}
+        )
+    return redirect(
+        "collection:scoring_detail",
+        entry.period_id,
+        entry.scorer_unit_id,
+        entry.target_id,
+        entry.indicator_id,
+    )
+
+
+@login_required
+@require_POST
 def field_check_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, Action.SCORE_ENTER)
     deduction = get_object_or_404(
@@ -366,11 +437,22 @@ def field_check_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     if confirming_unit(request.user, deduction.indicator) is None:
         raise Http404
     try:
-        entry = field_check_deduction_confirm(actor=actor(request), deduction=deduction)
+        with transaction.atomic():
+            entry = field_check_deduction_confirm(actor=actor(request), deduction=deduction)
+            shared = (
+                field_check_evidence_copy(actor=actor(request), deduction=deduction)
+                if request.POST.get("with_evidence")
+                else []
+            )
     except ValidationError as refused:
         messages.error(request, " ".join(refused.messages))
         return redirect("collection:field_check_detail", deduction.field_check_id)
-    messages.success(request, _("扣分已计入评分"))
+    if shared:
+        messages.success(
+            request, _("扣分已计入评分，并引用了佐证材料 %(n)d 份") % {"n": len(shared)}
+        )
+    else:
+        messages.success(request, _("扣分已计入评分"))
     return redirect(
         "collection:scoring_detail",
         entry.period_id,

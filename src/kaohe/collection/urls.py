@@ -78,4 +78,6 @@ urlpatterns += [
     path("field-checks/period/<int:period_pk>/new/", scoring_views.field_check_new, name="field_check_new"),
     path("field-checks/<int:pk>/", scoring_views.field_check_detail, name="field_check_detail"),
     path("field-checks/deduction/<int:pk>/confirm/", scoring_views.field_check_confirm, name="field_check_confirm"),
+    path("field-checks/deduction/<int:pk>/copy-evidence/", scoring_views.field_check_copy_evidence, name="field_check_evidence_copy"),
+    path("scoring/evidence/<int:pk>/delete/", scoring_views.scoring_evidence_delete, name="scoring_evidence_delete"),
 ]  # fmt: skip

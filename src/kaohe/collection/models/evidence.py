@@ -32,7 +32,14 @@ class Attachment(models.Model):
     )
     owner_type = models.CharField(_("所属"), max_length=20, choices=OwnerType.choices)
     owner_id = models.PositiveBigIntegerField(_("所属编号"))
-    stored_name = models.CharField(_("存储名"), max_length=64, unique=True)
+    # Several rows may name one stored file: a field check's evidence referenced by the
+    # score entries its deductions caused (``source``: the row it was taken from). The file
+    # goes with the last row that names it.
+    stored_name = models.CharField(_("存储名"), max_length=64, db_index=True)
+    source = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("引用自"),
+    )  # fmt: skip
     original_name = models.CharField(_("文件名"), max_length=200)
     kind = models.CharField(_("类型"), max_length=8, choices=FileKind.choices)
     size = models.PositiveIntegerField(_("大小（字节）"))

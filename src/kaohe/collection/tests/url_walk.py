@@ -74,6 +74,8 @@ POST_ONLY = {
     "collection:scoring_cell",
     "collection:scoring_fill_zero",
     "collection:field_check_confirm",
+    "collection:field_check_evidence_copy",
+    "collection:scoring_evidence_delete",
 }
 
 
