@@ -164,10 +164,16 @@ def test_the_demo_countys_scorer_sees_the_quarter_in_progress(
     from kaohe.schemes.services import schemes_demo_load
 
     plain_http(settings)
-    demo_load(year=2024)
-    schemes_demo_load(year=2024)
-    scoring_demo_load(year=2024, today=dt.date(2024, 9, 25))
-    q3 = Period.objects.get(key="Q3")
+
+    def load() -> Period:
+        demo_load(year=2024)
+        schemes_demo_load(year=2024)
+        scoring_demo_load(year=2024, today=dt.date(2024, 9, 25))
+        return Period.objects.get(key="Q3")
+
+    # The browser fixture runs already: the ORM goes through a short-lived thread, or its
+    # connection (in Playwright's context) outlives the test and holds the test database.
+    q3 = in_thread(load)
     page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
     sign_in(page, live_server.url, "scorer", DEMO_PASSWORD)
     page.goto(f"{live_server.url}/collection/scoring/")
