@@ -64,6 +64,7 @@ class CollectionConfig(AppConfig):
         from kaohe.collection.reports import reports_todos
         from kaohe.collection.scoring import scoring_todos
         from kaohe.collection.selectors import unread_notice_count
+        from kaohe.collection.unit_scores import unit_scores_todos
         from kaohe.collection.todos import register_todo_provider
 
         register_audit_actions(AUDIT_ACTIONS)
@@ -74,6 +75,7 @@ class CollectionConfig(AppConfig):
         register_todo_provider(reports_todos)
         register_todo_provider(rectification_todos)
         register_todo_provider(scoring_todos)
+        register_todo_provider(unit_scores_todos)
         register_header_counter(
             HeaderCounter(unread_notice_count, "collection:notice_list", _("通知"))
         )

@@ -43,48 +43,65 @@ def roll_up(
     deductions_only: bool = False,
 ) -> Decimal:
     """One target's score out of 100 from ``values`` (indicator id → the counted entry)."""
+    return roll_up_nodes(
+        nodes, values, total_points=total_points, deductions_only=deductions_only
+    )[0]
+
+
+def roll_up_nodes(
+    nodes: Sequence[Node],
+    values: Mapping[int, Decimal],
+    *,
+    total_points: Decimal,
+    deductions_only: bool = False,
+) -> tuple[Decimal, dict[int, Decimal]]:
+    """``roll_up`` with the score of every indicator on the way (indicator id → its score,
+    a bonus: the points it adds), for the pages that explain a total."""
     children: dict[int | None, list[Node]] = defaultdict(list)
     for node in nodes:
         children[node.parent_id].append(node)
+    scores: dict[int, Decimal] = {}
 
     def score(node: Node) -> Decimal:
         kids = [k for k in children.get(node.id, []) if k.method != Method.BONUS]
         if kids:
-            return clamp(sum((score(k) for k in kids), ZERO), ZERO, node.points)
-        given = values.get(node.id)
-        if node.method == Method.DEDUCTION or deductions_only:
-            taken = given or ZERO
-            limit = (
-                node.cap
-                if node.method == Method.DEDUCTION and node.cap is not None
-                else node.points
-            )
-            return clamp(node.points - min(taken, limit), ZERO, node.points)
-        return clamp(given or ZERO, ZERO, node.points)
+            found = clamp(sum((score(k) for k in kids), ZERO), ZERO, node.points)
+        else:
+            given = values.get(node.id)
+            if node.method == Method.DEDUCTION or deductions_only:
+                taken = given or ZERO
+                limit = (
+                    node.cap
+                    if node.method == Method.DEDUCTION and node.cap is not None
+                    else node.points
+                )
+                found = clamp(node.points - min(taken, limit), ZERO, node.points)
+            else:
+                found = clamp(given or ZERO, ZERO, node.points)
+        scores[node.id] = found
+        return found
 
     base = sum((score(n) for n in children[None] if n.method != Method.BONUS), ZERO)
-    bonus = sum(
-        (
-            clamp(values.get(n.id) or ZERO, ZERO, n.cap if n.cap is not None else n.points)
-            for n in nodes
-            if n.method == Method.BONUS
-        ),
-        ZERO,
-    )
+    bonus = ZERO
+    for n in nodes:
+        if n.method == Method.BONUS:
+            added = clamp(values.get(n.id) or ZERO, ZERO, n.cap if n.cap is not None else n.points)
+            scores[n.id] = added
+            bonus += added
     total = base + bonus
     if total_points and total_points != HUNDRED:
         total = total * HUNDRED / total_points
-    return total
+    return total, scores
 
 
-def counted_values(
+def counted_entries(
     entries: Iterable[ScoreEntry], responsible: Mapping[int, int | None]
-) -> dict[tuple[int, int], Decimal]:
+) -> dict[tuple[int, int], ScoreEntry]:
     """(target, indicator) → the entry that counts: the lead unit's consolidated one if any,
     else the indicator's responsible unit's, else the only one there is (several entries
     without a consolidation: the responsible unit has not consolidated yet; the first
     scorer's counts until it does)."""
-    chosen: dict[tuple[int, int], tuple[int, Decimal]] = {}
+    chosen: dict[tuple[int, int], tuple[int, ScoreEntry]] = {}
     for entry in entries:
         key = (entry.target_id, entry.indicator_id)
         rank = (
@@ -95,8 +112,15 @@ def counted_values(
             else 2
         )
         if key not in chosen or rank < chosen[key][0]:
-            chosen[key] = (rank, entry.value)
-    return {key: value for key, (_rank, value) in chosen.items()}
+            chosen[key] = (rank, entry)
+    return {key: entry for key, (_rank, entry) in chosen.items()}
+
+
+def counted_values(
+    entries: Iterable[ScoreEntry], responsible: Mapping[int, int | None]
+) -> dict[tuple[int, int], Decimal]:
+    """(target, indicator) → the value that counts (``counted_entries``)."""
+    return {key: entry.value for key, entry in counted_entries(entries, responsible).items()}
 
 
 def period_totals(*, period: Period) -> dict[int, Decimal]:

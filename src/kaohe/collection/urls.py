@@ -5,6 +5,7 @@ from kaohe.collection import (
     period_views,
     reports_views,
     scoring_views,
+    unit_score_views,
     views,
     warning_views,
 )
@@ -49,6 +50,7 @@ urlpatterns += [
         name="report_attachment_remove",
     ),
     path("progress/", reports_views.progress, name="progress"),
+    path("scores/", unit_score_views.unit_scores, name="unit_scores"),
 ]
 
 # Rankings, warnings and rectification (seed 000 三(3); seed 001 第十一条(七)(八)).
