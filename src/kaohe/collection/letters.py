@@ -82,10 +82,23 @@ def sample_context() -> dict[str, Any]:
     }  # fmt: skip
 
 
-def template_bytes() -> bytes:
-    """The template in use: the office's latest upload, else the shipped one."""
-    stored = LetterTemplate.objects.order_by("-uploaded_at", "-pk").first()
-    return bytes(stored.content) if stored is not None else SHIPPED.read_bytes()
+LETTER = "warning_letter"
+
+
+def template_bytes(kind: str = LETTER, shipped: Path = SHIPPED) -> bytes:
+    """The template of ``kind`` in use: the office's latest upload, else the shipped one."""
+    stored = LetterTemplate.objects.filter(kind=kind).order_by("-uploaded_at", "-pk").first()
+    return bytes(stored.content) if stored is not None else shipped.read_bytes()
+
+
+def current_template(kind: str = LETTER) -> LetterTemplate | None:
+    """The office's upload in use for ``kind`` (None: the shipped template)."""
+    return (
+        LetterTemplate.objects.filter(kind=kind)
+        .select_related("uploaded_by")
+        .order_by("-uploaded_at", "-pk")
+        .first()
+    )
 
 
 def render(template: bytes, context: dict[str, Any]) -> bytes:
@@ -107,43 +120,53 @@ def letter_file_name(warning: PeriodWarning) -> str:
 
 
 @transaction.atomic
-def letter_template_upload(*, actor: Any, upload: IO[bytes] | bytes, name: str) -> LetterTemplate:
-    """Store a replacement template after checking it is a .docx without macros that renders
-    with the placeholders (a template error is refused with its message)."""
+def letter_template_upload(
+    *,
+    actor: Any,
+    upload: IO[bytes] | bytes,
+    name: str,
+    kind: str = LETTER,
+    sample: dict[str, Any] | None = None,
+) -> LetterTemplate:
+    """Store a replacement template of ``kind`` after checking it is a .docx without macros
+    that renders with the placeholders (``sample``: the trial context, by default the
+    letter's; a template error is refused with its message)."""
     data = upload if isinstance(upload, bytes) else upload.read(TEMPLATE_MAX_BYTES + 1)
     if len(data) > TEMPLATE_MAX_BYTES:
         raise ValidationError({"file": _("模板不能超过 2 MB")}, code="too_large")
     try:
-        kind = sniff_kind(data)
+        found = sniff_kind(data)
     except EvidenceRefused as refused:
         raise ValidationError({"file": refused.messages}, code="kind") from None
-    if kind != FileKind.DOCX:
+    if found != FileKind.DOCX:
         raise ValidationError({"file": _("模板须是 Word（.docx）文件")}, code="kind")
     try:
-        render(data, sample_context())
+        render(data, sample if sample is not None else sample_context())
     except Exception as error:  # docxtpl raises Jinja's and lxml's errors, among others
         raise ValidationError(
             {"file": _("模板不能填写：%(error)s") % {"error": str(error)[:200]}}, code="template"
         ) from None
     clean = strip_control_characters(Path(name or "template.docx").name, multiline=False)[:200]
     template = LetterTemplate.objects.create(
-        content=data, original_name=clean or "template.docx", uploaded_at=timezone.now(),
-        uploaded_by=actor,
+        kind=kind, content=data, original_name=clean or "template.docx",
+        uploaded_at=timezone.now(), uploaded_by=actor,
     )  # fmt: skip
     audit_record(
         actor=actor, action="letter_template.upload", obj=template,
-        after={"name": template.original_name, "size": len(data)},
+        after={"name": template.original_name, "size": len(data), "kind": kind},
     )  # fmt: skip
     return template
 
 
 @transaction.atomic
-def letter_template_reset(*, actor: Any) -> int:
-    """Delete the uploaded templates: the shipped one is used again."""
-    names = list(LetterTemplate.objects.values_list("original_name", flat=True))
-    LetterTemplate.objects.all().delete()
+def letter_template_reset(*, actor: Any, kind: str = LETTER) -> int:
+    """Delete the uploaded templates of ``kind``: the shipped one is used again."""
+    uploads = LetterTemplate.objects.filter(kind=kind)
+    names = list(uploads.values_list("original_name", flat=True))
+    uploads.delete()
+    label = "预警督办函模板" if kind == LETTER else "半年评估通报模板"
     audit_record(
         actor=actor, action="letter_template.reset", object_type="collection.lettertemplate",
-        object_id="-", object_repr="预警督办函模板", before={"templates": names},
+        object_id="-", object_repr=label, before={"templates": names, "kind": kind},
     )  # fmt: skip
     return len(names)

@@ -104,10 +104,11 @@ def scored_totals(*, period: Period) -> dict[int, Decimal]:
 
 
 def ranking_document(
-    *, period: Period, totals: Totals = scored_totals
+    *, period: Period, totals: Totals = scored_totals, alone: bool = False
 ) -> tuple[dict[str, Any], dict[str, int]]:
     """The engine document that ranks ``period`` and the map from its target ids (unit
-    codes) to unit ids."""
+    codes) to unit ids. ``alone``: this period only, without warnings (a period that is not
+    a quarterly ranking, e.g. the half-year evaluation's circular)."""
     from kaohe.orgs.models import Unit
 
     scheme = period.scheme
@@ -120,10 +121,12 @@ def ranking_document(
     reduced.setdefault("grades", ["好", "较好", "一般", "差"])
     reduced.setdefault("group_by", "category")
     reduced["subject"] = "unit"
-    if "warnings" not in reduced:
+    if alone:
+        reduced.pop("warnings", None)
+    elif "warnings" not in reduced:
         reduced["warnings"] = getattr(settings, "WARNING_DEFAULTS", None) or DEFAULT_WARNINGS
 
-    periods = ranked_periods_until(period)
+    periods = [period] if alone else ranked_periods_until(period)
     scores = {p.key: totals(period=p) for p in periods}
     current = scores.get(period.key, {})
     units = list(

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from kaohe.collection import (
+    circular_views,
     notice_views,
     period_views,
     reports_views,
@@ -60,6 +61,9 @@ urlpatterns += [
     path("warnings/periods/<int:pk>/rank/", warning_views.warning_rank, name="warning_rank"),
     path("warnings/<int:pk>/letter/", warning_views.warning_letter, name="warning_letter"),
     path("warnings/template/", warning_views.warning_template, name="warning_template"),
+    # the half-year circular (seed 001 第十二条(六))
+    path("circulars/periods/<int:pk>/", circular_views.circular, name="circular"),
+    path("circulars/template/", circular_views.circular_template, name="circular_template"),
     path("rectifications/", warning_views.rectification_list, name="warning_rectification_list"),
     path(
         "rectifications/<int:pk>/",

@@ -223,7 +223,7 @@ def warning_template(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("模板已上传，之后下载的督办函使用新模板"))
                 return redirect("collection:warning_template")
-    current = LetterTemplate.objects.select_related("uploaded_by").first()
+    current = letters.current_template()
     return render(
         request,
         "collection/warnings/template.html",

@@ -171,10 +171,15 @@ class Rectification(models.Model):
 
 
 class LetterTemplate(models.Model):
-    """A Word template the office uploaded to replace the one shipped with the app
-    (``collection/templates_docx/warning_letter.docx``). The latest upload is used; deleting
-    every upload goes back to the shipped one."""
+    """A Word template the office uploaded to replace one shipped with the app
+    (``collection/templates_docx/warning_letter.docx``, ``half_year_circular.docx``). The
+    latest upload of a kind is used; deleting them goes back to the shipped one."""
 
+    # Which document it makes: the warning letter, or the half-year circular (circular.py).
+    kind = models.CharField(
+        _("用途"), max_length=20, default="warning_letter",
+        choices=(("warning_letter", _("预警督办函")), ("half_year_circular", _("半年评估通报"))),
+    )  # fmt: skip
     content = models.BinaryField(_("模板文件"))
     original_name = models.CharField(_("文件名"), max_length=200)
     uploaded_at = models.DateTimeField(_("上传时间"))

@@ -7,6 +7,7 @@ Each area adds its rows here and its objects in ``objects``. The objects:
 - ``periods_planned``: its Q1 monitoring (planned), ``periods_open``: Q2 (open),
   ``periods_closed``: Q3 (closed)
 - ``periods_notice``: a notice of the admin (anyone else: 404)
+- ``collection_circular_h1``: the closed half-year evaluation of that scheme (its circular)
 - ``collection_report_period``: the open July progress period of the 党建 scheme (青山镇
   and 白水镇 are its targets: the 镇街 system is published)
 - ``collection_report_a``: 青山镇's progress report of that period, submitted and sent back
@@ -51,6 +52,8 @@ ROWS = [
     ("collection:warning_list", (),                               (302, 200, 200, 200, 200, 200, 200, 200)),
     ("collection:warning_ranking", ("collection_ranked_q1",),     (302, 200, 403, 403, 403, 200, 200, 200)),
     ("collection:warning_letter", ("collection_warning_a",),      (302, 200, 200, 200, 404, 200, 200, 200)),
+    ("collection:circular", ("collection_circular_h1",),          (302, 200, 403, 403, 403, 403, 403, 403)),
+    ("collection:circular_template", (),                          (302, 200, 403, 403, 403, 403, 403, 403)),
     ("collection:warning_template", (),                           (302, 200, 403, 403, 403, 403, 403, 403)),
     ("collection:warning_rectification_list", (),                 (302, 200, 200, 200, 200, 200, 200, 200)),
     ("collection:warning_rectification_detail", ("collection_rectification_a",),
@@ -115,6 +118,8 @@ def _period_objects(cast: Any) -> dict[str, Any]:
     q2 = period_set_status(actor=None, period=periods["Q2"], status=PeriodStatus.OPEN)
     q3 = period_set_status(actor=None, period=periods["Q3"], status=PeriodStatus.OPEN)
     q3 = period_set_status(actor=None, period=q3, status=PeriodStatus.CLOSED)
+    h1 = period_set_status(actor=None, period=periods["H1"], status=PeriodStatus.OPEN)
+    h1 = period_set_status(actor=None, period=h1, status=PeriodStatus.CLOSED)
     notice = Notice.objects.create(
         user=cast.admin, key="walk", title="提醒", url="/", created_at=timezone.now()
     )
@@ -125,6 +130,7 @@ def _period_objects(cast: Any) -> dict[str, Any]:
         "periods_open": q2,
         "periods_closed": q3,
         "periods_notice": notice,
+        "collection_circular_h1": h1,
     }
 
 
