@@ -64,8 +64,8 @@ class CollectionConfig(AppConfig):
         from kaohe.collection.reports import reports_todos
         from kaohe.collection.scoring import scoring_todos
         from kaohe.collection.selectors import unread_notice_count
-        from kaohe.collection.unit_scores import unit_scores_todos
         from kaohe.collection.todos import register_todo_provider
+        from kaohe.collection.unit_scores import unit_scores_todos
 
         register_audit_actions(AUDIT_ACTIONS)
         register_audit_actions(REPORT_AUDIT_ACTIONS)

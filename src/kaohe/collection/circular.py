@@ -109,9 +109,7 @@ def circular_build(*, period: Period) -> Circular:
     if period.kind != PeriodKind.HALF_YEAR:
         raise CircularError(_("只有半年评估周期有半年评估通报"), code="not_half_year")
     if period.status != PeriodStatus.CLOSED:
-        raise CircularError(
-            _("半年评估结束（考核办关闭该周期）后才能生成通报"), code="not_closed"
-        )
+        raise CircularError(_("半年评估结束（考核办关闭该周期）后才能生成通报"), code="not_closed")
     try:
         document, unit_of = ranking_document(period=period, totals=period_totals, alone=True)
     except ValidationError as error:
@@ -148,34 +146,41 @@ def circular_build(*, period: Period) -> Circular:
         deducted[target] = deducted.get(target, Decimal(0)) + entry.value
         problems.setdefault(target, []).append(
             Problem(
-                unit=units[target].name, group=group_of.get(target, ""),
+                unit=units[target].name,
+                group=group_of.get(target, ""),
                 source=entry.scorer_unit.name,
                 text=_("%(code)s %(name)s，扣 %(points)s 分：%(reason)s")
-                % {"code": indicator.code, "name": indicator.name,
-                   "points": _points(entry.value), "reason": entry.reason or "—"},
+                % {
+                    "code": indicator.code,
+                    "name": indicator.name,
+                    "points": _points(entry.value),
+                    "reason": entry.reason or "—",
+                },
                 points=entry.value,
-            )  # fmt: skip
+            )
         )
     checks = FieldCheck.objects.filter(period=period, target_id__in=list(unit_of.values()))
     for check in checks.order_by("checked_on", "pk"):
         problems.setdefault(check.target_id, []).append(
             Problem(
-                unit=units[check.target_id].name, group=group_of.get(check.target_id, ""),
+                unit=units[check.target_id].name,
+                group=group_of.get(check.target_id, ""),
                 source=_("实地考核·%(method)s %(day)s")
                 % {"method": check.get_method_display(), "day": check.checked_on.isoformat()},
                 text=check.findings,
-            )  # fmt: skip
+            )
         )
     groups: dict[str, Group] = {}
     for item in result.results:
         unit_id = unit_of[item.target]
         groups.setdefault(item.group or "", Group(item.group or "")).rows.append(
             Row(
-                rank=item.rank or 0, unit=units[unit_id],
+                rank=item.rank or 0,
+                unit=units[unit_id],
                 score=(item.score or Decimal(0)).quantize(Decimal("0.01")),
                 deducted=deducted.get(unit_id, Decimal(0)),
                 problems=len(problems.get(unit_id, [])),
-            )  # fmt: skip
+            )
         )
     ordered = []
     for group in groups.values():
@@ -212,10 +217,15 @@ def circular_context(
                 "name": group.name,
                 "size": len(group.rows),
                 "rows": [
-                    {"rank": row.rank, "unit": row.unit.name, "score": _fmt(row.score),
-                     "deducted": _points(row.deducted), "problems": row.problems}
+                    {
+                        "rank": row.rank,
+                        "unit": row.unit.name,
+                        "score": _fmt(row.score),
+                        "deducted": _points(row.deducted),
+                        "problems": row.problems,
+                    }
                     for row in group.rows
-                ],  # fmt: skip
+                ],
             }
             for group in circular.groups
         ],

@@ -626,9 +626,7 @@ def score_evidence_delete(*, actor: Any, attachment: Attachment) -> ScoreEntry:
         raise PermissionDenied
     period = Period.objects.select_for_update().get(pk=entry.period_id)
     if period.status != PeriodStatus.OPEN:
-        raise ValidationError(
-            _("周期已关闭，评分和佐证材料已确定，不能删除"), code="period_closed"
-        )
+        raise ValidationError(_("周期已关闭，评分和佐证材料已确定，不能删除"), code="period_closed")
     if attachment.uploaded_by_id != getattr(actor, "pk", None):
         raise ValidationError(_("只能删除本人上传的佐证材料"), code="not_uploader")
     left = Attachment.objects.filter(owner_type=OwnerType.SCORE, owner_id=entry.pk).count() - 1

@@ -255,9 +255,7 @@ def field_check_attachments(check: FieldCheck) -> QuerySet[Attachment]:
 
 
 @transaction.atomic
-def field_check_evidence_copy(
-    *, actor: Any, deduction: FieldCheckDeduction
-) -> list[Attachment]:
+def field_check_evidence_copy(*, actor: Any, deduction: FieldCheckDeduction) -> list[Attachment]:
     """Reference the field check's evidence from the score entry its confirmed deduction
     changed (the same stored file, no second copy); while the period is open, by a user
     who may change that entry. Files the entry references already are skipped; returns the

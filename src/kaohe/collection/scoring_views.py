@@ -7,9 +7,9 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.db import transaction
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -412,9 +412,7 @@ def field_check_copy_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as refused:
         messages.error(request, " ".join(refused.messages))
     else:
-        messages.success(
-            request, _("已引用实地考核的佐证材料 %(n)d 份") % {"n": len(shared)}
-        )
+        messages.success(request, _("已引用实地考核的佐证材料 %(n)d 份") % {"n": len(shared)})
     return redirect(
         "collection:scoring_detail",
         entry.period_id,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -11,8 +12,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-
-import re
 
 from kaohe.collection.calendar import (
     DEFAULT_PROGRESS_DAY,
@@ -309,9 +308,7 @@ def calendar_default_create(*, actor: Any, scheme: Any) -> list[Period]:
     calendar (``default_calendar``) in one transaction with one audit row. Refused for a
     scheme with a preset calendar (use ``calendar_create``) or with periods already."""
     if calendar_for(scheme.preset, scheme.code, scheme.year.year):
-        raise field_error(
-            "scheme", _("本方案有预置日历，请按预置日历建立"), PeriodError.HAS_PRESET
-        )
+        raise field_error("scheme", _("本方案有预置日历，请按预置日历建立"), PeriodError.HAS_PRESET)
     type(scheme).objects.select_for_update().filter(pk=scheme.pk).first()
     if Period.objects.filter(scheme=scheme).exists():
         raise field_error(

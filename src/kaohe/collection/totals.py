@@ -43,9 +43,9 @@ def roll_up(
     deductions_only: bool = False,
 ) -> Decimal:
     """One target's score out of 100 from ``values`` (indicator id → the counted entry)."""
-    return roll_up_nodes(
-        nodes, values, total_points=total_points, deductions_only=deductions_only
-    )[0]
+    return roll_up_nodes(nodes, values, total_points=total_points, deductions_only=deductions_only)[
+        0
+    ]
 
 
 def roll_up_nodes(

@@ -125,12 +125,16 @@ def unit_period_scores(*, period: Period, unit: Any) -> UnitPeriodScores | None:
             entry = counted.get(indicator.pk)
             lines.append(
                 IndicatorLine(
-                    indicator=indicator, depth=depth, score=scores.get(indicator.pk, Decimal(0)),
-                    leaf=leaf, deduction=leaf and counts_as_deduction(indicator, period),
-                    value=entry.value if entry else None, reason=entry.reason if entry else "",
+                    indicator=indicator,
+                    depth=depth,
+                    score=scores.get(indicator.pk, Decimal(0)),
+                    leaf=leaf,
+                    deduction=leaf and counts_as_deduction(indicator, period),
+                    value=entry.value if entry else None,
+                    reason=entry.reason if entry else "",
                     scorer=entry.scorer_unit.name if entry else "",
                     files=files.get(entry.pk, []) if entry else [],
-                )  # fmt: skip
+                )
             )
             walk(indicator.pk, depth + 1)
 

@@ -24,7 +24,6 @@ from django.views.decorators.http import require_POST
 from kaohe.collection import letters
 from kaohe.collection.evidence import attachments_of, evidence_file_field
 from kaohe.collection.models import (
-    LetterTemplate,
     OwnerType,
     Period,
     PeriodWarning,

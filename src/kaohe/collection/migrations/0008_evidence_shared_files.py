@@ -6,20 +6,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('collection', '0007_scoring'),
+        ("collection", "0007_scoring"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='attachment',
-            name='source',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='collection.attachment', verbose_name='引用自'),
+            model_name="attachment",
+            name="source",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="collection.attachment",
+                verbose_name="引用自",
+            ),
         ),
         migrations.AlterField(
-            model_name='attachment',
-            name='stored_name',
-            field=models.CharField(db_index=True, max_length=64, verbose_name='存储名'),
+            model_name="attachment",
+            name="stored_name",
+            field=models.CharField(db_index=True, max_length=64, verbose_name="存储名"),
         ),
     ]

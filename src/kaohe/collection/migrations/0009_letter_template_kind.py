@@ -5,15 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('collection', '0008_evidence_shared_files'),
+        ("collection", "0008_evidence_shared_files"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='lettertemplate',
-            name='kind',
-            field=models.CharField(choices=[('warning_letter', '预警督办函'), ('half_year_circular', '半年评估通报')], default='warning_letter', max_length=20, verbose_name='用途'),
+            model_name="lettertemplate",
+            name="kind",
+            field=models.CharField(
+                choices=[("warning_letter", "预警督办函"), ("half_year_circular", "半年评估通报")],
+                default="warning_letter",
+                max_length=20,
+                verbose_name="用途",
+            ),
         ),
     ]

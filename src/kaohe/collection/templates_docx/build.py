@@ -92,7 +92,9 @@ def build_circular_template(path: Path) -> None:
     paragraph("{{ group.name }}（{{ group.size }}个单位）", bold=True)
     table = document.add_table(rows=4, cols=5)
     table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, ("名次", "单位", "得分", "扣分合计", "扣分项"), strict=True):
+    for cell, text in zip(
+        table.rows[0].cells, ("名次", "单位", "得分", "扣分合计", "扣分项"), strict=True
+    ):
         cell.text = text
     table.rows[1].cells[0].text = "{%tr for row in group.rows %}"
     for cell, text in zip(
@@ -106,7 +108,9 @@ def build_circular_template(path: Path) -> None:
     paragraph("{%p endfor %}")
     paragraph("二、存在的问题", bold=True)
     paragraph("{%p for problem in problems %}")
-    paragraph("　　{{ loop.index }}. {{ problem.unit }}（{{ problem.source }}）：{{ problem.text }}")
+    paragraph(
+        "　　{{ loop.index }}. {{ problem.unit }}（{{ problem.source }}）：{{ problem.text }}"
+    )
     paragraph("{%p endfor %}")
     paragraph("{%p if not problems %}")
     paragraph("　　本次评估未发现扣分问题。")

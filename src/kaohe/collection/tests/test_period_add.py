@@ -26,7 +26,9 @@ group_by: category
 def hand(cast):
     from kaohe.schemes.services import scheme_create
 
-    return scheme_create(actor=cast.admin, year=factories.year_2024(), suite="高质量发展", text=HAND)
+    return scheme_create(
+        actor=cast.admin, year=factories.year_2024(), suite="高质量发展", text=HAND
+    )
 
 
 def test_the_office_adds_a_period_by_hand_with_its_dates(client, cast, hand):
@@ -41,7 +43,10 @@ def test_the_office_adds_a_period_by_hand_with_its_dates(client, cast, hand):
     assert "已新增「一季度考核」" in answer.content.decode()
     period = Period.objects.get(scheme=hand)
     assert (period.key, period.kind, period.ranked, period.report_kinds) == (
-        "Q1", "quarterly", True, ["quarter_tasks"]
+        "Q1",
+        "quarterly",
+        True,
+        ["quarter_tasks"],
     )
     assert period.review_due == dt.date(2024, 4, 10)
     assert AuditEntry.objects.filter(action="period.create", object_id=str(period.pk)).exists()
@@ -97,7 +102,10 @@ def test_a_preset_scheme_is_refused_the_default_calendar(cast, party):
 def test_only_the_office_adds_periods(client, cast, hand):
     for user in (cast.scorer, cast.liaison):
         client.force_login(user)
-        assert client.get(reverse("collection:period_add", args=[hand.pk])).status_code in (403, 404)
+        assert client.get(reverse("collection:period_add", args=[hand.pk])).status_code in (
+            403,
+            404,
+        )
         answer = client.post(reverse("collection:period_calendar_default", args=[hand.pk]))
         assert answer.status_code in (403, 404)
     assert not hand.periods.exists()

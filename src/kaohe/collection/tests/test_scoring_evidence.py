@@ -91,9 +91,10 @@ def test_the_page_deletes_and_says_so_and_the_file_leaves_the_disk(
         "collection:scoring_detail",
         args=[q1.pk, cast.responsible_unit.pk, cast.unit_a.pk, ind["1.2"].pk],
     )
-    assert reverse("collection:scoring_evidence_delete", args=[first.pk]) in client.get(
-        detail
-    ).content.decode()
+    assert (
+        reverse("collection:scoring_evidence_delete", args=[first.pk])
+        in client.get(detail).content.decode()
+    )
     with django_capture_on_commit_callbacks(execute=True):
         answer = client.post(
             reverse("collection:scoring_evidence_delete", args=[first.pk]), follow=True
