@@ -1,4 +1,4 @@
-"""Demo scores: the past quarters of the demo's 党建工作成效考核 (preset seed001-party,
+"""Demo scores: the past quarters and the half-year evaluation of the demo's 党建工作成效考核 (preset seed001-party,
 scheme code ``party``), so the grids, totals, rankings and warnings show real content.
 
 Works on the scheme's quarterly periods as they are (the calendar of
@@ -100,8 +100,10 @@ def scoring_demo_load(*, year: int, today: dt.date) -> dict[str, int]:
     # a steady quality per target: how often and how much it loses
     quality = {u.pk: rng.uniform(0.05, 0.45) for units in targets.values() for u in units}
 
+    # The quarters and the half-year evaluation (001 第十二条: deductions only, reviewed by
+    # the responsible units), so the half-year circular has content.
     periods = Period.objects.filter(
-        scheme=scheme, kind=PeriodKind.QUARTERLY, starts_on__lte=today
+        scheme=scheme, kind__in=(PeriodKind.QUARTERLY, PeriodKind.HALF_YEAR), starts_on__lte=today
     ).exclude(status=PeriodStatus.PLANNED)
     for period in periods.order_by("starts_on"):
         if ScoreEntry.objects.filter(period=period).exists():
