@@ -10,9 +10,10 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kaohe.collection.selectors import notices_for_user
+from kaohe.collection.selectors import unread_notice_count
 from kaohe.collection.todos import TodoState, todos_for
 from kaohe.core.audit_display import audit_lines, without_sessions
+from kaohe.core.context_processors import header_count_remember
 from kaohe.core.roles import Action, can, require
 from kaohe.core.selectors import audit_entries_for_user
 from kaohe.orgs.selectors import cadre_filter, cadres_for_user, units_for_user
@@ -63,6 +64,9 @@ def home(request: HttpRequest) -> HttpResponse:
         if can(request.user, Action.AUDIT_VIEW)
         else []
     )
+    # the bell and the header's count: one query (core.context_processors.HeaderBadge)
+    unread = unread_notice_count(request.user)
+    header_count_remember(request, unread)
     return render(
         request,
         "home/home.html",
@@ -74,6 +78,6 @@ def home(request: HttpRequest) -> HttpResponse:
             "recent": recent,
             "todos": todos,
             "late_count": sum(1 for todo in mine if todo.state == TodoState.LATE),
-            "unread_notices": notices_for_user(request.user).filter(read_at__isnull=True).count(),
+            "unread_notices": unread,
         },
     )

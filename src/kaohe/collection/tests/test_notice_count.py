@@ -60,3 +60,14 @@ def test_an_anonymous_visitor_costs_no_query(client, db):
     with CaptureQueriesContext(connection) as context:
         client.get(reverse("core:login"))
     assert not _count_queries(context)
+
+
+@pytest.mark.django_db
+def test_the_home_page_counts_the_unread_once_for_its_bell_and_the_header(client, cast):
+    _notice(cast.liaison, "a")
+    client.force_login(cast.liaison)
+    with CaptureQueriesContext(connection) as context:
+        page = client.get(reverse("home:index")).content.decode()
+    unread = [sql for sql in _count_queries(context) if "read_at" in sql and "COUNT" in sql]
+    assert '<span class="count">1</span>' in page and 'id="notice-bell"' in page
+    assert len(unread) == 1
