@@ -168,7 +168,7 @@ def unit_scores_todos(user: Any, today: dt.date) -> Iterator[Todo]:
             key=f"unit_scores:{period.pk}:{unit.pk}",
             title=_("查看本单位「%(scheme)s · %(period)s」得分")
             % {"scheme": period.scheme.name, "period": period.name},
-            url=reverse("collection:unit_scores") + f"?period={period.pk}",
+            url=reverse("collection:own_scores") + f"?period={period.pk}",
             state=TodoState.DUE,
             detail=_("考核办已关闭该周期，评分已确定：各指标得分、扣分理由与佐证、名次"),
         )

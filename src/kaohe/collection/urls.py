@@ -51,7 +51,7 @@ urlpatterns += [
         name="report_attachment_remove",
     ),
     path("progress/", reports_views.progress, name="progress"),
-    path("scores/", unit_score_views.unit_scores, name="unit_scores"),
+    path("scores/", unit_score_views.unit_scores, name="own_scores"),
 ]
 
 # Rankings, warnings and rectification (seed 000 三(3); seed 001 第十一条(七)(八)).

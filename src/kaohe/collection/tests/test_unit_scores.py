@@ -41,7 +41,7 @@ def scored(cast, q1, town_system):
 
 def test_nothing_shows_while_the_period_is_open(client, cast, q1, scored):
     client.force_login(cast.liaison)
-    page = client.get(reverse("collection:unit_scores")).content.decode()
+    page = client.get(reverse("collection:own_scores")).content.decode()
     assert "还没有已关闭的考核周期" in page
     assert "中心组学习记录缺少研讨内容" not in page
 
@@ -53,7 +53,7 @@ def test_the_liaison_reads_its_final_scores_reasons_evidence_and_rank(
     period_set_status(actor=cast.admin, period=q1, status=PeriodStatus.CLOSED)
     client.force_login(cast.liaison)
     with django_assert_max_num_queries(20):
-        page = client.get(reverse("collection:unit_scores")).content.decode()
+        page = client.get(reverse("collection:own_scores")).content.decode()
     assert cast.unit_a.name in page and "第一季度监测" in page
     assert "中心组学习记录缺少研讨内容" in page and "−3" in page
     assert cast.responsible_unit.name in page  # the unit that scored, not the person
@@ -84,16 +84,16 @@ def test_the_evidence_downloads_for_the_unit_only(client, cast, q1, scored):
 def test_another_period_param_or_a_user_without_unit_gets_404(client, cast, q1, scored):
     period_set_status(actor=cast.admin, period=q1, status=PeriodStatus.CLOSED)
     client.force_login(cast.liaison)
-    assert client.get(reverse("collection:unit_scores") + "?period=999999").status_code == 404
+    assert client.get(reverse("collection:own_scores") + "?period=999999").status_code == 404
     client.force_login(cast.admin)
-    assert client.get(reverse("collection:unit_scores")).status_code == 404
+    assert client.get(reverse("collection:own_scores")).status_code == 404
 
 
 def test_a_fresh_close_is_a_home_todo_linking_to_the_page(client, cast, q1, scored):
     period_set_status(actor=cast.admin, period=q1, status=PeriodStatus.CLOSED)
     today = timezone.localdate()
     todo = next(t for t in todos_for(cast.liaison, today) if t.key.startswith("unit_scores:"))
-    assert todo.url == reverse("collection:unit_scores") + f"?period={q1.pk}"
+    assert todo.url == reverse("collection:own_scores") + f"?period={q1.pk}"
     assert "查看本单位" in todo.title
     assert not [
         t for t in todos_for(cast.liaison, today + dt.timedelta(days=40))
