@@ -143,6 +143,7 @@ def test_the_scorer_deletes_the_evidence_it_attached(site, browser, shots):
             .order_by("pk")
             .first()
         )
+        assert entry is not None
         entry.indicator.evidence_required = True  # a deduction of it needs evidence
         entry.indicator.save(update_fields=["evidence_required"])
         score_set(
