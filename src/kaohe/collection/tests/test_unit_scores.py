@@ -76,7 +76,9 @@ def test_the_evidence_downloads_for_the_unit_only(client, cast, q1, scored):
     assert len(files) == 1
     url = reverse("collection:attachment_download", args=[files[0].pk])
     client.force_login(cast.liaison)
-    assert client.get(url).status_code == 200
+    answer = client.get(url)
+    assert answer.status_code == 200
+    answer.close()  # a FileResponse: its file is closed with it
     client.force_login(cast.outsider)
     assert client.get(url).status_code == 404
 

@@ -70,7 +70,13 @@ def test_the_office_warns_and_the_unit_answers_on_a_phone(site, browser, shots):
     admin.screenshot(path=shots / "warnings-ranking.png", full_page=True)
     admin.goto(f"{url}/collection/warnings/")
     admin.screenshot(path=shots / "warnings-list.png", full_page=True)
-    warning = in_thread(lambda: PeriodWarning.objects.get(period=q1, target__name="青山镇"))
+    # with its rectification: a lazy load here, in Playwright's context, would open a
+    # connection that outlives the test and holds the PostgreSQL test database
+    warning = in_thread(
+        lambda: PeriodWarning.objects.select_related("rectification").get(
+            period=q1, target__name="青山镇"
+        )
+    )
     task_url = f"{url}/collection/rectifications/{warning.rectification.pk}/"
 
     # 青山镇's liaison answers on a phone
