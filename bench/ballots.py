@@ -344,6 +344,11 @@ def _in_process(env: dict[str, str], codes: list[str], profile: bool) -> None:
             out = io.StringIO()
             pstats.Stats(profiler, stream=out).sort_stats(order).print_stats(45)
             print(out.getvalue(), file=sys.stderr)
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(
+            "middleware|csrf|locale|trans_real|cookie|http/response|handlers", 40
+        )
+        print(out.getvalue(), file=sys.stderr)
 
 
 def _raw(bench_url: str, session: int, rater: int, count: int) -> float:

@@ -338,28 +338,34 @@ _PARTS_CACHE_SIZE = 256
 _FORM_COLUMNS = ("id", "name", "choices", "areas", "max_share_choice", "max_share")
 
 
-def _sql() -> tuple[str, str]:
-    """The rater's two reads, in plain SQL (the ORM's compilation cost more than the
-    queries): the code with its rater class, session and forms; the session's targets."""
+def _lookup_sql() -> str:
+    """The rater's one read, in plain SQL (the ORM's compilation cost more than the query):
+    the code with its rater class, its session, the session's forms and, as one JSON array,
+    its targets in order."""
     code, session, rater = Code._meta.db_table, Session._meta.db_table, RaterClass._meta.db_table
     form, target = BallotForm._meta.db_table, SessionTarget._meta.db_table
     forms = ", ".join(f"{alias}.{c}" for alias in ("tf", "cf") for c in _FORM_COLUMNS)
-    lookup = (
+    if connection.vendor == "postgresql":
+        targets = (
+            "(SELECT json_agg(json_build_array(t.id, t.team_id, t.cadre_id, t.label, t.note)"
+            f' ORDER BY t."order", t.id)::text FROM {target} t WHERE t.session_id = s.id)'
+        )
+    else:
+        targets = (
+            "(SELECT json_group_array(json_array(id, team_id, cadre_id, label, note)) FROM"
+            f' (SELECT * FROM {target} t WHERE t.session_id = s.id ORDER BY t."order", t.id))'
+        )
+    return (
         f"SELECT c.id, c.code, c.used, c.test, c.rater_class_id, r.name, s.id, s.name,"
-        f" s.status, s.opens_at, s.closes_at, {forms}"
+        f" s.status, s.opens_at, s.closes_at, {targets}, {forms}"
         f" FROM {code} c JOIN {session} s ON s.id = c.session_id"
         f" JOIN {rater} r ON r.id = c.rater_class_id"
         f" LEFT JOIN {form} tf ON tf.id = s.team_form_id"
         f" LEFT JOIN {form} cf ON cf.id = s.cadre_form_id WHERE c.code = %s"
     )
-    targets = (
-        f"SELECT id, team_id, cadre_id, label, note FROM {target}"
-        f' WHERE session_id = %s ORDER BY "order", id'
-    )
-    return lookup, targets
 
 
-_LOOKUP_SQL, _TARGETS_SQL = "", ""
+_LOOKUP_SQL: dict[str, str] = {}
 
 
 def _aware(value: Any) -> dt.datetime:
@@ -411,22 +417,21 @@ def _cached_parts(
 
 def _code_lookup(raw: str) -> Code:
     """The code with its rater class and session (forms and targets in ``_ballot_parts``),
-    as unsaved model objects built from two plain queries."""
-    global _LOOKUP_SQL, _TARGETS_SQL
-    if not _LOOKUP_SQL:
-        _LOOKUP_SQL, _TARGETS_SQL = _sql()
+    as unsaved model objects built from one plain query."""
+    sql = _LOOKUP_SQL.get(connection.vendor) or _LOOKUP_SQL.setdefault(
+        connection.vendor, _lookup_sql()
+    )
     with connection.cursor() as cursor:
-        cursor.execute(_LOOKUP_SQL, [normalize_code(raw)])
+        cursor.execute(sql, [normalize_code(raw)])
         row = cursor.fetchone()
-        if row is None:
-            raise BallotRefused(Refusal.UNKNOWN)
-        cursor.execute(_TARGETS_SQL, [row[6]])
-        targets = tuple(tuple(t) for t in cursor.fetchall())
+    if row is None:
+        raise BallotRefused(Refusal.UNKNOWN)
     pk, text, used, test, rater_id, rater_name, session_id, name, status, opens, closes = row[:11]
+    targets = tuple(tuple(t) for t in json.loads(row[11] or "[]"))
     session = Session(
         pk=session_id, name=name, status=status, opens_at=_aware(opens), closes_at=_aware(closes)
     )
-    parts, memo = _cached_parts(session_id, tuple(row[11:]), targets)
+    parts, memo = _cached_parts(session_id, tuple(row[12:]), targets)
     session._ballot_parts = parts  # type: ignore[attr-defined]
     session._ballot_memo = memo  # type: ignore[attr-defined]
     code = Code(
@@ -438,7 +443,7 @@ def _code_lookup(raw: str) -> Code:
 
 def code_check(raw: str, *, now: dt.datetime | None = None) -> Code:
     """The code a rater typed or scanned, if it may still vote; else ``BallotRefused``.
-    Two queries; the session's forms and targets come with it (``evaluation_tally.parts``
+    One query; the session's forms and targets come with it (``evaluation_tally.parts``
     reads them from the session object)."""
     code = _code_lookup(raw)
     _check_session(code, code.session, now=now)

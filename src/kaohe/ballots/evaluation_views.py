@@ -281,14 +281,23 @@ def _phone_context(request: HttpRequest, context: dict[str, Any]) -> dict[str, A
     return {"request": request, "site_title": settings.SITE_TITLE or _("考核管理系统"), **context}
 
 
+_KEPT_ENTRY: dict[tuple[bool, str, str], str] = {}
+
+
 def _entry(
     request: HttpRequest, form: CodeEntryForm, notice: str = "", *, scan: bool = False
 ) -> HttpResponse:
-    return _phone_page(
-        request,
-        "ballots/evaluation/vote_code.html",
-        {"form": form, "notice": notice, "scan": scan},
-    )
+    """The code form: an empty one (every scan) is rendered once per language and kept."""
+    context = {"form": form, "notice": notice, "scan": scan}
+    if form.is_bound or notice:
+        return _phone_page(request, "ballots/evaluation/vote_code.html", context)
+    key = (scan, get_language(), str(settings.SITE_TITLE))
+    html = _KEPT_ENTRY.get(key)
+    if html is None:
+        html = _KEPT_ENTRY[key] = get_template("ballots/evaluation/vote_code.html").render(
+            _phone_context(request, context) | {"csrf_token": _TOKEN_SLOT}
+        )
+    return HttpResponse(html.replace(_TOKEN_SLOT, get_token(request)))
 
 
 def _fresh_ballot(request: HttpRequest, code: Any) -> HttpResponse:

@@ -169,3 +169,18 @@ def test_the_five_areas_form_on_a_phone_marks_each_area(site, browser, shots, ca
     assert "提交成功" in phone.locator("h1").inner_text()
     marks = in_thread(lambda: PendingSheet.objects.get(session=session).marks)
     assert all(len(areas) == 5 for areas in marks.values())
+
+
+def test_without_script_the_scan_page_asks_for_the_code_printed_on_the_slip(site, browser, shots):
+    from kaohe.ballots.tests.conftest import new_code
+
+    url, session = site
+    code = in_thread(lambda: new_code(session, "同级"))
+    phone = browser.new_context(**PHONE, java_script_enabled=False).new_page()
+    phone.goto(f"{url}/ballots/scan/#{code}")
+    assert phone.url.endswith("/ballots/scan/") or phone.url.endswith(f"#{code}")
+    assert "测评人类别" not in phone.content()  # nothing posted the fragment
+    phone.fill("#id_code", f"{code[:4]}-{code[4:]}".lower())
+    phone.screenshot(path=shots / "ballots-vote-code.png")
+    phone.click("button:has-text('开始测评')")
+    assert "测评人类别：同级" in phone.content()
