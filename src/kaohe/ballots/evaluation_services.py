@@ -514,7 +514,7 @@ def ballot_submit(
     _lock_session(session.pk, exclusive=False)
     status = SessionStatus.TESTING if found.test else SessionStatus.OPEN
     code_table, session_table = Code._meta.db_table, Session._meta.db_table
-    sheet_id = PendingSheet._meta.pk.get_db_prep_save(uuid.uuid4(), connection)  # type: ignore[union-attr]
+    sheet_id = PendingSheet._meta.pk.get_db_prep_save(uuid.uuid4(), connection)
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {code_table} SET used = %s WHERE id = %s AND used = %s AND EXISTS ("
