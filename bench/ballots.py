@@ -9,8 +9,9 @@ It makes a database of its own beside the one ``DATABASE_URL`` names (``<name>_b
 dropped afterwards), migrates it, opens a live session (a unit's team and six cadres on
 seed 004's forms, three rater classes) with one code per sheet, and serves the site with
 gunicorn on loopback. Then ``--clients`` concurrent clients, each a phone, take codes one
-after another: open the slip's address (the code goes into the signed cookie, then the
-redirect to the ballot), fetch the ballot, submit once. One line goes to stdout::
+after another: scan the slip (``/ballots/scan/#CODE``: the scan page, then the code posted
+as its script does, which answers with the ballot and the signed cookie), submit once, on
+one keep-alive connection. One line goes to stdout::
 
     sheets=N clients=C per_s=R p95_ms=P lost=L doubled=D raw_per_s=X
 
@@ -19,7 +20,14 @@ redirect to the ballot), fetch the ballot, submit once. One line goes to stdout:
 stored but the database lacks, or that no client managed to store; ``doubled``: sheets beyond
 one per code; ``raw_per_s``: the same number of sheet rows inserted straight through psycopg,
 one transaction each, on one connection (the limit a web stack can approach).
-Diagnostics go to stderr.
+Diagnostics go to stderr, among them the CPU time per sheet of the gunicorn processes, of
+the PostgreSQL backends serving them (read from ``/proc``: the server must run on this
+machine) and of this client: on a machine shared with other work the wall figures vary a
+lot, the CPU figures less.
+
+``--in-process`` runs the same phones one after another through the site's WSGI
+application in this process (no gunicorn, no network) and prints the CPU time and queries
+per request kind; ``--profile`` adds a cProfile of those requests.
 """
 
 from __future__ import annotations
@@ -45,6 +53,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 VAR_DIR = Path(tempfile.gettempdir()) / "kaohe-ballots-bench"
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+RESENT: list[str] = []  # requests sent again on a new connection (see _http)
 RADIO = re.compile(r'name="(m-[0-9-]+)" value="([^"]+)"')
 
 
@@ -237,10 +246,26 @@ def vote_once(phone: Phone, code: str, submitted: Callable[[float], None]) -> bo
 def _http(port: int) -> tuple[http.client.HTTPConnection, Callable[..., tuple]]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
 
+    used = [False]
+
     def send(method: str, path: str, headers: dict[str, str], body: str) -> tuple:
-        conn.request(method, path, body=body.encode() or None, headers=headers)
-        answer = conn.getresponse()
-        return answer.status, answer.getheaders(), answer.read().decode()
+        for attempt in (1, 2):
+            try:
+                conn.request(method, path, body=body.encode() or None, headers=headers)
+                answer = conn.getresponse()
+                page = answer.read().decode()
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                # gunicorn closes a keep-alive connection idle for --keep-alive seconds (a
+                # phone slowed down by an overloaded machine): as a browser does, send the
+                # request again once on a new connection
+                if attempt == 2 or not used[0]:
+                    raise
+                RESENT.append(path)
+                conn.close()
+                continue
+            used[0] = True
+            return answer.status, answer.getheaders(), page
+        raise AssertionError("unreachable")
 
     return conn, send
 
@@ -474,7 +499,8 @@ def main() -> None:
         p95 = statistics.quantiles(latencies, n=20)[-1] * 1000 if len(latencies) > 1 else 0.0
         median = statistics.median(latencies) * 1000 if latencies else 0.0
         print(
-            f"stored={stored} told={told[0]} elapsed={elapsed:.2f}s median_ms={median:.1f}",
+            f"stored={stored} told={told[0]} elapsed={elapsed:.2f}s median_ms={median:.1f}"
+            f" resent={len(RESENT)}",
             file=sys.stderr,
         )
         per_sheet = 1000 / max(stored, 1)
