@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import json
 import random
 import secrets
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -32,6 +34,7 @@ from kaohe.ballots.models import (
     SessionStatus,
     SessionTarget,
     Sheet,
+    Subject,
 )
 from kaohe.core.audit import audit_record, snapshot
 from kaohe.core.workflow import Workflow
@@ -327,14 +330,122 @@ def _lock_session(session_id: int, *, exclusive: bool) -> None:
 # --- the rater's side ------------------------------------------------------------------
 
 
+Parts = list[tuple[BallotForm, list[SessionTarget]]]
+# (session, its forms' rows, its targets' rows) -> its parts, and what the views keep for
+# them (the rendered ballot)
+_PARTS_CACHE: dict[tuple[Any, ...], tuple[Parts, dict[Any, Any]]] = {}
+_PARTS_CACHE_SIZE = 256
+_FORM_COLUMNS = ("id", "name", "choices", "areas", "max_share_choice", "max_share")
+
+
+def _lookup_sql() -> str:
+    """The rater's one read, in plain SQL (the ORM's compilation cost more than the query):
+    the code with its rater class, its session, the session's forms and, as one JSON array,
+    its targets in order."""
+    code, session, rater = Code._meta.db_table, Session._meta.db_table, RaterClass._meta.db_table
+    form, target = BallotForm._meta.db_table, SessionTarget._meta.db_table
+    forms = ", ".join(f"{alias}.{c}" for alias in ("tf", "cf") for c in _FORM_COLUMNS)
+    if connection.vendor == "postgresql":
+        targets = (
+            "(SELECT json_agg(json_build_array(t.id, t.team_id, t.cadre_id, t.label, t.note)"
+            f' ORDER BY t."order", t.id)::text FROM {target} t WHERE t.session_id = s.id)'
+        )
+    else:
+        targets = (
+            "(SELECT json_group_array(json_array(id, team_id, cadre_id, label, note)) FROM"
+            f' (SELECT * FROM {target} t WHERE t.session_id = s.id ORDER BY t."order", t.id))'
+        )
+    return (
+        f"SELECT c.id, c.code, c.used, c.test, c.rater_class_id, r.name, s.id, s.name,"
+        f" s.status, s.opens_at, s.closes_at, {targets}, {forms}"
+        f" FROM {code} c JOIN {session} s ON s.id = c.session_id"
+        f" JOIN {rater} r ON r.id = c.rater_class_id"
+        f" LEFT JOIN {form} tf ON tf.id = s.team_form_id"
+        f" LEFT JOIN {form} cf ON cf.id = s.cadre_form_id WHERE c.code = %s"
+    )
+
+
+_LOOKUP_SQL: dict[str, str] = {}
+
+
+def _aware(value: Any) -> dt.datetime:
+    if isinstance(value, str):  # pragma: no cover  (a driver without converters)
+        value = dt.datetime.fromisoformat(value)
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+
+
+def _form(row: Sequence[Any]) -> BallotForm | None:
+    if row[0] is None:
+        return None
+    pk, name, choices, areas, limited, share = row
+    return BallotForm(
+        pk=pk, name=name,
+        choices=json.loads(choices) if isinstance(choices, str) else choices,
+        areas=json.loads(areas) if isinstance(areas, str) else areas,
+        max_share_choice=limited,
+        max_share=None if share is None else Decimal(str(share)),
+    )  # fmt: skip
+
+
+def _cached_parts(
+    session_id: int, forms: tuple[Any, ...], targets: tuple[Any, ...]
+) -> tuple[Parts, dict[Any, Any]]:
+    """The session's parts (see ``evaluation_tally.parts``) for exactly these rows: kept in
+    this process under the rows themselves, so any change of a form or a target (an edit
+    in test mode, another form) gives another key and is read afresh. With them, a dict
+    for what the views derive from them (dropped with them)."""
+    key = (session_id, forms, targets)
+    cached = _PARTS_CACHE.get(key)
+    if cached is not None:
+        return cached
+    rows = [
+        SessionTarget(pk=pk, session_id=session_id, team_id=team, cadre_id=cadre, label=label,
+                      note=note)
+        for pk, team, cadre, label, note in targets
+    ]  # fmt: skip
+    found: Parts = []
+    for form_row, subject in ((forms[:6], Subject.TEAM), (forms[6:], Subject.CADRE)):
+        form = _form(form_row)
+        mine = [t for t in rows if t.subject == subject]
+        if form is not None and mine:
+            found.append((form, mine))
+    if len(_PARTS_CACHE) >= _PARTS_CACHE_SIZE:
+        _PARTS_CACHE.clear()
+    cached = _PARTS_CACHE[key] = (found, {})
+    return cached
+
+
+def _code_lookup(raw: str) -> Code:
+    """The code with its rater class and session (forms and targets in ``_ballot_parts``),
+    as unsaved model objects built from one plain query."""
+    sql = _LOOKUP_SQL.get(connection.vendor) or _LOOKUP_SQL.setdefault(
+        connection.vendor, _lookup_sql()
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [normalize_code(raw)])
+        row = cursor.fetchone()
+    if row is None:
+        raise BallotRefused(Refusal.UNKNOWN)
+    pk, text, used, test, rater_id, rater_name, session_id, name, status, opens, closes = row[:11]
+    targets = tuple(tuple(t) for t in json.loads(row[11] or "[]"))
+    session = Session(
+        pk=session_id, name=name, status=status, opens_at=_aware(opens), closes_at=_aware(closes)
+    )
+    parts, memo = _cached_parts(session_id, tuple(row[12:]), targets)
+    session._ballot_parts = parts  # type: ignore[attr-defined]
+    session._ballot_memo = memo  # type: ignore[attr-defined]
+    code = Code(
+        pk=pk, code=text, used=bool(used), test=bool(test), session=session,
+        rater_class=RaterClass(pk=rater_id, session_id=session_id, name=rater_name),
+    )  # fmt: skip
+    return code
+
+
 def code_check(raw: str, *, now: dt.datetime | None = None) -> Code:
-    """The code a rater typed or scanned, if it may still vote; else ``BallotRefused``."""
-    try:
-        code = Code.objects.select_related(
-            "session", "session__team_form", "session__cadre_form", "rater_class"
-        ).get(code=normalize_code(raw))
-    except Code.DoesNotExist:
-        raise BallotRefused(Refusal.UNKNOWN) from None
+    """The code a rater typed or scanned, if it may still vote; else ``BallotRefused``.
+    One query; the session's forms and targets come with it (``evaluation_tally.parts``
+    reads them from the session object)."""
+    code = _code_lookup(raw)
     _check_session(code, code.session, now=now)
     if code.used:
         raise BallotRefused(Refusal.USED)
@@ -385,32 +496,56 @@ def check_marks(session: Session, marks: Mapping[str, Any]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def ballot_submit(*, code: str, marks: Mapping[str, Any], now: dt.datetime | None = None) -> None:
+def ballot_submit(
+    *, code: str | Code, marks: Mapping[str, Any], now: dt.datetime | None = None
+) -> None:
     """Use ``code`` once and keep its sheet. Returns nothing: not even the caller learns
-    the sheet's key. Refused with ``BallotRefused`` (unknown, used, closed, bad sheet)."""
-    try:
-        found = Code.objects.select_related(
-            "session", "session__team_form", "session__cadre_form"
-        ).get(code=normalize_code(code))
-    except Code.DoesNotExist:
-        raise BallotRefused(Refusal.UNKNOWN) from None
+    the sheet's key. Refused with ``BallotRefused`` (unknown, used, closed, bad sheet).
+
+    ``code``: as typed, or what ``code_check`` gave in this request (not looked up again).
+    Inside the session's shared lock: one conditional ``UPDATE`` of the code (unused, and
+    its session still taking votes: a close that committed meanwhile is seen), one
+    ``INSERT`` into the holding table, the audit row."""
+    found = code if isinstance(code, Code) else _code_lookup(code)
     session = found.session
-    _lock_session(session.pk, exclusive=False)
-    # the status read again inside the lock: a close that committed meanwhile is seen
-    session.status, session.opens_at, session.closes_at = Session.objects.values_list(
-        "status", "opens_at", "closes_at"
-    ).get(pk=session.pk)
+    now = now or timezone.now()
     _check_session(found, session, now=now)
     clean = check_marks(session, marks)
-    taken = Code.objects.filter(pk=found.pk, used=False).update(used=True)
-    if taken != 1:
-        raise BallotRefused(Refusal.USED)
-    PendingSheet.objects.create(
-        session_id=session.pk, rater_class_id=found.rater_class_id, marks=clean
-    )
+    _lock_session(session.pk, exclusive=False)
+    status = SessionStatus.TESTING if found.test else SessionStatus.OPEN
+    code_table, session_table = Code._meta.db_table, Session._meta.db_table
+    sheet_id = PendingSheet._meta.pk.get_db_prep_save(uuid.uuid4(), connection)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {code_table} SET used = %s WHERE id = %s AND used = %s AND EXISTS ("
+            f"SELECT 1 FROM {session_table} s WHERE s.id = %s AND s.status = %s"
+            " AND (s.status <> %s OR (s.opens_at <= %s AND s.closes_at > %s)))",
+            [True, found.pk, False, session.pk, status, SessionStatus.OPEN,
+             connection.ops.adapt_datetimefield_value(now),
+             connection.ops.adapt_datetimefield_value(now)],
+        )  # fmt: skip
+        if cursor.rowcount != 1:
+            _refuse_after_race(found, now)
+        cursor.execute(
+            f"INSERT INTO {PendingSheet._meta.db_table} (id, session_id, rater_class_id, marks)"
+            " VALUES (%s, %s, %s, %s)",
+            [sheet_id, session.pk, found.rater_class_id,
+             _MARKS_FIELD.get_db_prep_save(clean, connection)],
+        )  # fmt: skip
     # that a code was used; never which sheet it gave
     audit_record(
         actor=None, action="ballot_code.use", object_type="ballots.code",
         object_id=str(found.pk), object_repr=format_code(found.code),
         after={"used": True},
     )  # fmt: skip
+
+
+_MARKS_FIELD = PendingSheet._meta.get_field("marks")
+
+
+def _refuse_after_race(found: Code, now: dt.datetime) -> None:
+    """The conditional update found nothing: the code was used meanwhile, or the session
+    stopped taking votes. Say which."""
+    session = Session.objects.only("status", "opens_at", "closes_at").get(pk=found.session.pk)
+    _check_session(found, session, now=now)
+    raise BallotRefused(Refusal.USED)

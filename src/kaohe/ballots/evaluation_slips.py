@@ -1,5 +1,6 @@
 """Code slips to print and cut: A4 pages of 2 × 5 slips, each with its QR code (segno), the
-code to type, the address and the rater class, in the shuffled order they are given."""
+code to type, the address and the rater class, in the shuffled order they are given. The QR
+code holds ``<site>/ballots/scan/#CODE`` (``scan_address``)."""
 
 from __future__ import annotations
 
@@ -43,6 +44,12 @@ def _qr_png(url: str) -> io.BytesIO:
     return out
 
 
+def scan_address(base_url: str, code: str) -> str:
+    """What a slip's QR code opens: the scan page, the code in the fragment (``#CODE``),
+    which a browser never sends to the server, so no access log holds it."""
+    return f"{base_url}{reverse('ballots:vote_scan')}#{code}"
+
+
 def slips_docx(session: Session, codes: Sequence[Code], *, base_url: str) -> bytes:
     document = Document()
     section = document.sections[0]
@@ -80,8 +87,7 @@ def slips_docx(session: Session, codes: Sequence[Code], *, base_url: str) -> byt
             run.bold = True
             picture = cell.add_paragraph()
             picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            scan = base_url + reverse("ballots:vote_scan", args=[code.code])
-            picture.add_run().add_picture(_qr_png(scan), width=Cm(2.5))
+            picture.add_run().add_picture(_qr_png(scan_address(base_url, code.code)), width=Cm(2.5))
             typed = cell.add_paragraph()
             typed.alignment = WD_ALIGN_PARAGRAPH.CENTER
             code_run = typed.add_run(format_code(code.code))

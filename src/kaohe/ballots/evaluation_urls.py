@@ -14,8 +14,9 @@ urlpatterns = [
     path("sessions/<int:pk>/codes.docx", views.session_codes_print, name="session_codes_print"),
     path("sessions/<int:pk>/turnout/", views.session_turnout, name="session_turnout"),
     path("sessions/<int:pk>/results/", views.session_results, name="session_results"),
-    # the rater's pages: no account; the scan address only sets the cookie and redirects
-    path("v/<str:code>/", views.vote_scan, name="vote_scan"),
+    # the rater's pages: no account; the slips' QR codes open scan/#CODE (the fragment,
+    # never sent to the server, carries the code)
+    path("scan/", views.vote_scan, name="vote_scan"),
     path("vote/", views.vote, name="vote"),
     path("vote/done/", views.vote_done, name="vote_done"),
 ]

@@ -1,9 +1,10 @@
 """Pages of the democratic evaluation: the office's sessions, codes, turnout and results;
 the rater's voting pages (no account).
 
-The rater's code never stays in a URL: the scan address ``/ballots/v/<code>/`` puts it in a
-signed cookie and redirects at once to ``/ballots/vote/``; a typed code is posted. The
-ballot, the review and the confirmation are posts to that one code-free address.
+The rater's code is never in a URL the server sees: the slip's QR code opens
+``/ballots/scan/#CODE``, whose fragment the browser keeps to itself; the page's script posts
+the code to ``/ballots/vote/`` as a typed one is posted, and the code then lives in a signed
+cookie. The ballot, the review and the confirmation are posts to that one code-free address.
 """
 
 from __future__ import annotations
@@ -16,9 +17,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -254,13 +258,68 @@ def _forget_code(response: HttpResponse) -> HttpResponse:
 
 
 @never_cache
-def vote_scan(request: HttpRequest, code: str) -> HttpResponse:
-    """The QR code's address: keep the code in the signed cookie, then leave this URL."""
-    return _keep_code(redirect("ballots:vote"), services.normalize_code(code)[:20])
+def vote_scan(request: HttpRequest) -> HttpResponse:
+    """The QR code's address ``/ballots/scan/#CODE``: the code stays in the fragment, which
+    the browser never sends (so no access log holds it); ``vote.js`` posts it with the code
+    form. Without script the rater types the code printed on the slip."""
+    return _entry(request, CodeEntryForm(), scan=True)
 
 
-def _entry(request: HttpRequest, form: CodeEntryForm, notice: str = "") -> HttpResponse:
-    return render(request, "ballots/evaluation/vote_code.html", {"form": form, "notice": notice})
+_TOKEN_SLOT = "KAOHECSRFTOKENSLOT"  # where a kept page takes the request's CSRF token
+
+
+def _phone_page(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+    """A rater's page, rendered without the context processors (no user, no menu, no
+    messages: the rater has no account): the base template gets what it needs here."""
+    html = get_template(template).render(
+        _phone_context(request, context) | {"csrf_token": get_token(request)}
+    )
+    return HttpResponse(html)
+
+
+def _phone_context(request: HttpRequest, context: dict[str, Any]) -> dict[str, Any]:
+    return {"request": request, "site_title": settings.SITE_TITLE or _("考核管理系统"), **context}
+
+
+_KEPT_ENTRY: dict[tuple[bool, str, str], str] = {}
+
+
+def _entry(
+    request: HttpRequest, form: CodeEntryForm, notice: str = "", *, scan: bool = False
+) -> HttpResponse:
+    """The code form: an empty one (every scan) is rendered once per language and kept."""
+    context = {"form": form, "notice": notice, "scan": scan}
+    if form.is_bound or notice:
+        return _phone_page(request, "ballots/evaluation/vote_code.html", context)
+    key = (scan, get_language(), str(settings.SITE_TITLE))
+    html = _KEPT_ENTRY.get(key)
+    if html is None:
+        html = _KEPT_ENTRY[key] = get_template("ballots/evaluation/vote_code.html").render(
+            _phone_context(request, context) | {"csrf_token": _TOKEN_SLOT}
+        )
+    return HttpResponse(html.replace(_TOKEN_SLOT, get_token(request)))
+
+
+def _fresh_ballot(request: HttpRequest, code: Any) -> HttpResponse:
+    """The unmarked ballot of a code's session and rater class. The same for every rater of
+    the class but for the CSRF token: rendered once per session's forms and targets (the
+    key of ``services`` cache of them), rater class, mode and language, and kept."""
+    session = code.session
+    kept: dict[Any, str] | None = getattr(session, "_ballot_memo", None)
+    key = ("ballot", session.name, code.rater_class.name, code.test, get_language())
+    html = kept.get(key) if kept is not None else None
+    if html is None:
+        context = {
+            "session": session, "rater": code.rater_class.name, "problem": "",
+            "parts": _ballot_parts(session, {}), "test": code.test,
+            "csrf_token": _TOKEN_SLOT,
+        }  # fmt: skip
+        html = get_template("ballots/evaluation/vote_ballot.html").render(
+            _phone_context(request, context)
+        )
+        if kept is not None:
+            kept[key] = html
+    return HttpResponse(html.replace(_TOKEN_SLOT, get_token(request)))
 
 
 def _ballot_parts(session: Session, marks: dict[str, Any]) -> list[dict[str, Any]]:
@@ -325,6 +384,8 @@ def _marks_problem(session: Session, rater: str, marks: dict[str, Any]) -> str:
 
 @never_cache
 def vote(request: HttpRequest) -> HttpResponse:
+    """The rater's one address: the code form (``step=code``: the ballot follows at once,
+    and the code goes into the signed cookie), the ballot, the review, the confirmation."""
     step = request.POST.get("step", "") if request.method == "POST" else ""
     if step == "code":
         form = CodeEntryForm(request.POST)
@@ -335,7 +396,7 @@ def vote(request: HttpRequest) -> HttpResponse:
         except services.BallotRefused as refusal:
             form.add_error("code", refusal.messages[0])
             return _entry(request, form)
-        return _keep_code(redirect("ballots:vote"), code.code)
+        return _keep_code(_fresh_ballot(request, code), code.code)
 
     raw = _cookie_code(request)
     if not raw:
@@ -346,24 +407,26 @@ def vote(request: HttpRequest) -> HttpResponse:
         code = services.code_check(raw)
     except services.BallotRefused as refusal:
         return _forget_code(_entry(request, CodeEntryForm(), refusal.messages[0]))
+    if not step:
+        return _fresh_ballot(request, code)
     session = code.session
     rater = code.rater_class.name
-    marks = _marks_from(session, request.POST) if step else {}
-    problem = _marks_problem(session, rater, marks) if step else ""
+    marks = _marks_from(session, request.POST)
+    problem = _marks_problem(session, rater, marks)
     context = {"session": session, "rater": rater, "problem": problem}
     if step in ("review", "confirm") and not problem:
         if step == "confirm":
             try:
-                services.ballot_submit(code=raw, marks=marks)
+                services.ballot_submit(code=code, marks=marks)
             except services.BallotRefused as refusal:
                 return _forget_code(_entry(request, CodeEntryForm(), refusal.messages[0]))
             return _forget_code(redirect("ballots:vote_done"))
-        return render(
+        return _phone_page(
             request,
             "ballots/evaluation/vote_review.html",
             context | {"parts": _ballot_parts(session, marks)},
         )
-    return render(
+    return _phone_page(
         request,
         "ballots/evaluation/vote_ballot.html",
         context | {"parts": _ballot_parts(session, marks), "test": code.test},
@@ -372,4 +435,4 @@ def vote(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 def vote_done(request: HttpRequest) -> HttpResponse:
-    return render(request, "ballots/evaluation/vote_done.html")
+    return _phone_page(request, "ballots/evaluation/vote_done.html", {})

@@ -87,3 +87,15 @@ def vote():
         return code
 
     return cast_vote
+
+
+VOTE = "/ballots/vote/"
+SCAN = "/ballots/scan/"
+
+
+def scan(client: Any, code: str) -> Any:
+    """What a phone does with a slip's QR code (``/ballots/scan/#CODE``): it asks for the
+    scan page (the fragment stays in the browser), whose script posts the code."""
+    page = client.get(SCAN)
+    assert page.status_code == 200 and "data-scan" in page.content.decode()
+    return client.post(VOTE, {"step": "code", "code": code})

@@ -16,11 +16,10 @@ import uuid
 
 import pytest
 from django.db import connection
-from django.urls import reverse
 
 from kaohe.ballots import evaluation_services as services
 from kaohe.ballots.models import Code, PendingSheet, Sheet
-from kaohe.ballots.tests.conftest import make_session, new_code
+from kaohe.ballots.tests.conftest import SCAN, VOTE, make_session, new_code, scan
 from kaohe.core.models import AuditEntry
 
 pytestmark = pytest.mark.anonymity
@@ -70,24 +69,22 @@ def _distinct_marks(session) -> list[dict[str, str]]:
 
 
 def _vote_through_the_pages(client, session, marks_list) -> tuple[list[str], list[str]]:
-    """Each rater scans a slip's address, marks, reviews and confirms; returns the codes
-    and every address the browsers asked for after the scan."""
+    """Each rater scans a slip (``/ballots/scan/#CODE``: the browser asks for the scan page,
+    its script posts the code), marks, reviews and confirms; returns the codes and every
+    address the browsers asked for."""
     codes: list[str] = []
     paths: list[str] = []
     for marks in marks_list:
         code = new_code(session, ["上级", "同级", "下级"][len(codes) % 3])
         codes.append(code)
         client.cookies.clear()
-        scan = client.get(reverse("ballots:vote_scan", args=[code]))
-        assert scan.status_code == 302
+        paths += [SCAN, VOTE]
+        ballot = scan(client, code)
+        assert ballot.status_code == 200
         data = {f"m-{k}": v for k, v in marks.items()}
-        for step, method in (("", "get"), ("review", "post"), ("confirm", "post")):
-            url = scan["Location"]
-            paths.append(url)
-            if method == "get":
-                client.get(url)
-            else:
-                response = client.post(url, {"step": step, **data})
+        for step in ("review", "confirm"):
+            paths.append(VOTE)
+            response = client.post(VOTE, {"step": step, **data})
         assert response.status_code == 302, response.content.decode()[:500]
         paths.append(response["Location"])
     return codes, paths
@@ -145,7 +142,7 @@ def _prove_the_stored_rows(session, marks_list, codes, paths, held_keys, caplog)
         assert not any(k in text for k in keys | held_keys)
         assert "称职" not in text
         assert entry.actor_id is None
-    # after the scan, no address a rater's browser asked for carries the code
+    # no address a rater's browser asked for carries the code (the slip's is in the fragment)
     assert paths and not any(code in path for code in codes for path in paths)
     assert not any(code in record.getMessage() for code in codes for record in caplog.records)
 

@@ -1,6 +1,7 @@
 """The democratic evaluation in a real browser (Debian's chromium via Playwright).
 
-A rater on a phone-sized screen opens a slip's address (the code leaves the URL at once),
+A rater on a phone-sized screen opens a slip's address (``/ballots/scan/#CODE``: the code
+stays in the fragment, which the page's script posts),
 marks everyone, meets the 20% warning for 优秀, reviews, confirms, and later meets the
 used-code message. The office looks at the session, makes and prints codes, watches the
 turnout, closes the session and reads the results. Screenshots go to a temporary
@@ -45,9 +46,12 @@ def test_a_rater_votes_on_a_phone_and_the_code_then_is_used(site, browser, shots
     url, session = site
     code = in_thread(lambda: new_code(session, "下级"))
     phone = browser.new_context(**PHONE).new_page()
-    phone.goto(f"{url}/ballots/v/{code}/")
-    assert phone.url == f"{url}/ballots/vote/"
-    assert "测评人类别：下级" in phone.content()
+    asked: list[str] = []
+    phone.on("request", lambda request: asked.append(request.url))
+    phone.goto(f"{url}/ballots/scan/#{code}")  # the slip's QR code
+    phone.wait_for_url(f"{url}/ballots/vote/")  # the script posted the code
+    phone.wait_for_selector("text=测评人类别：下级")
+    assert code not in "".join(asked)  # the fragment never left the phone
     phone.screenshot(path=shots / "ballots-vote-phone.png")
 
     _mark(phone, "青山镇领导班子", "好")
@@ -76,8 +80,9 @@ def test_a_rater_votes_on_a_phone_and_the_code_then_is_used(site, browser, shots
     phone.screenshot(path=shots / "ballots-vote-done.png")
     assert in_thread(lambda: PendingSheet.objects.filter(session=session).count()) == 1
 
-    phone.goto(f"{url}/ballots/v/{code}/")
-    assert "此测评码已经使用过" in phone.content()
+    phone.goto(f"{url}/ballots/scan/#{code}")
+    phone.wait_for_selector("text=此测评码已经使用过")
+    assert phone.url == f"{url}/ballots/vote/"
     phone.screenshot(path=shots / "ballots-vote-used.png")
     phone.fill("#id_code", "ABCD-EFGH")
     phone.click("button:has-text('开始测评')")
@@ -149,7 +154,8 @@ def test_the_five_areas_form_on_a_phone_marks_each_area(site, browser, shots, ca
 
     code = in_thread(use_area_forms)
     phone = browser.new_context(**PHONE).new_page()
-    phone.goto(f"{url}/ballots/v/{code}/")
+    phone.goto(f"{url}/ballots/scan/#{code}")
+    phone.wait_for_url(f"{url}/ballots/vote/")
     groups = phone.locator(".marks")
     assert groups.count() == 5 + 5 * 5  # the team's five areas, 德能勤绩廉 of five cadres
     for i in range(groups.count()):
@@ -163,3 +169,18 @@ def test_the_five_areas_form_on_a_phone_marks_each_area(site, browser, shots, ca
     assert "提交成功" in phone.locator("h1").inner_text()
     marks = in_thread(lambda: PendingSheet.objects.get(session=session).marks)
     assert all(len(areas) == 5 for areas in marks.values())
+
+
+def test_without_script_the_scan_page_asks_for_the_code_printed_on_the_slip(site, browser, shots):
+    from kaohe.ballots.tests.conftest import new_code
+
+    url, session = site
+    code = in_thread(lambda: new_code(session, "同级"))
+    phone = browser.new_context(**PHONE, java_script_enabled=False).new_page()
+    phone.goto(f"{url}/ballots/scan/#{code}")
+    assert phone.url.endswith("/ballots/scan/") or phone.url.endswith(f"#{code}")
+    assert "测评人类别" not in phone.content()  # nothing posted the fragment
+    phone.fill("#id_code", f"{code[:4]}-{code[4:]}".lower())
+    phone.screenshot(path=shots / "ballots-vote-code.png")
+    phone.click("button:has-text('开始测评')")
+    assert "测评人类别：同级" in phone.content()

@@ -44,8 +44,14 @@ def test_one_code_posted_by_several_phones_at_once_gives_exactly_one_sheet(
     def phone() -> None:
         jar = http.cookiejar.CookieJar()
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-        page = opener.open(f"{live_server.url}/ballots/v/{code}/", timeout=30).read().decode()
+        page = opener.open(f"{live_server.url}/ballots/scan/", timeout=30).read().decode()
         found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        assert found is not None
+        scanned = urllib.parse.urlencode(
+            {"csrfmiddlewaretoken": found.group(1), "step": "code", "code": code}
+        )  # what the scan page's script posts
+        page = opener.open(f"{live_server.url}/ballots/vote/", scanned.encode(), timeout=30)
+        found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.read().decode())
         assert found is not None
         token = found.group(1)
         body = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "step": "confirm", **data})

@@ -9,9 +9,7 @@ from django.urls import reverse
 
 from kaohe.ballots import evaluation_services as services
 from kaohe.ballots.models import Code, PendingSheet, Session, SessionStatus, Sheet
-from kaohe.ballots.tests.conftest import make_session, marks_for, new_code
-
-VOTE = "/ballots/vote/"
+from kaohe.ballots.tests.conftest import SCAN, VOTE, make_session, marks_for, new_code, scan
 
 
 def _post_marks(session, by_label=None, **kw):
@@ -21,27 +19,72 @@ def _post_marks(session, by_label=None, **kw):
     return data
 
 
-def test_the_scan_address_keeps_the_code_in_a_signed_cookie_and_leaves_at_once(client, evaluation):
+def test_the_scan_page_is_code_free_and_the_posted_code_gives_the_ballot_and_a_signed_cookie(
+    client, evaluation
+):
     code = new_code(evaluation, "下级")
-    response = client.get(reverse("ballots:vote_scan", args=[code]))
-    assert response.status_code == 302
-    assert response["Location"] == VOTE
-    assert code not in response["Location"]
+    page = client.get(SCAN)
+    assert page.status_code == 200
+    assert 'id="code-form"' in page.content.decode() and "data-scan" in page.content.decode()
+    response = client.post(VOTE, {"step": "code", "code": code})
+    assert response.status_code == 200
     cookie = response.cookies["kaohe_ballot"]
     assert cookie["httponly"] and cookie["path"] == "/ballots/"
-    page = client.get(VOTE)
-    html = page.content.decode()
+    html = response.content.decode()
     assert "测评人类别：下级" in html
     assert "张青山" in html and "青山镇领导班子" in html
     assert "「优秀」最多评 1 个" in html  # five cadres: floor(0.2 × 5)
     assert code not in html
-    assert page["Cache-Control"].startswith("max-age=0") or "no-cache" in page["Cache-Control"]
+    assert (
+        response["Cache-Control"].startswith("max-age=0") or "no-cache" in response["Cache-Control"]
+    )
+    # the cookie alone brings the ballot back (a reload, the back button)
+    again = client.get(VOTE).content.decode()
+    assert "测评人类别：下级" in again and code not in again
+
+
+def test_the_old_scan_address_with_the_code_in_its_path_is_gone(client, evaluation):
+    code = new_code(evaluation, "下级")
+    assert client.get(f"/ballots/v/{code}/").status_code == 404
+    assert not Code.objects.filter(used=True).exists()
+
+
+def test_the_kept_ballot_carries_each_request_s_own_csrf_token(client, evaluation):
+    import re
+
+    tokens = []
+    for rater in ("上级", "上级"):
+        client.cookies.clear()
+        html = scan(client, new_code(evaluation, rater)).content.decode()
+        tokens.append(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html))
+    assert all(len(found) == 2 for found in tokens)  # the ballot's form, the language switch
+    assert tokens[0][0] != tokens[1][0]
+    assert "KAOHECSRFTOKENSLOT" not in html
+
+
+def test_a_target_added_in_test_mode_shows_on_the_next_ballot(client, cast):
+    import datetime as dt
+
+    from kaohe.ballots.models import SessionTarget
+    from kaohe.orgs import services as orgs
+
+    session = make_session(cast, status="testing", cadres=1)
+    first = scan(client, new_code(session, "上级")).content.decode()
+    assert "新来的干部" not in first
+    cadre = orgs.cadre_create(
+        actor=None, name="新来的干部",
+        first_posting={"unit": cast.unit_a, "post": "副镇长", "start_date": dt.date(2020, 1, 1)},
+    )  # fmt: skip
+    SessionTarget.objects.create(session=session, cadre=cadre, label="新来的干部", order=99)
+    client.cookies.clear()
+    second = scan(client, new_code(session, "上级")).content.decode()
+    assert "新来的干部" in second
 
 
 def test_a_rater_types_the_code_marks_everyone_reviews_and_confirms(client, evaluation):
     code = new_code(evaluation, "同级")
     response = client.post(VOTE, {"step": "code", "code": code.lower()})
-    assert response.status_code == 302 and response["Location"] == VOTE
+    assert response.status_code == 200 and "测评人类别：同级" in response.content.decode()
     marks = _post_marks(evaluation, {"张青山": "优秀"})
     review = client.post(VOTE, {"step": "review", **marks})
     assert "确认提交" in review.content.decode()
@@ -58,7 +101,7 @@ def test_a_rater_types_the_code_marks_everyone_reviews_and_confirms(client, eval
 
 def test_too_many_excellent_marks_are_refused_at_the_review_by_the_engine(client, evaluation):
     code = new_code(evaluation, "上级")
-    client.get(reverse("ballots:vote_scan", args=[code]))
+    scan(client, code)
     marks = _post_marks(evaluation, {"张青山": "优秀", "干部0": "优秀"})
     page = client.post(VOTE, {"step": "review", **marks}).content.decode()
     assert "超过了允许的比例" in page
@@ -71,7 +114,7 @@ def test_too_many_excellent_marks_are_refused_at_the_review_by_the_engine(client
 
 def test_an_incomplete_ballot_is_shown_again_with_the_marks_given(client, evaluation):
     code = new_code(evaluation, "上级")
-    client.get(reverse("ballots:vote_scan", args=[code]))
+    scan(client, code)
     marks = _post_marks(evaluation)
     first = next(iter(marks))
     del marks[first]
@@ -91,11 +134,15 @@ def test_unknown_or_empty_codes_get_a_chinese_message(client, evaluation, raw, m
 
 def test_a_scanned_code_of_a_closed_session_gets_the_closed_message(client, evaluation, cast):
     code = new_code(evaluation, "上级")
+    held = new_code(evaluation, "上级")
+    scan(client, held)  # a ballot open on a phone while the session closes
     services.session_set_status(actor=cast.admin, session=evaluation, status="closed")
-    client.get(reverse("ballots:vote_scan", args=[code]))
     page = client.get(VOTE)
     assert "本次测评已经结束" in page.content.decode()
     assert page.cookies["kaohe_ballot"].value == ""
+    scanned = scan(client, code)
+    assert "本次测评已经结束" in scanned.content.decode()
+    assert "kaohe_ballot" not in scanned.cookies
 
 
 def test_a_forged_cookie_is_ignored(client, evaluation):
@@ -115,7 +162,7 @@ def test_the_areas_form_asks_each_area_of_each_target(client, cast):
     )
     session.refresh_from_db()
     code = new_code(session, "上级")
-    client.get(reverse("ballots:vote_scan", args=[code]))
+    scan(client, code)
     html = client.get(VOTE).content.decode()
     for area in ("政治思想建设", "作风建设", "德", "廉"):
         assert area in html
@@ -165,9 +212,21 @@ def test_bad_rater_class_lines_are_named_in_chinese(client, cast, text, message)
 
 
 def test_the_office_makes_codes_and_prints_them_as_a_word_document_of_qr_slips(
-    client, cast, evaluation
+    client, cast, evaluation, monkeypatch
 ):
+    import segno
     from docx import Document
+
+    from kaohe.ballots import evaluation_slips
+
+    encoded: list[str] = []
+    real_make = segno.make
+
+    def make(content, **kw):
+        encoded.append(content)
+        return real_make(content, **kw)
+
+    monkeypatch.setattr(evaluation_slips.segno, "make", make)
 
     client.force_login(cast.admin)
     rater = evaluation.rater_classes.get(name="下级")
@@ -183,6 +242,10 @@ def test_the_office_makes_codes_and_prints_them_as_a_word_document_of_qr_slips(
     for code in Code.objects.all():
         assert services.format_code(code.code) in text
     assert len(document.inline_shapes) == 12  # one QR code per slip
+    # each QR code opens the scan page with its code in the fragment, never in the path
+    codes = set(Code.objects.filter(rater_class=rater).values_list("code", flat=True))
+    assert {url.rsplit("#", 1)[1] for url in encoded} == codes
+    assert all(url.startswith("http://testserver/ballots/scan/#") for url in encoded)
     assert len(document.tables) == 2  # ten slips a page
 
 
@@ -225,11 +288,12 @@ def test_hostile_codes_are_refused_with_a_message_and_nothing_is_used(client, ev
     assert not Code.objects.filter(used=True).exists()
 
 
-def test_a_scan_address_with_garbage_leads_to_the_unknown_code_message(client, evaluation):
-    response = client.get("/ballots/v/%3Cscript%3E%E2%80%AE" + "x" * 300 + "/")
-    assert response.status_code == 302 and response["Location"] == VOTE
-    page = client.get(VOTE).content.decode()
-    assert "测评码无效" in page and "<script>" not in page
+def test_a_scanned_fragment_with_garbage_leads_to_the_unknown_code_message(client, evaluation):
+    # what the scan page's script posts from /ballots/scan/#<script>‮xxx…
+    response = scan(client, "<script>\u202e" + "x" * 300)
+    page = response.content.decode()
+    assert "测评码无效" in page or "errorlist" in page
+    assert "<script>\u202e" not in page
 
 
 def test_the_office_is_told_to_close_a_session_past_its_closing_time(client, cast, evaluation):

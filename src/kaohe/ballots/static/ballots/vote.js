@@ -1,6 +1,7 @@
-// The phone's checks before a sheet is sent: how many targets are still unmarked, and the
-// share of the limited choice (seed 004: 优秀 at most 20%). The server checks the same with
-// the engine; this only warns early. No inline script (CSP): loaded as a file.
+// The scan address's code (see scan below), then the phone's checks before a sheet is
+// sent: how many targets are still unmarked, and the share of the limited choice (seed
+// 004: 优秀 at most 20%). The server checks the same with the engine; this only warns
+// early. No inline script (CSP): loaded as a file.
 (function () {
   "use strict";
   function check() {
@@ -44,5 +45,22 @@
       if (warning) warning.scrollIntoView({ block: "center" });
     }
   });
-  document.addEventListener("DOMContentLoaded", check);
+  // The scan address /ballots/scan/#CODE: the code is in the fragment, which the browser
+  // never sends to the server (nor to its access log). Take it out of the address bar and
+  // the history, put it in the code field and post the form; without script the rater
+  // types the code printed on the slip.
+  function scan() {
+    var form = document.querySelector("form[data-scan]");
+    var code = decodeURIComponent(window.location.hash.replace(/^#/, "")).replace(/[^0-9A-Za-z]/g, "");
+    if (!form || !code) return;
+    if (window.history && window.history.replaceState) {
+      window.history.replaceState(null, "", window.location.pathname);
+    }
+    form.elements.code.value = code.slice(0, 20);
+    form.submit();
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    check();
+    scan();
+  });
 })();
