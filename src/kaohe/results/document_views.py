@@ -69,8 +69,7 @@ def document_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "results/documents.html",
-        {"form": form, "templates": _templates(), "batches": batches,
-         "upload_form": TemplateUploadForm()},  # fmt: skip
+        {"form": form, "templates": _templates(), "batches": batches},
     )
 
 
@@ -95,7 +94,9 @@ def document_template(request: HttpRequest, form: str) -> HttpResponse:
     if upload_form.is_valid():
         upload = upload_form.cleaned_data["file"]
         try:
-            documents.template_upload(actor=actor(request), form=kind, upload=upload, name=upload.name)
+            documents.template_upload(
+                actor=actor(request), form=kind, upload=upload, name=upload.name
+            )
         except ValidationError as error:
             apply_service_error(upload_form, error)
         else:

@@ -32,6 +32,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 from io import BytesIO
 from pathlib import Path, PurePath
 from typing import IO, Any
@@ -190,9 +191,7 @@ def _from_row(row: RunRow, scheme: Scheme, grade: str | None = None) -> Standing
 def year_standings(year: AssessmentYear) -> YearResults:
     """Every graded target of the year: from the suite's outcome where there is one, else
     from the latest finished run that graded the suite (a run of every suite counts)."""
-    schemes = {
-        s.pk: s for s in Scheme.objects.filter(year=year).exclude(status=SchemeStatus.DRAFT)
-    }
+    schemes = {s.pk: s for s in Scheme.objects.filter(year=year).exclude(status=SchemeStatus.DRAFT)}
     suites = sorted({s.suite for s in schemes.values()})
     outcomes = {o.suite: o for o in Outcome.objects.filter(year=year).select_related("run")}
     results = YearResults()
@@ -261,7 +260,9 @@ class Scope:
         if self.kind == BatchScope.UNIT and self.unit is not None:
             return {self.unit.pk}
         if self.kind == BatchScope.CATEGORY:
-            return set(Unit.objects.filter(category_id=self.category_id).values_list("pk", flat=True))
+            return set(
+                Unit.objects.filter(category_id=self.category_id).values_list("pk", flat=True)
+            )
         return None
 
 
@@ -352,8 +353,9 @@ def first_listed(year: int, unit_ids: Iterable[int]) -> dict[int, int]:
     """unit pk → the cadre first in its list on 12-31 (书记, then 正职, ...)."""
     out: dict[int, int] = {}
     for unit, cadre in (
-        Posting.objects.filter(active_on(dt.date(year, 12, 31)), unit_id__in=set(unit_ids),
-                               is_primary=True)  # fmt: skip
+        Posting.objects.filter(
+            active_on(dt.date(year, 12, 31)), unit_id__in=set(unit_ids), is_primary=True
+        )
         .order_by("unit_id", *Posting.LIST_ORDER)
         .values_list("unit_id", "cadre_id")
     ):
@@ -416,10 +418,12 @@ def render_xlsx(template: bytes, context: dict[str, Any], rows: list[list[Any]])
                 continue
             _text_cell(cell, PLACEHOLDER.sub(lambda m: clean(context.get(m[1], "")), cell.value))
     first_row, first_column = mark.row, mark.column
-    width = max(len(XLSX_COLUMNS.get(str(context.get("form")), ())), max((len(r) for r in rows), default=0))
-    styles = [sheet.cell(row=first_row, column=first_column + i) for i in range(width)]
-    styles = [(copy(c.font), copy(c.border), copy(c.alignment), copy(c.fill), c.number_format)
-              for c in styles]  # fmt: skip
+    width = max(
+        len(XLSX_COLUMNS.get(str(context.get("form")), ())), max((len(r) for r in rows), default=0)
+    )
+    model = [sheet.cell(row=first_row, column=first_column + i) for i in range(width)]
+    styles: list[tuple[Any, Any, Any, Any, str]] = [(copy(c.font), copy(c.border), copy(c.alignment), copy(c.fill), c.number_format)
+        for c in model]  # fmt: skip
     if len(rows) > 1:
         sheet.insert_rows(first_row + 1, len(rows) - 1)
     if not rows:
@@ -429,7 +433,8 @@ def render_xlsx(template: bytes, context: dict[str, Any], rows: list[list[Any]])
             cell = sheet.cell(row=first_row + offset, column=first_column + i)
             _text_cell(cell, value)
             font, border, alignment, fill, number_format = styles[i]
-            cell.font, cell.border, cell.alignment, cell.fill = font, border, alignment, fill
+            cell.font, cell.border, cell.alignment = font, border, alignment
+            cell.fill = fill
             cell.number_format = number_format
     out = BytesIO()
     book.save(out)
@@ -458,8 +463,10 @@ def _check_template(form: str, data: bytes) -> None:
         raise ValidationError({"file": refused.messages}, code="kind") from None
     wanted = FileKind.DOCX if form in DOCX_FORMS else FileKind.XLSX
     if kind != wanted:
-        message = _("模板须是 Word（.docx）文件") if wanted == FileKind.DOCX else _(
-            "模板须是 Excel（.xlsx）文件"
+        message = (
+            _("模板须是 Word（.docx）文件")
+            if wanted == FileKind.DOCX
+            else _("模板须是 Excel（.xlsx）文件")
         )
         raise ValidationError({"file": message}, code="kind")
     try:
@@ -563,7 +570,9 @@ def _grade_text(s: Standing) -> str:
     return {"pending": _("暂缓评定"), "excluded": _("不参加考核")}.get(s.status, "")
 
 
-def registration_context(ctx: Context, s: Standing, fact: CadreFacts, summary: str) -> dict[str, Any]:
+def registration_context(
+    ctx: Context, s: Standing, fact: CadreFacts, summary: str
+) -> dict[str, Any]:
     cadre, posting = fact.cadre, fact.posting
     unit = posting.unit.name if posting else ""
     return {
@@ -575,7 +584,9 @@ def registration_context(ctx: Context, s: Standing, fact: CadreFacts, summary: s
         "unit_post": clean(f"{unit}{posting.post}" if posting else ""),
         "rank": cadre.rank,
         "level": cadre.leadership_level,
-        "post_since": f"{posting.start_date.year}.{posting.start_date.month:02d}" if posting else "",
+        "post_since": f"{posting.start_date.year}.{posting.start_date.month:02d}"
+        if posting
+        else "",
         "group": clean(_group_label(s.group, ctx.units)),
         "summary": fit_summary(summary),
         "training": "",
@@ -631,7 +642,7 @@ def registration_jobs(ctx: Context, names: Names) -> list[Job]:
         context = registration_context(ctx, s, fact, texts.get(fact.cadre.pk, ""))
         path = names(folder, context["unit"] or "_", f"{context['name']}.docx")
         template = ctx.template(DocumentForm.REGISTRATION)
-        jobs.append((path, lambda t=template, c=context: _docx_with_breaks(t, c)))
+        jobs.append((path, partial(_docx_with_breaks, template, context)))
     return jobs
 
 
@@ -673,7 +684,7 @@ def secondment_jobs(ctx: Context, names: Names) -> list[Job]:
         context = secondment_context(ctx, s, fact)
         template = ctx.template(DocumentForm.SECONDMENT)
         jobs.append((names(folder, f"{context['name']}.docx"),
-                     lambda t=template, c=context: render_docx(t, c)))  # fmt: skip
+                     partial(render_docx, template, context)))  # fmt: skip
     return jobs
 
 
@@ -720,15 +731,18 @@ def daily_jobs(ctx: Context, names: Names) -> list[Job]:
         if fact is None or fact.posting is None:
             continue
         by_unit[(fact.posting.unit_id, fact.posting.unit.name)].append((s, fact))
-    order = {pk: i for i, pk in enumerate(Unit.objects.order_by("order", "code").values_list("pk", flat=True))}
+    order = {
+        pk: i
+        for i, pk in enumerate(Unit.objects.order_by("order", "code").values_list("pk", flat=True))
+    }
     jobs: list[Job] = []
     folder = str(DocumentForm.DAILY.label)
-    for (unit_pk, unit), items in sorted(by_unit.items(), key=lambda kv: order.get(kv[0][0], 0)):
+    for (_unit_pk, unit), items in sorted(by_unit.items(), key=lambda kv: order.get(kv[0][0], 0)):
         items.sort(key=lambda item: (item[1].posting.precedence if item[1].posting else 99,
                                      item[1].posting.order if item[1].posting else 0))  # fmt: skip
         context = daily_context(ctx, unit, items, ratings)
         template = ctx.template(DocumentForm.DAILY)
-        jobs.append((names(folder, f"{unit}.docx"), lambda t=template, c=context: render_docx(t, c)))
+        jobs.append((names(folder, f"{unit}.docx"), partial(render_docx, template, context)))
     return jobs
 
 
@@ -780,7 +794,7 @@ def proposal_jobs(ctx: Context, names: Names) -> list[Job]:
         }  # fmt: skip
         template = ctx.template(DocumentForm.PROPOSAL)
         jobs.append((names(folder, f"{scheme.name}-{label}.xlsx"),
-                     lambda t=template, c=context, r=table: render_xlsx(t, c, r)))  # fmt: skip
+                     partial(render_xlsx, template, context, table)))  # fmt: skip
     return jobs
 
 
@@ -816,7 +830,7 @@ def ranking_jobs(ctx: Context, names: Names, form: str) -> list[Job]:
             context = {"year": ctx.year.year, "scheme": clean(scheme.name), "groups": groups,
                        "office": office_name(), "today": chinese_date(timezone.localdate())}  # fmt: skip
             jobs.append((names(folder, f"{scheme.name}.docx"),
-                         lambda t=template, c=context: render_docx(t, c)))  # fmt: skip
+                         partial(render_docx, template, context)))  # fmt: skip
         else:
             rows = [[g["title"], r["rank"], r["name"], r["score"], r["grade"]]
                     for g in groups for r in g["rows"]]  # fmt: skip
@@ -828,7 +842,7 @@ def ranking_jobs(ctx: Context, names: Names, form: str) -> list[Job]:
                 "footer": f"{office_name()} {chinese_date(timezone.localdate())}",
             }  # fmt: skip
             jobs.append((names(folder, f"{scheme.name}.xlsx"),
-                         lambda t=template, c=context, r=rows: render_xlsx(t, c, r)))  # fmt: skip
+                         partial(render_xlsx, template, context, rows)))  # fmt: skip
     return jobs
 
 
@@ -836,7 +850,7 @@ def report_context(ctx: Context) -> dict[str, Any]:
     """The year report: counts by grade, the 优秀 quotas used, warnings, appeals."""
     from kaohe.collection.models import PeriodWarning
 
-    counts = []
+    counts: list[dict[str, Any]] = []
     for scheme in ctx.results.schemes:
         rows = ctx.results.of_scheme(scheme)
         grades = Counter(s.grade for s in rows if s.grade)
@@ -876,12 +890,19 @@ def report_context(ctx: Context) -> dict[str, Any]:
         GradeChange.objects.filter(final__outcome__year=ctx.year).values_list("source", flat=True)
     )
     labels = dict(GradeSource.choices)
-    appealed = [GradeSource.OBJECTION, GradeSource.REVIEW, GradeSource.APPEAL, GradeSource.INVESTIGATION]
+    appealed = [
+        GradeSource.OBJECTION,
+        GradeSource.REVIEW,
+        GradeSource.APPEAL,
+        GradeSource.INVESTIGATION,
+    ]
     parts = [f"{labels[s]} {changes[s]} 件" for s in appealed if changes.get(s)]
-    appeals = (_("等次变更：%(parts)s。") % {"parts": "、".join(parts)}) if parts else _(
-        "本年度无公示异议、复核、申诉引起的等次变更。"
+    appeals = (
+        (_("等次变更：%(parts)s。") % {"parts": "、".join(parts)})
+        if parts
+        else _("本年度无公示异议、复核、申诉引起的等次变更。")
     )
-    total = sum(c["total"] for c in counts)
+    total = sum(int(c["total"]) for c in counts)
     intro = _("%(year)s年度共有 %(schemes)s 个考核方案、%(n)s 个考核对象参加考核。") % {
         "year": ctx.year.year, "schemes": len(counts), "n": total,
     }  # fmt: skip
@@ -896,7 +917,7 @@ def report_jobs(ctx: Context, names: Names) -> list[Job]:
     template = ctx.template(DocumentForm.REPORT)
     context = report_context(ctx)
     name = _("%(year)s年度考核工作报告.docx") % {"year": ctx.year.year}
-    return [(names(name), lambda: render_docx(template, context))]
+    return [(names(name), partial(render_docx, template, context))]
 
 
 def plan(ctx: Context, forms: Iterable[str]) -> list[Job]:
@@ -992,7 +1013,9 @@ def document_batch_build(*, batch: DocumentBatch) -> DocumentBatch:
         batch.status = RunStatus.DONE
     except Exception as error:
         batch.status = RunStatus.FAILED
-        text = str(error) if isinstance(error, DocumentError) else f"{type(error).__name__}: {error}"
+        text = (
+            str(error) if isinstance(error, DocumentError) else f"{type(error).__name__}: {error}"
+        )
         batch.message = (
             _("生成“%(file)s”时出错：%(error)s") % {"file": current, "error": text}
             if current

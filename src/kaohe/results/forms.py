@@ -72,4 +72,6 @@ class DocumentBatchForm(Form):
 
 
 class TemplateUploadForm(Form):
-    file = forms.FileField(label=_("模板文件"), help_text=_("Word（.docx）或 Excel（.xlsx），不超过 2 MB"))
+    file = forms.FileField(
+        label=_("模板文件"), help_text=_("Word（.docx）或 Excel（.xlsx），不超过 2 MB")
+    )

@@ -209,7 +209,7 @@ def _list_table(document: Any, headers: list[str], fields: list[str], widths: li
     first = table.rows[1].cells[0].merge(table.rows[1].cells[-1])
     first.paragraphs[0].add_run("{%tr for r in " + source + " %}")
     for cell, field in zip(table.rows[2].cells, fields, strict=True):
-        _set_cell(cell, "{{ r.%s }}" % field)
+        _set_cell(cell, "{{ r." + field + " }}")
     last = table.rows[3].cells[0].merge(table.rows[3].cells[-1])
     last.paragraphs[0].add_run("{%tr endfor %}")
 
@@ -236,7 +236,9 @@ def build_daily(path: Path) -> None:
 def build_ranking(path: Path) -> None:
     """排名通报: one scheme, its groups each ranked."""
     document = _document()
-    _paragraph(document, "关于{{ year }}年度{{ scheme }}结果的通报", size=16, bold=True, center=True)
+    _paragraph(
+        document, "关于{{ year }}年度{{ scheme }}结果的通报", size=16, bold=True, center=True
+    )
     _paragraph(document, "")
     _paragraph(document, "　　根据{{ year }}年度{{ scheme }}有关规定，现将考核排名情况通报如下。")
     _paragraph(document, "{%p for g in groups %}")

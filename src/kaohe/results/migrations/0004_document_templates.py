@@ -7,54 +7,158 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0008_user_cadre'),
-        ('orgs', '0008_one_open_posting_secondment_and_stint_per_cadre'),
-        ('results', '0002_outcomes_and_final_grades'),
+        ("core", "0008_user_cadre"),
+        ("orgs", "0008_one_open_posting_secondment_and_stint_per_cadre"),
+        ("results", "0002_outcomes_and_final_grades"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DocumentBatch',
+            name="DocumentBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('forms', models.JSONField(default=list, verbose_name='表格')),
-                ('scope', models.CharField(choices=[('all', '全县'), ('category', '一个类别'), ('unit', '一个单位')], max_length=10, verbose_name='范围')),
-                ('status', models.CharField(choices=[('queued', '排队中'), ('running', '计算中'), ('done', '已完成'), ('failed', '失败')], default='queued', max_length=10, verbose_name='状态')),
-                ('total', models.PositiveIntegerField(default=0, verbose_name='文件数')),
-                ('message', models.TextField(blank=True, verbose_name='说明')),
-                ('content', models.BinaryField(blank=True, null=True, verbose_name='压缩包')),
-                ('size', models.PositiveIntegerField(default=0, verbose_name='大小')),
-                ('created_at', models.DateTimeField(verbose_name='发起时间')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='完成时间')),
-                ('category', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.unitcategory', verbose_name='类别')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='发起人')),
-                ('job', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='core.job', verbose_name='后台任务')),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.unit', verbose_name='单位')),
-                ('year', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.assessmentyear', verbose_name='年度')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("forms", models.JSONField(default=list, verbose_name="表格")),
+                (
+                    "scope",
+                    models.CharField(
+                        choices=[("all", "全县"), ("category", "一个类别"), ("unit", "一个单位")],
+                        max_length=10,
+                        verbose_name="范围",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "排队中"),
+                            ("running", "计算中"),
+                            ("done", "已完成"),
+                            ("failed", "失败"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("total", models.PositiveIntegerField(default=0, verbose_name="文件数")),
+                ("message", models.TextField(blank=True, verbose_name="说明")),
+                ("content", models.BinaryField(blank=True, null=True, verbose_name="压缩包")),
+                ("size", models.PositiveIntegerField(default=0, verbose_name="大小")),
+                ("created_at", models.DateTimeField(verbose_name="发起时间")),
+                (
+                    "finished_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="完成时间"),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.unitcategory",
+                        verbose_name="类别",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="发起人",
+                    ),
+                ),
+                (
+                    "job",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="core.job",
+                        verbose_name="后台任务",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.unit",
+                        verbose_name="单位",
+                    ),
+                ),
+                (
+                    "year",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.assessmentyear",
+                        verbose_name="年度",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '批量生成表格',
-                'verbose_name_plural': '批量生成表格',
-                'ordering': ('-created_at', '-id'),
+                "verbose_name": "批量生成表格",
+                "verbose_name_plural": "批量生成表格",
+                "ordering": ("-created_at", "-id"),
             },
         ),
         migrations.CreateModel(
-            name='DocumentTemplate',
+            name="DocumentTemplate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('form', models.CharField(choices=[('registration', '县管干部年度考核登记表'), ('secondment', '挂职干部年度考核登记表'), ('daily', '领导干部日常考核评价表'), ('proposal', '考核等次建议名单'), ('ranking_xlsx', '排名通报（Excel）'), ('ranking_docx', '排名通报（Word）'), ('report', '年度考核工作报告')], max_length=20, verbose_name='表格')),
-                ('content', models.BinaryField(verbose_name='模板文件')),
-                ('original_name', models.CharField(max_length=200, verbose_name='文件名')),
-                ('uploaded_at', models.DateTimeField(verbose_name='上传时间')),
-                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='上传人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "form",
+                    models.CharField(
+                        choices=[
+                            ("registration", "县管干部年度考核登记表"),
+                            ("secondment", "挂职干部年度考核登记表"),
+                            ("daily", "领导干部日常考核评价表"),
+                            ("proposal", "考核等次建议名单"),
+                            ("ranking_xlsx", "排名通报（Excel）"),
+                            ("ranking_docx", "排名通报（Word）"),
+                            ("report", "年度考核工作报告"),
+                        ],
+                        max_length=20,
+                        verbose_name="表格",
+                    ),
+                ),
+                ("content", models.BinaryField(verbose_name="模板文件")),
+                ("original_name", models.CharField(max_length=200, verbose_name="文件名")),
+                ("uploaded_at", models.DateTimeField(verbose_name="上传时间")),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="上传人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '表格模板',
-                'verbose_name_plural': '表格模板',
-                'ordering': ('form', '-uploaded_at', '-pk'),
+                "verbose_name": "表格模板",
+                "verbose_name_plural": "表格模板",
+                "ordering": ("form", "-uploaded_at", "-pk"),
             },
         ),
     ]

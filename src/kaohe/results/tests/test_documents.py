@@ -60,8 +60,10 @@ def year(cast):
         return cadre_create(actor=None, name=name, first_posting={
             "unit": unit, "post": post, "role": Role.MEMBER, "start_date": start})  # fmt: skip
 
-    wang, zhao, qian = cadre("王一", cast.unit_b), cadre("赵二", cast.unit_b), cadre(
-        '=HYPERLINK("http://x","点我")', cast.unit_b
+    wang, zhao, qian = (
+        cadre("王一", cast.unit_b),
+        cadre("赵二", cast.unit_b),
+        cadre('=HYPERLINK("http://x","点我")', cast.unit_b),
     )
     sun = cadre("孙挂职", cast.responsible_unit, "科长")
     Secondment.objects.create(cadre=sun, level="city", host=cast.unit_a,
@@ -101,9 +103,7 @@ def year(cast):
     return data
 
 
-RESULT = (
-    '{"format":"kaohe-result/1","year":2024,"schemes":[{"id":"s0","quotas":[]}]}'
-)
+RESULT = '{"format":"kaohe-result/1","year":2024,"schemes":[{"id":"s0","quotas":[]}]}'
 
 
 def make(cast, year, form, scope="all", unit=None):
@@ -157,7 +157,7 @@ def test_the_registration_form_holds_the_cadres_fields(cast, year):
         "县管干部年度考核登记表/白水镇/李白水.docx",
         "县管干部年度考核登记表/白水镇/王一.docx",
         "县管干部年度考核登记表/白水镇/赵二.docx",
-        '县管干部年度考核登记表/白水镇/=HYPERLINK(_http___x_,_点我_).docx',
+        "县管干部年度考核登记表/白水镇/=HYPERLINK(_http___x_,_点我_).docx",
     }  # the secondee has his own form
     text = docx_text(files["县管干部年度考核登记表/白水镇/王一.docx"])
     for expected in ("2024年度", "王一", "白水镇副镇长", "93.5", "考核等次：优秀", "2021.03"):
@@ -226,7 +226,9 @@ def test_the_proposal_list_puts_the_ordered_excellent_first_and_keeps_text_as_te
     from openpyxl import load_workbook
 
     sheet = load_workbook(BytesIO(files[name])).worksheets[0]
-    cell = next(c for row in sheet.iter_rows() for c in row if c.value and "HYPERLINK" in str(c.value))
+    cell = next(
+        c for row in sheet.iter_rows() for c in row if c.value and "HYPERLINK" in str(c.value)
+    )
     assert cell.data_type == "s" and cell.quotePrefix
 
 
@@ -238,12 +240,19 @@ def test_the_proposal_list_follows_the_outcome_where_there_is_one(cast, year):
     final = FinalGrade.objects.get(outcome=outcome, cadre=year.zhao)
     final_grade_change(actor=None, final=final, grade="称职", source=GradeSource.PROPOSAL,
                        reason="党委研究")  # fmt: skip
-    rows = sheet_rows(make(cast, year, DocumentForm.PROPOSAL)["考核等次建议名单/领导干部年度考核-白水镇.xlsx"])
+    rows = sheet_rows(
+        make(cast, year, DocumentForm.PROPOSAL)["考核等次建议名单/领导干部年度考核-白水镇.xlsx"]
+    )
     data = [r for r in rows[3:] if isinstance(r[0], int)]
     assert [(r[2], r[6], r[7]) for r in data][:3] == [
-        ("王一", "优秀", "优秀第 1 位"), ("赵二", "称职", None), ("李白水", "称职", None)
+        ("王一", "优秀", "优秀第 1 位"),
+        ("赵二", "称职", None),
+        ("李白水", "称职", None),
     ]
-    assert documents.excellent_list(outcome, year.schemes["cadre"], f"u{cast.unit_b.pk}")[0].cadre == year.wang
+    assert (
+        documents.excellent_list(outcome, year.schemes["cadre"], f"u{cast.unit_b.pk}")[0].cadre
+        == year.wang
+    )
 
 
 def test_the_ranking_circular_ranks_each_group_in_excel_and_word(cast, year):
@@ -316,7 +325,9 @@ def test_a_batch_without_results_fails_with_a_chinese_message(
     client.force_login(cast.admin)
     page = client.get(reverse("results:document_batch", args=[batch.pk])).content.decode()
     assert "生成失败：2025 年度还没有完成的考核结果计算" in page
-    assert client.get(reverse("results:document_batch_download", args=[batch.pk])).status_code == 404
+    assert (
+        client.get(reverse("results:document_batch_download", args=[batch.pk])).status_code == 404
+    )
 
 
 def test_a_template_that_breaks_at_filling_fails_the_batch_naming_the_file(
@@ -331,7 +342,7 @@ def test_a_template_that_breaks_at_filling_fails_the_batch_naming_the_file(
             for item in source.infolist():
                 data = source.read(item)
                 if item.filename == "word/document.xml":
-                    data = data.replace("{{ intro }}".encode(), "{{ intro.x.y() }}".encode())
+                    data = data.replace(b"{{ intro }}", b"{{ intro.x.y() }}")
                 target.writestr(item, data)
     DocumentTemplate.objects.create(form="report", content=out.getvalue(), original_name="坏.docx",
                                     uploaded_at=timezone.now())  # fmt: skip
@@ -360,7 +371,7 @@ def test_the_office_starts_a_batch_and_downloads_it_others_cannot(
 ):
     client.force_login(cast.admin)
     with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(reverse("results:documents"), {
+        response = client.post(reverse("results:documents"), {
             "year": year.year.pk, "kinds": ["ranking_xlsx", "ranking_docx"], "scope": "category",
             "category": cast.town_category.pk,
         })  # fmt: skip
@@ -375,7 +386,10 @@ def test_the_office_starts_a_batch_and_downloads_it_others_cannot(
     assert sorted(names) == ["排名通报/领导班子年度考核.docx", "排名通报/领导班子年度考核.xlsx"]
     for user in (cast.leader, cast.liaison, cast.committee_member):
         client.force_login(user)
-        assert client.get(reverse("results:document_batch_download", args=[batch_pk])).status_code == 403
+        assert (
+            client.get(reverse("results:document_batch_download", args=[batch_pk])).status_code
+            == 403
+        )
 
 
 # ---- templates the office replaces ------------------------------------------------------
@@ -403,9 +417,21 @@ def test_an_uploaded_word_template_is_used_and_reset_goes_back(cast, year):
 @pytest.mark.parametrize(
     ("form", "data", "message"),
     [
-        ("report", b"MZ\x90\x00 not a document", "只接受 PDF、Word（.docx）、Excel（.xlsx）、JPG、PNG 文件"),
-        ("report", (documents.SHIPPED_DIR / "proposal.xlsx").read_bytes(), "模板须是 Word（.docx）文件"),
-        ("proposal", (documents.SHIPPED_DIR / "report.docx").read_bytes(), "模板须是 Excel（.xlsx）文件"),
+        (
+            "report",
+            b"MZ\x90\x00 not a document",
+            "只接受 PDF、Word（.docx）、Excel（.xlsx）、JPG、PNG 文件",
+        ),
+        (
+            "report",
+            (documents.SHIPPED_DIR / "proposal.xlsx").read_bytes(),
+            "模板须是 Word（.docx）文件",
+        ),
+        (
+            "proposal",
+            (documents.SHIPPED_DIR / "report.docx").read_bytes(),
+            "模板须是 Excel（.xlsx）文件",
+        ),
         ("report", b"%PDF-" + b"0" * (documents.TEMPLATE_MAX_BYTES + 1), "模板不能超过 2 MB"),
     ],
     ids=["not-an-office-file", "xlsx-for-word", "docx-for-excel", "too-large"],
