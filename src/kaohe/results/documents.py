@@ -79,10 +79,10 @@ EXCELLENT = "优秀"
 ROWS_MARK = "{{ rows }}"
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z_]+)\s*\}\}")
 
-# The 个人总结 box of the 登记表 (doc_templates/build.py: 10.6 cm at a 15 pt pitch, 14.3 cm
-# of 10.5 pt characters).
-SUMMARY_LINES = 19
-SUMMARY_LINE_CHARS = 38
+# The 个人总结 box of the 登记表 (doc_templates/build.py: 12 cm at a 15 pt pitch, 22 lines;
+# LibreOffice sets 31 characters of 10.5 pt on a line of the box). One line is kept spare.
+SUMMARY_LINES = 21
+SUMMARY_LINE_CHARS = 31
 SUMMARY_CUT_NOTE = "……（全文见本人述职述法报告）"
 
 # What each form's template is filled with (shown on the templates page).

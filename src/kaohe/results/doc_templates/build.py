@@ -21,7 +21,7 @@ HERE = Path(__file__).resolve().parent
 
 # The 个人总结 box of the 登记表: its height, its font and line pitch (points); the
 # generator cuts the text to the lines it holds (``documents.SUMMARY_LINES``).
-SUMMARY_HEIGHT_CM = 10.6
+SUMMARY_HEIGHT_CM = 12.0
 SUMMARY_FONT_PT = 10.5
 SUMMARY_LINE_PT = 15
 
@@ -63,6 +63,9 @@ def _paragraph(document: Any, text: str, *, size: float = 10.5, bold: bool = Fal
         para.alignment = WD_ALIGN_PARAGRAPH.CENTER
     elif right:
         para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    if bold and size == 12:  # a heading of the report
+        para.paragraph_format.space_before = Pt(10)
+        para.paragraph_format.space_after = Pt(4)
     return para
 
 
@@ -306,6 +309,9 @@ def _workbook(path: Path, title: str, headers: list[tuple[str, int]]) -> None:
     sheet.cell(row=5, column=1, value="{{ footer }}")
     sheet.print_title_rows = "3:3"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
     book.save(str(path))
 
 

@@ -174,11 +174,16 @@ def test_the_registration_escapes_what_a_user_typed(cast, year):
 
 
 @skip_unless_installed(SOFFICE is not None, "LibreOffice (soffice)")
-def test_the_registration_with_a_long_summary_prints_on_one_a4_page(cast, year, tmp_path):
+@pytest.mark.parametrize("summary", [LONG_SUMMARY, "很长的总结" * 700], ids=["paragraphs", "one-block"])
+def test_the_registration_with_a_long_summary_prints_on_one_a4_page(cast, year, tmp_path, summary):
+    from kaohe.collection.models import Report
+
     require_installed(SOFFICE is not None, "LibreOffice (soffice)")
+    Report.objects.filter(unit=cast.unit_a).update(sections={"text": summary})
     files = make(cast, year, DocumentForm.REGISTRATION)
     source = tmp_path / "dengji.docx"
     source.write_bytes(files["县管干部年度考核登记表/青山镇/张青山.docx"])
+    assert documents.SUMMARY_CUT_NOTE in docx_text(source.read_bytes())
     subprocess.run(
         [SOFFICE, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to",
          "pdf", "--outdir", str(tmp_path), str(source)],
