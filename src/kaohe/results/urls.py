@@ -39,6 +39,7 @@ urlpatterns = [
         "outcomes/<int:pk>/schemes/<int:scheme_pk>/groups/<str:group>/return/",
         decision_views.proposal_return,
         name="proposal_return",
+    ),
     path("documents/", document_views.document_page, name="documents"),
     path(
         "documents/templates/<str:form>/",

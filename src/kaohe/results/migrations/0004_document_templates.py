@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("core", "0008_user_cadre"),
         ("orgs", "0008_one_open_posting_secondment_and_stint_per_cadre"),
-        ("results", "0002_outcomes_and_final_grades"),
+        ("results", "0003_proposals"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
