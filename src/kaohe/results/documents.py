@@ -43,6 +43,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from kaohe.core.audit import audit_record
@@ -989,7 +990,14 @@ def document_batch_create(
 
 def document_batch_build(*, batch: DocumentBatch) -> DocumentBatch:
     """Make the batch's zip (in the job's transaction). A form that cannot be made (a bad
-    template, no result for the year) fails the batch with a Chinese message naming it."""
+    template, no result for the year) fails the batch with a Chinese message naming it.
+    The forms are official Chinese documents: made in Chinese whatever the language of
+    the office's pages (an eager job runs in the request's language)."""
+    with translation.override("zh-hans"):
+        return _build(batch)
+
+
+def _build(batch: DocumentBatch) -> DocumentBatch:
     batch.status = RunStatus.RUNNING
     batch.save(update_fields=["status"])
     current = ""

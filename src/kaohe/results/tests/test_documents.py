@@ -174,7 +174,9 @@ def test_the_registration_escapes_what_a_user_typed(cast, year):
 
 
 @skip_unless_installed(SOFFICE is not None, "LibreOffice (soffice)")
-@pytest.mark.parametrize("summary", [LONG_SUMMARY, "很长的总结" * 700], ids=["paragraphs", "one-block"])
+@pytest.mark.parametrize(
+    "summary", [LONG_SUMMARY, "很长的总结" * 700], ids=["paragraphs", "one-block"]
+)
 def test_the_registration_with_a_long_summary_prints_on_one_a4_page(cast, year, tmp_path, summary):
     from kaohe.collection.models import Report
 

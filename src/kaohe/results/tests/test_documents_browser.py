@@ -25,7 +25,9 @@ def test_the_office_makes_a_batch_of_forms_and_downloads_the_zip(
     year_create(actor=None, year=2025, name="2025年度")
     plain_http(settings)
     url = live_server.url
-    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN", accept_downloads=True)
+    page = browser.new_page(
+        viewport={"width": 1280, "height": 900}, locale="zh-CN", accept_downloads=True
+    )
     sign_in(page, url, "admin", PASSWORD)
     page.click("nav summary:has-text('考核结果')")  # the results' drop-down
     page.click("nav >> text=表格与报告")
