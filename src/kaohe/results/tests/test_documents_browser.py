@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import zipfile
 from io import BytesIO
+from pathlib import Path
 
 from kaohe.conftest import PASSWORD
 from kaohe.core.tests.browser import MARKS, browser, plain_http, shots
@@ -46,7 +47,7 @@ def test_the_office_makes_a_batch_of_forms_and_downloads_the_zip(
     page.screenshot(path=str(shots / "results-forms-batch.png"), full_page=True)
     with page.expect_download() as caught:
         page.click("#batch-download")
-    data = open(caught.value.path(), "rb").read()
+    data = Path(caught.value.path()).read_bytes()
     names = zipfile.ZipFile(BytesIO(data)).namelist()
     assert "县管干部年度考核登记表/白水镇/王一.docx" in names and len(names) == 6
 
