@@ -409,6 +409,8 @@ class ProposalItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.final.target} {self.grade}"
+
+
 # ---- official forms (``kaohe.results.documents``) ---------------------------------------
 
 
