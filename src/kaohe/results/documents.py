@@ -41,7 +41,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -62,6 +61,7 @@ from kaohe.results.models import (
     RunRow,
     RunStatus,
 )
+from kaohe.results.proposals import excellent_list
 from kaohe.schemes.models import Scheme, SchemeStatus, Subject
 
 SHIPPED_DIR = Path(__file__).resolve().parent / "doc_templates"
@@ -224,20 +224,10 @@ def year_standings(year: AssessmentYear) -> YearResults:
     return results
 
 
-def excellent_list(outcome: Outcome, scheme: Scheme, group: str | None = None) -> list[FinalGrade]:
-    """The ordered 优秀 list of a scheme (one group of it): by rank, then the run's order.
-
-    Stand-in for ``kaohe.results.proposals.excellent_list`` (helper ``decide``), same
-    signature; the forms call it through ``_excellent_order``."""
-    grades = outcome.grades.filter(scheme=scheme, grade=EXCELLENT).select_related("row")
-    if group is not None:
-        grades = grades.filter(row__group=group)
-    return list(grades.order_by(F("row__rank").asc(nulls_last=True), "row__position"))
-
-
 def _excellent_order(results: YearResults, scheme: Scheme, group: str) -> list[str]:
     """The targets of the ordered 优秀 list of ``group``: the outcome's list where there
-    is an outcome, else the standings' 优秀 by rank."""
+    is an outcome (``proposals.excellent_list``: the committee's proposed order), else the
+    standings' 优秀 by rank."""
     outcome = next((o for o in results.outcomes if o.suite in (scheme.suite, "")), None)
     if outcome is not None:
         return [grade.target for grade in excellent_list(outcome, scheme, group)]
