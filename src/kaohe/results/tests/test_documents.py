@@ -498,3 +498,14 @@ def test_the_shipped_templates_are_what_build_writes(tmp_path):
                 (documents.SHIPPED_DIR / name).read_bytes()
             )
     assert Path(documents.SHIPPED_DIR / "build.py").exists()
+
+
+def test_the_demo_makes_one_towns_forms(cast, year):
+    from kaohe.results.demo_documents import documents_demo_load
+    from kaohe.results.models import RunStatus
+
+    batch = documents_demo_load(year=2024)
+    assert batch is not None and batch.status == RunStatus.DONE and batch.unit == cast.unit_b
+    names = zipfile.ZipFile(BytesIO(bytes(batch.content))).namelist()
+    assert "县管干部年度考核登记表/白水镇/王一.docx" in names
+    assert documents_demo_load(year=2024) is None  # once
