@@ -456,6 +456,7 @@ def demo_site_load(*, year: int | None = None) -> DemoSummary:
     from kaohe.collection.demo_reports import reports_demo_load
     from kaohe.collection.demo_scoring import scoring_demo_load
     from kaohe.collection.demo_warnings import warnings_demo_load
+    from kaohe.results.demo_documents import documents_demo_load
     from kaohe.results.demo_outcomes import demo_proposals_load
     from kaohe.schemes.services import schemes_demo_load
 
@@ -475,4 +476,6 @@ def demo_site_load(*, year: int | None = None) -> DemoSummary:
     # The year's 004 suite graded and open to the party committees' proposals.
     outcomes = demo_proposals_load(year=summary.year, password=DEMO_PASSWORD)
     summary.users.extend(outcomes["users"])
+    # The forms of one town made from that year's results (a batch to download).
+    documents_demo_load(year=summary.year)
     return summary

@@ -22,13 +22,19 @@ AUDIT_ACTIONS = {
     "proposal.save": _("保存等次建议"),
     "proposal.status": _("等次建议状态变化"),
     "proposal.discard": _("作废等次建议（更换依据的计算）"),
+    "document_template.upload": _("上传表格模板"),
+    "document_template.reset": _("恢复默认表格模板"),
+    "document_batch.create": _("批量生成表格"),
+    "document_batch.status": _("批量生成表格完成"),
 }
 
 GRADE_RUN = JobKind("results.grade", _("计算考核结果"), "kaohe.results.jobs.grade_run")
+DOCUMENTS = JobKind("results.documents", _("批量生成表格"), "kaohe.results.jobs.documents_build")
 
 MENU = (
     MenuItem("results:run_list", pgettext_lazy("menu", "结果计算"), Action.RESULTS_VIEW, "run", "results", 80),
     MenuItem("results:outcome_list", pgettext_lazy("menu", "等次建议与审定"), Action.RESULTS_PROPOSE, "outcome", "results", 81),
+    MenuItem("results:documents", pgettext_lazy("menu", "表格与报告"), Action.RESULTS_RUN, "document", "results", 82),
 )  # fmt: skip
 
 
@@ -41,6 +47,6 @@ class ResultsConfig(AppConfig):
 
     def ready(self) -> None:
         register_audit_actions(AUDIT_ACTIONS)
-        register_job_kinds([GRADE_RUN])
+        register_job_kinds([GRADE_RUN, DOCUMENTS])
         register_menu_items(MENU)
         register_menu_group("results", pgettext_lazy("menu", "考核结果"))

@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from kaohe.core.forms import Form
 from kaohe.core.xlsx import workbook_file_field
-from kaohe.orgs.models import AssessmentYear
-from kaohe.results.models import Run
+from kaohe.orgs.models import AssessmentYear, Unit, UnitCategory
+from kaohe.results.models import BatchScope, DocumentForm, Run
 from kaohe.schemes.models import Scheme, SchemeStatus
 
 
@@ -49,3 +49,29 @@ def _run_label(run: Run) -> str:
 
 class ComponentImportForm(Form):
     file = workbook_file_field()
+
+
+class DocumentBatchForm(Form):
+    """The office picks the forms and the scope of a batch."""
+
+    year = forms.ModelChoiceField(
+        label=_("年度"), queryset=AssessmentYear.objects.order_by("-year"), empty_label=None
+    )
+    kinds = forms.MultipleChoiceField(
+        label=_("表格"), choices=DocumentForm.choices, widget=forms.CheckboxSelectMultiple
+    )
+    scope = forms.ChoiceField(label=_("范围"), choices=BatchScope.choices, initial=BatchScope.ALL)
+    unit = forms.ModelChoiceField(
+        label=_("单位"), queryset=Unit.objects.filter(is_active=True).order_by("order", "code"),
+        required=False, help_text=_("范围为“一个单位”时选择"),
+    )  # fmt: skip
+    category = forms.ModelChoiceField(
+        label=_("类别"), queryset=UnitCategory.objects.order_by("order", "name"), required=False,
+        help_text=_("范围为“一个类别”时选择"),
+    )  # fmt: skip
+
+
+class TemplateUploadForm(Form):
+    file = forms.FileField(
+        label=_("模板文件"), help_text=_("Word（.docx）或 Excel（.xlsx），不超过 2 MB")
+    )

@@ -16,3 +16,18 @@ def grade_run(*, job: Job, file: IO[bytes]) -> dict[str, Any]:
     rows = run.rows.count()
     # The job list reads the counts of an import: the rows written count as created.
     return {"run": run.pk, "status": run.status, "created": rows, "updated": 0, "unchanged": 0}
+
+
+def documents_build(*, job: Job, file: IO[bytes]) -> dict[str, Any]:
+    """Make the zip of the batch the job names (``kaohe.results.documents``)."""
+    from kaohe.results.documents import document_batch_build
+    from kaohe.results.models import DocumentBatch
+
+    batch = DocumentBatch.objects.select_related("year", "unit", "created_by").get(
+        pk=int(file.read().decode())
+    )
+    document_batch_build(batch=batch)
+    return {
+        "batch": batch.pk, "status": batch.status, "message": batch.message,
+        "created": batch.total, "updated": 0, "unchanged": 0,
+    }  # fmt: skip

@@ -409,3 +409,104 @@ class ProposalItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.final.target} {self.grade}"
+
+
+# ---- official forms (``kaohe.results.documents``) ---------------------------------------
+
+
+class DocumentForm(models.TextChoices):
+    """The official forms the office generates (seed 004 附件1/5/6/8, the circular, the
+    report)."""
+
+    REGISTRATION = "registration", _("县管干部年度考核登记表")
+    SECONDMENT = "secondment", _("挂职干部年度考核登记表")
+    DAILY = "daily", _("领导干部日常考核评价表")
+    PROPOSAL = "proposal", _("考核等次建议名单")
+    RANKING_XLSX = "ranking_xlsx", _("排名通报（Excel）")
+    RANKING_DOCX = "ranking_docx", _("排名通报（Word）")
+    REPORT = "report", _("年度考核工作报告")
+
+
+class DocumentTemplate(models.Model):
+    """A template the office uploaded to replace the one shipped with the app
+    (``results/doc_templates/``) for one form. The latest upload of a form is used;
+    deleting a form's uploads goes back to the shipped file."""
+
+    form = models.CharField(_("表格"), max_length=20, choices=DocumentForm.choices)
+    content = models.BinaryField(_("模板文件"))
+    original_name = models.CharField(_("文件名"), max_length=200)
+    uploaded_at = models.DateTimeField(_("上传时间"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("上传人"),
+    )  # fmt: skip
+
+    class Meta:
+        verbose_name = _("表格模板")
+        verbose_name_plural = _("表格模板")
+        ordering = ("form", "-uploaded_at", "-pk")
+
+    def __str__(self) -> str:
+        return f"{self.get_form_display()} · {self.original_name}"
+
+
+class BatchScope(models.TextChoices):
+    ALL = "all", _("全县")
+    CATEGORY = "category", _("一个类别")
+    UNIT = "unit", _("一个单位")
+
+
+class DocumentBatch(models.Model):
+    """One batch of forms the office asked for: which forms, for which year and scope; the
+    zip the background job made (kept in the row), or why it failed."""
+
+    year = models.ForeignKey(
+        "orgs.AssessmentYear", on_delete=models.PROTECT, related_name="+", verbose_name=_("年度")
+    )
+    forms = models.JSONField(_("表格"), default=list)
+    scope = models.CharField(_("范围"), max_length=10, choices=BatchScope.choices)
+    unit = models.ForeignKey(
+        "orgs.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("单位"),
+    )  # fmt: skip
+    category = models.ForeignKey(
+        "orgs.UnitCategory", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("类别"),
+    )  # fmt: skip
+    status = models.CharField(
+        _("状态"), max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED
+    )
+    total = models.PositiveIntegerField(_("文件数"), default=0)
+    message = models.TextField(_("说明"), blank=True)
+    content = models.BinaryField(_("压缩包"), null=True, blank=True)
+    size = models.PositiveIntegerField(_("大小"), default=0)
+    job = models.ForeignKey(
+        "core.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("后台任务"),
+    )  # fmt: skip
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
+        verbose_name=_("发起人"),
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("发起时间"))
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("批量生成表格")
+        verbose_name_plural = _("批量生成表格")
+        ordering = ("-created_at", "-id")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.year}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("results:document_batch", args=[self.pk])
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (RunStatus.QUEUED, RunStatus.RUNNING)
+
+    @property
+    def form_labels(self) -> list[str]:
+        labels = dict(DocumentForm.choices)
+        return [str(labels.get(form, form)) for form in self.forms]

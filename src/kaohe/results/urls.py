@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kaohe.results import decision_views, views
+from kaohe.results import decision_views, document_views, views
 
 app_name = "results"
 
@@ -39,5 +39,22 @@ urlpatterns = [
         "outcomes/<int:pk>/schemes/<int:scheme_pk>/groups/<str:group>/return/",
         decision_views.proposal_return,
         name="proposal_return",
+    ),
+    path("documents/", document_views.document_page, name="documents"),
+    path(
+        "documents/templates/<str:form>/",
+        document_views.document_template,
+        name="document_template",
+    ),
+    path("documents/<int:pk>/", document_views.document_batch, name="document_batch"),
+    path(
+        "documents/<int:pk>/progress/",
+        document_views.document_batch_progress,
+        name="document_batch_progress",
+    ),
+    path(
+        "documents/<int:pk>/download/",
+        document_views.document_batch_download,
+        name="document_batch_download",
     ),
 ]

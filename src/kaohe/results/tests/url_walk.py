@@ -2,7 +2,8 @@
 The objects: ``results_run`` (a finished run of 2024 with one row), ``results_row`` (its
 row), ``results_scheme`` (the published 党建工作成效考核 scheme of 2024); for proposals,
 ``results_outcome`` (an outcome resting on a graded run of its own suite), with its scheme
-``results_scheme`` and its group ``results_group`` (青山镇 in the default group 全部)."""
+``results_scheme`` and its group ``results_group`` (青山镇 in the default group 全部); for the forms, ``results_batch``
+(a finished batch of forms with an empty zip) and ``results_form`` (the 登记表's key)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,11 @@ ROWS = [
     # team schemes only (404: not theirs)
     ("results:proposal_edit", ("results_outcome", "results_scheme", "results_group"),
      (302, 200, 403, 403, 403, 200, 404, 200)),
+    ("results:documents", (), RUN),
+    ("results:document_template", ("results_form",), RUN),
+    ("results:document_batch", ("results_batch",), RUN),
+    ("results:document_batch_progress", ("results_batch",), RUN),
+    ("results:document_batch_download", ("results_batch",), RUN),
 ]  # fmt: skip
 POST_ONLY = {
     "results:run_recompute",
@@ -40,9 +46,11 @@ POST_ONLY = {
 
 
 def objects(cast: Any) -> dict[str, Any]:
+    from types import SimpleNamespace
+
     from django.utils import timezone
 
-    from kaohe.results.models import Run, RunRow, RunStatus
+    from kaohe.results.models import DocumentBatch, Run, RunRow, RunStatus
     from kaohe.schemes.services import scheme_set_status
     from kaohe.schemes.tests import factories
 
@@ -61,8 +69,15 @@ def objects(cast: Any) -> dict[str, Any]:
         status="graded", grade="好", position=0,
         trace=[{"step": "band", "grade": "好", "note": "得分 91.05，在“好”的分数段"}],
     )  # fmt: skip
-    return {"results_run": run, "results_row": row, "results_scheme": scheme} | _proposal_objects(
-        cast, year, scheme
+    batch = DocumentBatch.objects.create(
+        year=year, forms=["report"], scope="all", status=RunStatus.DONE, total=1,
+        content=b"PK\x05\x06" + b"\x00" * 18, size=22, created_by=cast.admin, created_at=now,
+    )  # fmt: skip
+    forms = {"results_batch": batch, "results_form": SimpleNamespace(pk="registration")}
+    return (
+        {"results_run": run, "results_row": row, "results_scheme": scheme}
+        | _proposal_objects(cast, year, scheme)
+        | forms
     )
 
 
