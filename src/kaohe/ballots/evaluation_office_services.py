@@ -162,9 +162,9 @@ def session_rater_classes_set(
             code="class_used",
         )  # fmt: skip
     changes: dict[str, list[str]] = {"added": [], "changed": [], "removed": []}
-    for rater in dropped:
-        rater.delete()  # its codes (unused, or test ones) go with it
-        changes["removed"].append(rater.name)
+    for gone in dropped:
+        gone.delete()  # its codes (unused, or test ones) go with it
+        changes["removed"].append(gone.name)
     for order, (name, weight) in enumerate(rater_classes):
         rater = current.get(name)
         if rater is None:

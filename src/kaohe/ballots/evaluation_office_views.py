@@ -66,7 +66,8 @@ def _edit_context(session: Session, classes_form: RaterClassesForm | None = None
         "teams": teams,
         "editable": _editable(session),
         "classes": classes,
-        "classes_form": classes_form or RaterClassesForm(initial={"rater_classes": _classes_text(session)}),
+        "classes_form": classes_form
+        or RaterClassesForm(initial={"rater_classes": _classes_text(session)}),
     }
 
 

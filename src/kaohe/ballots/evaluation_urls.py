@@ -18,15 +18,25 @@ urlpatterns = [
     # the office's edits and paper sheets (evaluation_office_views)
     path("sessions/<int:pk>/edit/", office.session_edit, name="session_edit"),
     path("sessions/<int:pk>/targets/add/", office.session_target_add, name="session_target_add"),
-    path("sessions/<int:pk>/targets/<int:target>/remove/", office.session_target_remove,
-         name="session_target_remove"),
-    path("sessions/<int:pk>/targets/search/", office.session_cadre_search,
-         name="session_cadre_search"),
+    path(
+        "sessions/<int:pk>/targets/<int:target>/remove/",
+        office.session_target_remove,
+        name="session_target_remove",
+    ),
+    path(
+        "sessions/<int:pk>/targets/search/",
+        office.session_cadre_search,
+        name="session_cadre_search",
+    ),
     path("sessions/<int:pk>/paper/", office.session_paper, name="session_paper"),
-    path("sessions/<int:pk>/paper/template.xlsx", office.session_paper_template,
-         name="session_paper_template"),
-    path("sessions/<int:pk>/paper/import/", office.session_paper_import,
-         name="session_paper_import"),
+    path(
+        "sessions/<int:pk>/paper/template.xlsx",
+        office.session_paper_template,
+        name="session_paper_template",
+    ),
+    path(
+        "sessions/<int:pk>/paper/import/", office.session_paper_import, name="session_paper_import"
+    ),
     # the rater's pages: no account; the scan address only sets the cookie and redirects
     path("v/<str:code>/", views.vote_scan, name="vote_scan"),
     path("vote/", views.vote, name="vote"),

@@ -185,7 +185,7 @@ def rating_round_targets_add(
     round_ = _round_open_for_change(round)
     is_unit = round_.subject == RatingSubject.UNIT
     wanted = list(units if is_unit else cadres)
-    if (list(cadres) if is_unit else list(units)):
+    if list(cadres) if is_unit else list(units):
         raise ValidationError(
             _("本轮评价对象为单位") if is_unit else _("本轮评价对象为干部"), code="subject"
         )

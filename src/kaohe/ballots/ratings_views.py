@@ -18,11 +18,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kaohe.ballots import ratings as services
+from kaohe.ballots.evaluation_selectors import cadre_search
 from kaohe.ballots.models import Rating, RatingGrade, RatingRound, RatingStatus, RatingSubject
+from kaohe.ballots.ratings_export import round_workbook
 from kaohe.ballots.ratings_forms import ReasonForm, RoundForm
 from kaohe.ballots.ratings_results import cadre_rating_counts, rating_progress, unit_rating_scores
-from kaohe.ballots.evaluation_selectors import cadre_search
-from kaohe.ballots.ratings_export import round_workbook
 from kaohe.ballots.ratings_selectors import rating_rounds_for_user, ratings_for_user
 from kaohe.core.forms import apply_service_error
 from kaohe.core.models import User

@@ -166,11 +166,15 @@ def test_paper_sheets_use_unused_codes_of_their_class_and_wait_in_the_holding_ta
     upper = evaluation.rater_classes.get(name="上级")
     marks = marks_for(evaluation, {"张青山": "优秀"})
     entered = office.paper_sheets_enter(
-        actor=cast.admin, session=evaluation, sheets=[(lower, marks), (lower, marks), (upper, marks)]
+        actor=cast.admin,
+        session=evaluation,
+        sheets=[(lower, marks), (lower, marks), (upper, marks)],
     )
     assert entered == 3
     used = Code.objects.filter(session=evaluation, used=True)
-    assert used.filter(rater_class=lower).count() == 2 and used.filter(rater_class=upper).count() == 1
+    assert (
+        used.filter(rater_class=lower).count() == 2 and used.filter(rater_class=upper).count() == 1
+    )
     assert PendingSheet.objects.filter(session=evaluation).count() == 3
     entry = AuditEntry.objects.get(action="ballot_paper.enter")
     assert entry.after == {"paper_sheets": 3, "test": False}

@@ -114,7 +114,9 @@ def test_the_paper_workbook_is_all_or_nothing_with_row_and_column_errors(client,
     assert "第 3 行" not in page  # the errors are a table: row, column, reason
     assert "未录入任何纸质票" in page and "旁观" in page and "实际为“9”" in page
     assert not PendingSheet.objects.exists() and not Code.objects.filter(used=True).exists()
-    good = _workbook(session, [["同级", *["1"] * width], ["同级", "一般", *["基本称职"] * (width - 1)]])
+    good = _workbook(
+        session, [["同级", *["1"] * width], ["同级", "一般", *["基本称职"] * (width - 1)]]
+    )
     response = client.post(url, {"file": good}, follow=True)
     assert "已录入 2 张纸质票" in response.content.decode()
     assert PendingSheet.objects.filter(session=session).count() == 2

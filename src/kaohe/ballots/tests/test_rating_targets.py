@@ -29,9 +29,12 @@ def test_a_cadre_round_starts_from_a_unit_and_grows_by_search_and_category(clien
                        {"q": "lbs"}).content.decode()  # fmt: skip
     assert "李白水" in found and "白水镇 副镇长" in found
     # one already in the round is not offered
-    assert "张青山" not in client.get(
-        reverse("ballots:rating_round_cadre_search", args=[round_.pk]), {"q": "zqs"}
-    ).content.decode()
+    assert (
+        "张青山"
+        not in client.get(
+            reverse("ballots:rating_round_cadre_search", args=[round_.pk]), {"q": "zqs"}
+        ).content.decode()
+    )
     add = reverse("ballots:rating_round_targets_add", args=[round_.pk])
     panel = client.post(add, {"category": cast.town_category.pk}, HTTP_HX_REQUEST="true")
     assert "已加入 1 个评价对象" in panel.content.decode()
@@ -97,7 +100,9 @@ def test_the_workbook_gives_the_office_who_rated_what_and_who_has_not(client, ca
     response = client.get(reverse("ballots:rating_round_export", args=[round_.pk]))
     book = load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == ["评价结果", "打分明细", "未完成"]
-    results = {row[0].value: [c.value for c in row] for row in book["评价结果"].iter_rows(min_row=2)}
+    results = {
+        row[0].value: [c.value for c in row] for row in book["评价结果"].iter_rows(min_row=2)
+    }
     # 青山镇: 90, 80, 1: mean 57, trimmed 80 (the round uses the trimmed mean)
     assert results["青山镇"] == ["青山镇", 3, 57.0, 80.0, 80.0]
     assert results["白水镇"] == ["白水镇", 1, 70.0, None, 70.0]

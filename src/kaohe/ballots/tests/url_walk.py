@@ -32,8 +32,12 @@ ROWS = [
     ("ballots:vote_done", (),                            (200, 200, 200, 200, 200, 200, 200, 200)),
 ]  # fmt: skip
 ROWS += url_walk_surveys.ROWS  # the surveys and leader ratings
-POST_ONLY = {"ballots:session_status", "ballots:session_target_add",
-             "ballots:session_target_remove", *url_walk_surveys.POST_ONLY}
+POST_ONLY = {
+    "ballots:session_status",
+    "ballots:session_target_add",
+    "ballots:session_target_remove",
+    *url_walk_surveys.POST_ONLY,
+}
 
 
 def objects(cast: Any) -> dict[str, Any]:

@@ -36,8 +36,13 @@ ROWS = [
     # The office sees every rating but is no rater; the leader rates.
     ("ballots:rating_enter", ("surveys_round",),         (302, 403, 403, 403, 403, 200, 403, 403)),
 ]  # fmt: skip
-POST_ONLY = {"ballots:survey_status", "ballots:rating_round_status", "ballots:rating_remind",
-             "ballots:rating_round_targets_add", "ballots:rating_round_target_remove"}
+POST_ONLY = {
+    "ballots:survey_status",
+    "ballots:rating_round_status",
+    "ballots:rating_remind",
+    "ballots:rating_round_targets_add",
+    "ballots:rating_round_target_remove",
+}
 
 
 def objects(cast: Any) -> dict[str, Any]:
