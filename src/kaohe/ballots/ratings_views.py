@@ -250,6 +250,7 @@ def _targets_context(round_: Any) -> dict[str, Any]:
         "units": Unit.objects.filter(is_active=True).exclude(pk__in=taken if is_unit else [])
         .order_by("order", "name"),
         "categories": UnitCategory.objects.order_by("order", "name"),
+        "remove_label": _("移除"),
     }  # fmt: skip
 
 

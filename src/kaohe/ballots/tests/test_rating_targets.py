@@ -113,3 +113,41 @@ def test_the_workbook_gives_the_office_who_rated_what_and_who_has_not(client, ca
     assert all(p[3] == "白水镇" for p in pending)
     client.force_login(cast.leader)
     assert client.get(reverse("ballots:rating_round_export", args=[round_.pk])).status_code == 403
+
+
+def _county_of_cadres(cast, count):
+    """``count`` cadres in office in the towns (bulk rows, with their search text)."""
+    from kaohe.orgs.models import Cadre, Posting
+    from kaohe.orgs.pinyin import search_text
+
+    surnames = "王李张刘陈杨黄赵吴周"
+    names = [f"{surnames[i % 10]}{'明华国强伟芳秀英'[i % 8]}{i}" for i in range(count)]
+    cadres = Cadre.objects.bulk_create(Cadre(name=n, search=search_text(n)) for n in names)
+    units = [cast.unit_a, cast.unit_b]
+    Posting.objects.bulk_create(
+        Posting(cadre=c, unit=units[i % 2], post="干部", start_date=dt.date(2020, 1, 1))
+        for i, c in enumerate(cadres)
+    )
+    return cadres
+
+
+def test_a_round_of_1500_cadres_is_chosen_with_a_bounded_number_of_queries(
+    client, cast, django_assert_max_num_queries
+):
+    _county_of_cadres(cast, 1500)
+    round_ = f.rating_round([cast.leader], cadres=[cast.cadre_a])
+    client.force_login(cast.admin)
+    add = reverse("ballots:rating_round_targets_add", args=[round_.pk])
+    with django_assert_max_num_queries(20):
+        panel = client.post(add, {"category": cast.town_category.pk}, HTTP_HX_REQUEST="true")
+    assert "已加入 1501 个评价对象" in panel.content.decode()  # 李白水 and the 1,500
+    assert round_.cadres.count() == 1502
+    with django_assert_max_num_queries(14):
+        page = client.get(reverse("ballots:rating_round_targets", args=[round_.pk]))
+    assert page.content.decode().count('name="target"') == 1502
+    search = reverse("ballots:rating_round_cadre_search", args=[round_.pk])
+    remove = reverse("ballots:rating_round_target_remove", args=[round_.pk])
+    client.post(remove, {"target": cast.cadre_b.pk})
+    with django_assert_max_num_queries(8):
+        found = client.get(search, {"q": "lbs"}).content.decode()
+    assert "李白水" in found
