@@ -16,6 +16,7 @@ edited before live voting, and the paper sheets (纸质票) keyed in.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
@@ -37,6 +38,7 @@ from kaohe.ballots.models import (
 )
 from kaohe.core.audit import audit_record
 
+logger = logging.getLogger(__name__)
 SYSTEM_CLOSE = {"closed_by": "system", "reason": "到达结束时间，系统自动结束"}
 
 
@@ -50,16 +52,20 @@ def sessions_close_due(*, now: dt.datetime | None = None) -> list[int]:
     due = Session.objects.filter(status=SessionStatus.OPEN, closes_at__lte=now)
     closed = []
     for pk in list(due.values_list("pk", flat=True)):
-        with transaction.atomic():
-            # the exclusive lock first (votes under way end), then the status read again:
-            # a run meanwhile, or the office's own close, leaves nothing to do
-            core._lock_session(pk, exclusive=True)
-            session = Session.objects.get(pk=pk)
-            if session.status != SessionStatus.OPEN or session.closes_at > now:
-                continue
-            core.session_set_status(
-                actor=None, session=session, status=SessionStatus.CLOSED, note=SYSTEM_CLOSE
-            )
+        try:
+            with transaction.atomic():
+                # the exclusive lock first (votes under way end), then the status read
+                # again: a run meanwhile, or the office's own close, leaves nothing to do
+                core._lock_session(pk, exclusive=True)
+                session = Session.objects.get(pk=pk)
+                if session.status != SessionStatus.OPEN or session.closes_at > now:
+                    continue
+                core.session_set_status(
+                    actor=None, session=session, status=SessionStatus.CLOSED, note=SYSTEM_CLOSE
+                )
+        except Exception:  # one session's failure must not keep the others open
+            logger.exception("ballot session %s: the periodic close failed", pk)
+            continue
         closed.append(pk)
     return closed
 

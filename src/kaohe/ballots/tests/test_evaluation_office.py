@@ -252,3 +252,32 @@ def test_closing_time_passes_do_not_stop_paper_entry_before_the_close(evaluation
         actor=cast.admin, session=evaluation,
         sheets=[(evaluation.rater_classes.get(name="上级"), marks_for(evaluation, {}))],
     ) == 1  # fmt: skip
+
+
+def test_one_sessions_failed_close_leaves_the_others_to_close(cast, monkeypatch, caplog):
+    first = make_session(cast, cadres=0, name="甲")
+    second = make_session(cast, cadres=0, name="乙")
+    real = services.session_set_status
+
+    def failing(*, session, **kw):
+        if session.pk == first.pk:
+            raise RuntimeError("disk full")
+        return real(session=session, **kw)
+
+    monkeypatch.setattr(services, "session_set_status", failing)
+    later = first.closes_at + dt.timedelta(minutes=5)
+    assert office.sessions_close_due(now=later) == [second.pk]
+    assert "periodic close failed" in caplog.text
+    first.refresh_from_db()
+    assert first.status == SessionStatus.OPEN  # tried again on the next run
+
+
+def test_paper_sheets_in_test_mode_use_test_codes_and_go_with_the_test_data(cast):
+    session = make_session(cast, cadres=0, status="testing")
+    _codes(session, "上级", 1)
+    rater = session.rater_classes.get(name="上级")
+    office.paper_sheets_enter(actor=cast.admin, session=session,
+                              sheets=[(rater, marks_for(session, {}))])  # fmt: skip
+    assert Code.objects.get(session=session).test and Code.objects.get(session=session).used
+    services.session_set_status(actor=cast.admin, session=session, status="open")
+    assert not PendingSheet.objects.exists() and not Code.objects.filter(session=session).exists()
