@@ -48,8 +48,7 @@ def test_the_office_edits_a_sessions_targets_with_the_cadre_search(office, shots
     page.wait_for_selector("text=已移除「干部1」")
     page.fill("#id_rater_classes", "上级=0.3\n同级=0.3\n下级=0.3\n服务对象=0.1")
     page.click("button:has-text('保存测评人类别')")
-    page.wait_for_load_state("networkidle")
-    assert "服务对象" in page.locator("#rater-classes").inner_text()
+    page.wait_for_selector("#rater-classes >> text=服务对象")
     page.screenshot(path=shots / "ballots-admin-targets.png", full_page=True)
     labels = in_thread(lambda: list(session.targets.values_list("label", flat=True)))
     assert "李白水" in labels and "干部1" not in labels
@@ -81,9 +80,9 @@ def test_the_office_keys_in_a_paper_sheet_and_imports_a_workbook_with_errors(
         page.keyboard.type(digit)
         page.keyboard.press("Tab")
     page.screenshot(path=shots / "ballots-admin-paper.png", full_page=True)
-    page.keyboard.press("Enter")
-    page.wait_for_load_state("networkidle")
-    assert "已录入一张纸质票" in page.content()
+    with page.expect_navigation():  # the post, then its redirect to an empty form
+        page.keyboard.press("Enter")
+    page.wait_for_selector(".messages li:has-text('已录入一张纸质票')")
     marks = in_thread(lambda: PendingSheet.objects.get(session=session).marks)
     assert sorted(marks.values()) == ["基本称职", "好", "称职", "称职"]
 
@@ -99,7 +98,7 @@ def test_the_office_keys_in_a_paper_sheet_and_imports_a_workbook_with_errors(
     book.save(path)
     page.set_input_files("#id_file", str(path))
     page.click("button:has-text('导入')")
-    page.wait_for_load_state("networkidle")
+    page.wait_for_selector("#import-errors")
     errors = page.locator("#import-errors").inner_text()
     assert "旁听" in errors and "实际为“9”" in errors and "不能为空" in errors
     page.screenshot(path=shots / "ballots-admin-paper-import.png", full_page=True)
