@@ -17,6 +17,10 @@ AUDIT_ACTIONS: dict[str, object] = {
     "ballot_session.status": _("民主测评状态变化"),
     "ballot_code.create": _("生成测评码"),
     "ballot_code.use": _("测评码已使用"),
+    # the office's edits and paper sheets (evaluation_office_services)
+    "ballot_session.targets": _("修改民主测评对象"),
+    "ballot_session.rater_classes": _("修改测评人类别"),
+    "ballot_paper.enter": _("录入纸质测评票"),
 }
 
 MENU = (

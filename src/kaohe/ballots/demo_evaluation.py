@@ -1,7 +1,8 @@
 """The demo county's democratic evaluations (called by the demo with the county loaded):
 
 - a finished meeting of the first town: its team and cadres marked by 上级、同级、下级 on
-  seed 004's forms (优秀 at most 20% a sheet), closed, so its results show;
+  seed 004's forms (优秀 at most 20% a sheet), two 下级 sheets collected on paper and keyed
+  in by the office, closed, so its results show;
 - a county-wide 单位互评 of the towns' teams in test mode, with a few test sheets, to try
   the phone's pages and wipe in one click.
 
@@ -18,6 +19,7 @@ from typing import Any
 from django.utils import timezone
 
 from kaohe.ballots import evaluation_services as services
+from kaohe.ballots.evaluation_office_services import paper_sheets_enter
 from kaohe.ballots.evaluation_selectors import session_targets
 from kaohe.ballots.evaluation_tally import allowed_count, parts
 from kaohe.ballots.models import BallotForm, Code, RaterClass, Session, SessionStatus
@@ -25,6 +27,7 @@ from kaohe.orgs.models import AssessmentYear, Unit, UnitCategory
 
 RATERS = (("上级", Decimal("0.3"), 5), ("同级", Decimal("0.3"), 12), ("下级", Decimal("0.4"), 24))
 TURNOUT = Decimal("0.9")
+PAPER_SHEETS = 2  # of 下级, on the codes the phones left
 
 
 def _codes(session: Session, rater: RaterClass, count: int) -> list[str]:
@@ -84,6 +87,10 @@ def ballots_demo_load(*, year: int) -> dict[str, int]:
         for code in codes[: int(len(codes) * TURNOUT)]:
             services.ballot_submit(code=code, marks=_marks(meeting, rng, mood), now=during)
             summary["sheets"] += 1
+    # two raters marked paper sheets; the office keys them in before the close
+    lower = meeting.rater_classes.get(name="下级")
+    paper = [(lower, _marks(meeting, rng, 0.1)) for _ in range(PAPER_SHEETS)]
+    summary["sheets"] += paper_sheets_enter(actor=None, session=meeting, sheets=paper)
     services.session_set_status(actor=None, session=meeting, status=SessionStatus.CLOSED)
     summary["sessions"] += 1
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from kaohe.ballots.evaluation_services import MAX_CODES
 from kaohe.ballots.models import BallotForm, RaterClass, Session, Subject
 from kaohe.core.forms import Form
+from kaohe.core.xlsx import workbook_file_field
 from kaohe.orgs.models import AssessmentYear, Unit, UnitCategory
 
 RATER_PRESETS = {
@@ -183,3 +184,17 @@ class BallotFormForm(Form):
         if bool(data.get("max_share_choice")) != (data.get("max_share") is not None):
             self.add_error("max_share", _("限制比例的选项和比例要同时填写，或同时留空"))
         return data
+
+
+class RaterClassesForm(Form):
+    rater_classes = forms.CharField(
+        label=_("测评人类别及权重"), widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("每行一个「类别=权重」；保留的类别保留其测评码，删去的类别连同未使用的测评码一并删除"),
+    )  # fmt: skip
+
+    def clean_rater_classes(self) -> list[tuple[str, Decimal]]:
+        return parse_rater_classes(self.cleaned_data["rater_classes"])
+
+
+class PaperImportForm(Form):
+    file = workbook_file_field()

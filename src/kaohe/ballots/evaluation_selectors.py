@@ -8,10 +8,12 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from kaohe.ballots.models import Session
 from kaohe.core.roles import Action, can
-from kaohe.orgs.models import Posting, Team, active_on
+from kaohe.orgs.models import Cadre, Posting, Team, active_on
+from kaohe.orgs.pinyin import search_key
 
 
 def sessions_for_user(user: object) -> QuerySet[Session]:
@@ -41,3 +43,32 @@ def session_targets(unit: Any, category: Any, today: dt.date) -> tuple[list[Any]
             seen.add(posting.cadre_id)
             cadres.append((posting.cadre, posting.post))
     return teams, cadres
+
+
+CADRE_SEARCH_LIMIT = 30
+
+
+def cadre_search(query: str, *, limit: int = CADRE_SEARCH_LIMIT) -> list[Cadre]:
+    """Cadres in office whose name, pinyin or initials hold ``query`` (orgs' search key),
+    each with ``place``: their current primary post ("青山镇 党委书记"); two queries."""
+    key = search_key(query)
+    if not key:
+        return []
+    cadres = list(
+        Cadre.objects.filter(search__contains=key, retired_on__isnull=True).order_by("name", "pk")[
+            :limit
+        ]
+    )
+    places: dict[int, tuple[str, str]] = {}
+    postings = (
+        Posting.objects.filter(active_on(timezone.localdate()), cadre__in=[c.pk for c in cadres])
+        .select_related("unit")
+        .order_by("-is_primary", "start_date")
+    )
+    for posting in postings:
+        places.setdefault(posting.cadre_id, (posting.unit.name, posting.post))
+    for cadre in cadres:
+        unit, post = places.get(cadre.pk, ("", ""))
+        cadre.place = f"{unit} {post}".strip()  # type: ignore[attr-defined]
+        cadre.post = post  # type: ignore[attr-defined]
+    return cadres

@@ -276,15 +276,18 @@ def _clear_holding(session: Session) -> int:
 
 
 @transaction.atomic
-def session_set_status(*, actor: Any, session: Session, status: str) -> Session:
+def session_set_status(
+    *, actor: Any, session: Session, status: str, note: Mapping[str, Any] | None = None
+) -> Session:
     """Test, wipe the test data, open, close. Closing moves the sheets out of the holding
-    table in a shuffled order (see ``_archive_sheets``)."""
+    table in a shuffled order (see ``_archive_sheets``). ``note``: added to the audit row
+    (the periodic close says it was the system's)."""
     # first wait for the votes under way to end (and hold off new ones), then lock the row
     # without blocking the key-share locks of their foreign keys
     _lock_session(session.pk, exclusive=True)
     session = Session.objects.select_for_update(no_key=True).get(pk=session.pk)
     SESSION_WORKFLOW.check(session.status, status)
-    after: dict[str, Any] = {}
+    after: dict[str, Any] = dict(note or {})
     if session.status == SessionStatus.TESTING:
         after |= _wipe_test_data(session)
     if status == SessionStatus.CLOSED:

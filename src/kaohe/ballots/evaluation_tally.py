@@ -327,3 +327,26 @@ def scenario_ballots(session: Session, form: BallotForm, area: str = OVERALL) ->
         "max_share": dict(ballots.max_share),
         "sheets": ballots.sheets,
     }
+
+
+def part_values(session: Session, form: BallotForm) -> dict[str, Decimal]:
+    """{session target id: the engine's tally value} of one part (a form without areas) of
+    a closed session: what a scheme without a ``ballots`` section reads as its ``ballot``
+    input (the value the engine itself would put there from the sheets). Targets no valid
+    sheet marked are left out."""
+    section = scenario_ballots(session, form, OVERALL)
+    targets = next((t for f, t in parts(session) if f.pk == form.pk), [])
+    ids = [str(t.pk) for t in targets]
+    ballots = Ballots(
+        into="ballot",
+        choices=section["choices"],
+        rater_weights=section["rater_weights"],
+        max_share=section["max_share"],
+        sheets=section["sheets"],
+        path="ballots",
+    )
+    return {
+        target: counted.value
+        for target, counted in zip(ids, tally(ballots, ids), strict=True)
+        if counted.value is not None
+    }

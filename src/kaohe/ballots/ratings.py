@@ -166,3 +166,59 @@ def rating_round_set_status(
     round_ = RatingRound.objects.select_for_update().get(pk=round.pk)
     ROUND_WORKFLOW.move(round_, status, actor=actor, reason=reason)
     return round_
+
+
+def _round_open_for_change(round: RatingRound) -> RatingRound:
+    round_ = RatingRound.objects.select_for_update().get(pk=round.pk)
+    if round_.status != RatingStatus.OPEN:
+        raise ValidationError(_("本轮评价已结束，不能修改评价对象"), code="round_closed")
+    return round_
+
+
+@transaction.atomic
+def rating_round_targets_add(
+    *, actor: Any, round: RatingRound, units: Iterable[Any] = (), cadres: Iterable[Any] = ()
+) -> int:
+    """Add units (a unit round) or cadres (a cadre round) — one, a whole unit's or a whole
+    category's at once; those already in the round are left as they are. Returns how many
+    were added."""
+    round_ = _round_open_for_change(round)
+    is_unit = round_.subject == RatingSubject.UNIT
+    wanted = list(units if is_unit else cadres)
+    if list(cadres) if is_unit else list(units):
+        raise ValidationError(
+            _("本轮评价对象为单位") if is_unit else _("本轮评价对象为干部"), code="subject"
+        )
+    relation = round_.units if is_unit else round_.cadres
+    have = set(relation.values_list("pk", flat=True))
+    new = [t for t in dict.fromkeys(wanted) if t.pk not in have]
+    if new:
+        relation.add(*new)
+        audit_record(
+            actor=actor, action="rating_round.targets", obj=round_,
+            after={"added": [t.pk for t in new], "names": [str(t) for t in new[:50]]},
+        )  # fmt: skip
+    return len(new)
+
+
+@transaction.atomic
+def rating_round_target_remove(*, actor: Any, round: RatingRound, target: Any) -> None:
+    """Take a unit or a cadre out of the round; refused once a leader has rated it."""
+    round_ = _round_open_for_change(round)
+    is_unit = round_.subject == RatingSubject.UNIT
+    relation = round_.units if is_unit else round_.cadres
+    if not relation.filter(pk=target.pk).exists():
+        raise ValidationError(_("评价对象不在本轮评价中"), code="unknown_target")
+    rated = Rating.objects.filter(round=round_, **{"unit" if is_unit else "cadre": target}).count()
+    if rated:
+        raise ValidationError(
+            _("已有 %(n)s 位领导评价了「%(name)s」，不能移除") % {"n": rated, "name": target},
+            code="rated",
+        )
+    if relation.count() <= 1:
+        raise ValidationError(_("至少要保留一个评价对象"), code="last_target")
+    relation.remove(target)
+    audit_record(
+        actor=actor, action="rating_round.targets", obj=round_,
+        after={"removed": target.pk, "name": str(target)},
+    )  # fmt: skip

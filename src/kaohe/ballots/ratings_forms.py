@@ -37,19 +37,26 @@ class RoundForm(Form):
         widget=forms.SelectMultiple(attrs={"size": 8}),
         help_text=_("评价对象为单位时选择"),
     )  # fmt: skip
-    cadres: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
-        label=_("评价的干部"), queryset=None, required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text=_("评价对象为干部时选择"),
+    # a cadre round starts from whole units or a whole category; single cadres are then
+    # searched, added and removed on the round's 评价对象 page (1,500 cadres fit no list)
+    cadre_category: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("评价一类单位的在任干部"), queryset=None, required=False,
+        help_text=_("评价对象为干部时：该类别各单位在任干部全部加入"),
+    )  # fmt: skip
+    cadre_units: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
+        label=_("或评价这些单位的在任干部"), queryset=None, required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("评价对象为干部时选择；发起后可在「评价对象」页按姓名、拼音查找增删干部"),
     )  # fmt: skip
 
-    def __init__(self, *args: Any, years: Any, raters: Any, units: Any, cadres: Any,
+    def __init__(self, *args: Any, years: Any, raters: Any, units: Any, categories: Any,
                  **kwargs: Any) -> None:  # fmt: skip
         super().__init__(*args, **kwargs)
         self.fields["year"].queryset = years  # type: ignore[attr-defined]
         self.fields["raters"].queryset = raters  # type: ignore[attr-defined]
         self.fields["units"].queryset = units  # type: ignore[attr-defined]
-        self.fields["cadres"].queryset = cadres  # type: ignore[attr-defined]
+        self.fields["cadre_units"].queryset = units  # type: ignore[attr-defined]
+        self.fields["cadre_category"].queryset = categories  # type: ignore[attr-defined]
 
     def clean_period(self) -> str:
         period = self.cleaned_data["period"].strip().upper()

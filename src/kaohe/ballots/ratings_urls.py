@@ -9,4 +9,17 @@ urlpatterns = [
     path("ratings/<int:pk>/status/", views.round_status, name="rating_round_status"),
     path("ratings/<int:pk>/remind/", views.round_remind, name="rating_remind"),
     path("ratings/<int:pk>/rate/", views.rating_enter, name="rating_enter"),
+    path("ratings/<int:pk>/targets/", views.round_targets, name="rating_round_targets"),
+    path("ratings/<int:pk>/targets/add/", views.round_targets_add, name="rating_round_targets_add"),
+    path(
+        "ratings/<int:pk>/targets/remove/",
+        views.round_target_remove,
+        name="rating_round_target_remove",
+    ),
+    path(
+        "ratings/<int:pk>/targets/search/",
+        views.round_cadre_search,
+        name="rating_round_cadre_search",
+    ),
+    path("ratings/<int:pk>/export.xlsx", views.round_export, name="rating_round_export"),
 ]

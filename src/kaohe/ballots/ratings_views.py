@@ -13,18 +13,22 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kaohe.ballots import ratings as services
+from kaohe.ballots.evaluation_selectors import cadre_search
 from kaohe.ballots.models import Rating, RatingGrade, RatingRound, RatingStatus, RatingSubject
+from kaohe.ballots.ratings_export import round_workbook
 from kaohe.ballots.ratings_forms import ReasonForm, RoundForm
 from kaohe.ballots.ratings_results import cadre_rating_counts, rating_progress, unit_rating_scores
 from kaohe.ballots.ratings_selectors import rating_rounds_for_user, ratings_for_user
 from kaohe.core.forms import apply_service_error
 from kaohe.core.models import User
 from kaohe.core.roles import Action, Role, actor, can, require
-from kaohe.orgs.models import Cadre, Posting, Unit
+from kaohe.core.xlsx import xlsx_response
+from kaohe.orgs.models import Cadre, Posting, Unit, UnitCategory, active_on
 from kaohe.orgs.selectors import years_for_user
 
 
@@ -52,6 +56,21 @@ def round_list(request: HttpRequest) -> HttpResponse:
     return render(request, "ballots/ratings/round_list.html", {"rounds": rounds, "manage": manage})
 
 
+def _cadres_of(units: Any, category: Any) -> list[Cadre]:
+    """The cadres in office today in the units (or the category's active units)."""
+    if category is not None:
+        units = Unit.objects.filter(category=category, is_active=True)
+    unit_ids = [u.pk for u in units]
+    if not unit_ids:
+        return []
+    held = Posting.objects.filter(active_on(timezone.localdate()), unit_id__in=unit_ids)
+    return list(
+        Cadre.objects.filter(retired_on__isnull=True, pk__in=held.values("cadre_id")).order_by(
+            "name", "pk"
+        )
+    )
+
+
 @login_required
 def round_create(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.RATING_MANAGE)
@@ -60,18 +79,26 @@ def round_create(request: HttpRequest) -> HttpResponse:
         years=years_for_user(request.user),
         raters=User.objects.filter(role=Role.LEADER, is_active=True).order_by("username"),
         units=Unit.objects.filter(is_active=True).order_by("order", "name"),
-        cadres=Cadre.objects.order_by("name"),
+        categories=UnitCategory.objects.order_by("order", "name"),
     )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
+        cadres = (
+            _cadres_of(d["cadre_units"], d["cadre_category"])
+            if d["subject"] == RatingSubject.CADRE
+            else []
+        )
         try:
             round_ = services.rating_round_create(
                 actor=actor(request), year=d["year"], name=d["name"], subject=d["subject"],
                 period=d["period"], trimmed=d["trimmed"], due_on=d["due_on"],
-                raters=d["raters"], units=d["units"], cadres=d["cadres"],
+                raters=d["raters"], units=d["units"], cadres=cadres,
             )  # fmt: skip
         except ValidationError as error:
-            apply_service_error(form, error)
+            if d["subject"] == RatingSubject.CADRE and not cadres:
+                form.add_error("cadre_units", _("所选单位没有在任干部：请选择一类单位或若干单位"))
+            else:
+                apply_service_error(form, error)
         else:
             messages.success(request, _("已发起领导评价"))
             return redirect("ballots:rating_round_detail", round_.pk)
@@ -200,3 +227,115 @@ def rating_enter(request: HttpRequest, pk: int) -> HttpResponse:
         {"round": round_, "targets": targets, "is_unit": is_unit, "grades": RatingGrade.values,
          "closed": round_.status != RatingStatus.OPEN, "done": done},
     )  # fmt: skip
+
+
+# --- the round's targets (htmx search, a whole unit or category at once) and its workbook
+
+
+def _targets_context(round_: Any) -> dict[str, Any]:
+    targets = _targets(round_)
+    is_unit = round_.subject == RatingSubject.UNIT
+    key = "unit_id" if is_unit else "cadre_id"
+    rated = dict(
+        Rating.objects.filter(round=round_).values_list(key).annotate(n=Count("id")).order_by()
+    )
+    for t in targets:
+        t["rated"] = rated.get(t["pk"], 0)
+    taken = {t["pk"] for t in targets}
+    return {
+        "round": round_,
+        "targets": targets,
+        "is_unit": is_unit,
+        "open": round_.status == RatingStatus.OPEN,
+        "units": Unit.objects.filter(is_active=True).exclude(pk__in=taken if is_unit else [])
+        .order_by("order", "name"),
+        "categories": UnitCategory.objects.order_by("order", "name"),
+        "remove_label": _("移除"),
+    }  # fmt: skip
+
+
+@login_required
+def round_targets(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = _managed(request, pk)
+    return render(request, "ballots/ratings/round_targets.html", _targets_context(round_))
+
+
+def _targets_panel(request: HttpRequest, round_: Any) -> HttpResponse:
+    if request.headers.get("HX-Request"):
+        context = _targets_context(round_) | {"partial": True}
+        return render(request, "ballots/ratings/_round_targets.html", context)
+    return redirect("ballots:rating_round_targets", round_.pk)
+
+
+def _posted_pk(request: HttpRequest, name: str) -> int | None:
+    raw = request.POST.get(name, "")
+    return int(raw) if raw.isdigit() else None
+
+
+@login_required
+@require_POST
+def round_targets_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """One cadre (from the search), a unit (a unit round: the unit; a cadre round: its
+    cadres in office) or a category (its units, or their cadres)."""
+    round_ = _managed(request, pk)
+    is_unit = round_.subject == RatingSubject.UNIT
+    units: list[Any] = []
+    cadres: list[Any] = []
+    if (cadre_pk := _posted_pk(request, "cadre")) is not None:
+        cadres = [get_object_or_404(Cadre, pk=cadre_pk)]
+    elif (unit_pk := _posted_pk(request, "unit")) is not None:
+        unit = get_object_or_404(Unit, pk=unit_pk, is_active=True)
+        units, cadres = ([unit], []) if is_unit else ([], _cadres_of([unit], None))
+    elif (category_pk := _posted_pk(request, "category")) is not None:
+        category = get_object_or_404(UnitCategory, pk=category_pk)
+        if is_unit:
+            units = list(Unit.objects.filter(category=category, is_active=True))
+        else:
+            cadres = _cadres_of([], category)
+    try:
+        added = services.rating_round_targets_add(
+            actor=actor(request), round=round_, units=units, cadres=cadres
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("已加入 %(n)s 个评价对象") % {"n": added})
+    return _targets_panel(request, round_)
+
+
+@login_required
+@require_POST
+def round_target_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = _managed(request, pk)
+    is_unit = round_.subject == RatingSubject.UNIT
+    relation = round_.units if is_unit else round_.cadres
+    target = get_object_or_404(relation, pk=_posted_pk(request, "target") or 0)
+    try:
+        services.rating_round_target_remove(actor=actor(request), round=round_, target=target)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("已移除「%(name)s」") % {"name": target})
+    return _targets_panel(request, round_)
+
+
+@login_required
+def round_cadre_search(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = _managed(request, pk)
+    query = request.GET.get("q", "")[:50]
+    found: list[Any] = []
+    if query.strip() and round_.subject == RatingSubject.CADRE:
+        taken = set(round_.cadres.values_list("pk", flat=True))
+        found = [c for c in cadre_search(query) if c.pk not in taken]
+    return render(
+        request, "ballots/_cadre_results.html",
+        {"found": found, "query": query, "target": "#round-targets",
+         "add_url": "ballots:rating_round_targets_add", "owner": round_},
+    )  # fmt: skip
+
+
+@login_required
+def round_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """The round's workbook (office only): results, who rated what, who has not rated."""
+    round_ = _managed(request, pk)
+    return xlsx_response(round_workbook(round_), f"{round_.name}-领导评价.xlsx")

@@ -20,6 +20,7 @@ SURVEY_AUDIT_ACTIONS = {
     "rating_round.status": _("领导评价状态变化"),
     "rating.save": _("保存领导评价打分"),
     "rating.remind": _("提醒领导评价"),
+    "rating_round.targets": _("修改领导评价对象"),
 }
 
 # In the ballots drop-down (测评与评价) right after 民主测评 (71).

@@ -257,6 +257,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "collection.rectifications_escalate",
         "schedule": crontab(hour=envint("REMINDER_HOUR", 7), minute=15),
     },
+    # Live democratic evaluations closed at their closing time, sheets shuffled out of the
+    # holding table (kaohe.ballots.tasks), every few minutes.
+    "ballot-sessions-close": {
+        "task": "kaohe.ballots.tasks.sessions_close_due",
+        "schedule": envint("BALLOT_CLOSE_EVERY_SECONDS", 120),
+    },
 }
 
 # E-mail (reminders and late notices): the console backend prints them unless EMAIL_BACKEND

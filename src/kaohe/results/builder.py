@@ -299,6 +299,9 @@ def collection_provider(context: BuildContext) -> dict[str, Contribution]:
 # 领导评价得分 ``leader``) and the cadre rounds' grades (seed 004 一(三)5 ``leader_ratings``).
 SURVEY_INPUT = "survey"
 LEADER_INPUT = "leader"
+# A closed team session's tally (seed 002 突出实绩考核: 班子民主测评占10%) for the team schemes
+# whose score reads ``ballot`` and that declare no ``ballots`` section of their own.
+BALLOT_INPUT = "ballot"
 LEADER_RATINGS_INPUT = "leader_ratings"
 
 
@@ -334,6 +337,12 @@ def ballots_provider(context: BuildContext) -> dict[str, Contribution]:
       raters voted with are merged over the scheme's (a name in both: the session's value)
       when every session feeding it agrees on them; otherwise the scheme's stay as they are. A form with areas (one mark per area) has no single
       mark per target for the engine's tally: such parts are not fed.
+    - 民主测评 for a team scheme without a ``ballots`` section whose score reads ``ballot``
+      (seed 002's team scheme, 班子民主测评占10%): each closed session's team part (a form
+      without areas) gives each team the engine's own tally of its sheets
+      (``part_values``: invalid sheets dropped, weights rescaled over the classes that
+      marked it) as input ``ballot``; a team in several sessions: the mean of their values.
+      Imported components still win (``components_provider`` comes after).
     - Surveys: each closed survey of the year gives its unit points (``survey_scores``) as
       input ``survey`` to the unit and team schemes whose score reads it (several surveys:
       their mean).
@@ -342,7 +351,7 @@ def ballots_provider(context: BuildContext) -> dict[str, Contribution]:
       closed cadre round, every target of the cadre schemes gets ``leader_ratings``, the
       list of its rounds' grades in period order (none: an empty list, 全年领导评价无优秀).
     """
-    from kaohe.ballots.evaluation_tally import OVERALL, parts, scenario_ballots
+    from kaohe.ballots.evaluation_tally import OVERALL, part_values, parts, scenario_ballots
     from kaohe.ballots.models import (
         RatingRound,
         RatingStatus,
@@ -363,6 +372,13 @@ def ballots_provider(context: BuildContext) -> dict[str, Contribution]:
         for subject in (Subject.TEAM, Subject.CADRE)
     }
     sections: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    # team schemes that read `ballot` from an input, not from sheets of their own
+    tallied = [
+        s for s in context.schemes
+        if s.subject == Subject.TEAM and not s.definition.get("ballots")
+        and BALLOT_INPUT in set().union(*expression_inputs(s.definition.get("score")))
+    ]  # fmt: skip
+    team_values: dict[str, list[Decimal]] = defaultdict(list)
     sessions = (
         Session.objects.filter(year__year=context.year, status=SessionStatus.CLOSED)
         .select_related("team_form", "cadre_form")
@@ -380,6 +396,9 @@ def ballots_provider(context: BuildContext) -> dict[str, Contribution]:
                     builder_ids[str(t.pk)] = unit_id(t.team.unit_id)
                 elif t.cadre_id is not None:
                     builder_ids[str(t.pk)] = cadre_id(t.cadre_id)
+            if subject == Subject.TEAM and tallied:
+                for session_target, value in part_values(session, form).items():
+                    team_values[builder_ids[session_target]].append(value)
             for scheme in with_ballots.get(subject, []):
                 known = set(scheme.targets)
                 ids = {pk: target for pk, target in builder_ids.items() if target in known}
@@ -399,6 +418,11 @@ def ballots_provider(context: BuildContext) -> dict[str, Contribution]:
         voted = [section["voted"] for section in found]
         if all(v == voted[0] for v in voted):
             contribution.ballots = voted[0]
+
+    means = _mean_by_target(team_values)
+    for scheme in tallied:
+        for target in set(scheme.targets) & means.keys():
+            out.setdefault(scheme.id, Contribution()).inputs[target][BALLOT_INPUT] = means[target]
 
     def give(name: str, values: Mapping[str, Decimal]) -> None:
         for scheme in context.schemes:

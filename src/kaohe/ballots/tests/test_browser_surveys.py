@@ -197,7 +197,7 @@ def test_the_office_writes_a_survey_and_starts_a_round_in_the_browser(site, brow
     page.select_option("#id_subject", "cadre")
     page.fill("#id_period", "Q1")
     page.check("input[name=raters]")
-    page.select_option("#id_cadres", label="张青山")
+    page.select_option("#id_cadre_units", label="青山镇")  # its cadres in office
     page.screenshot(path=str(shots / "rating-round-create.png"), full_page=True)
     page.click("form.stacked button[type=submit]")
     page.wait_for_selector("#raters")

@@ -17,7 +17,8 @@ def test_the_demo_has_a_finished_meeting_with_results_and_a_test_mode_round():
     assert summary["sessions"] == 2
     meeting = Session.objects.get(status=SessionStatus.CLOSED)
     mutual = Session.objects.get(status=SessionStatus.TESTING)
-    assert Sheet.objects.filter(session=meeting).count() == 4 + 10 + 21  # 90% of 5, 12, 24
+    # 90% of 5, 12, 24 by phone, and two paper sheets of 下级
+    assert Sheet.objects.filter(session=meeting).count() == 4 + 10 + 21 + 2
     result = session_result(meeting)
     rows = [row for part in result.parts for row in part.rows]
     assert rows and all(not row.hidden and row.value is not None for row in rows)

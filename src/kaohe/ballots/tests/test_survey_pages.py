@@ -198,7 +198,7 @@ def test_the_office_starts_a_round_of_cadre_ratings(client, cast):
     client.force_login(cast.admin)
     response = client.post(reverse("ballots:rating_round_create"), {
         "year": f.year_2024().pk, "name": "第一季度干部评价", "subject": "cadre", "period": "q1",
-        "raters": [cast.leader.pk], "cadres": [cast.cadre_a.pk, cast.cadre_b.pk],
+        "raters": [cast.leader.pk], "cadre_category": cast.town_category.pk,
     })  # fmt: skip
     round_ = RatingRound.objects.get()
     assert response["Location"] == reverse("ballots:rating_round_detail", args=[round_.pk])

@@ -21,13 +21,23 @@ ROWS = [
     ("ballots:session_codes_print", ("ballots_session",), (302, 200, 403, 403, 403, 403, 403, 403)),
     ("ballots:session_turnout", ("ballots_session",),    (302, 200, 403, 403, 403, 403, 403, 403)),
     ("ballots:session_results", ("ballots_session",),    (302, 200, 403, 403, 403, 403, 403, 200)),
+    ("ballots:session_edit", ("ballots_session",),       (302, 200, 403, 403, 403, 403, 403, 403)),
+    ("ballots:session_cadre_search", ("ballots_session",), (302, 200, 403, 403, 403, 403, 403, 403)),
+    ("ballots:session_paper", ("ballots_session",),      (302, 200, 403, 403, 403, 403, 403, 403)),
+    ("ballots:session_paper_template", ("ballots_session",), (302, 200, 403, 403, 403, 403, 403, 403)),
+    ("ballots:session_paper_import", ("ballots_session",), (302, 200, 403, 403, 403, 403, 403, 403)),
     # the rater's pages: no account, the same for everyone
     ("ballots:vote_scan", (),                            (200, 200, 200, 200, 200, 200, 200, 200)),
     ("ballots:vote", (),                                 (200, 200, 200, 200, 200, 200, 200, 200)),
     ("ballots:vote_done", (),                            (200, 200, 200, 200, 200, 200, 200, 200)),
 ]  # fmt: skip
 ROWS += url_walk_surveys.ROWS  # the surveys and leader ratings
-POST_ONLY = {"ballots:session_status", *url_walk_surveys.POST_ONLY}
+POST_ONLY = {
+    "ballots:session_status",
+    "ballots:session_target_add",
+    "ballots:session_target_remove",
+    *url_walk_surveys.POST_ONLY,
+}
 
 
 def objects(cast: Any) -> dict[str, Any]:

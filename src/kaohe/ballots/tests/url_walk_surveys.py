@@ -30,10 +30,19 @@ ROWS = [
     ("ballots:rating_round_list", (),                    (302, 200, 403, 403, 403, 200, 403, 403)),
     ("ballots:rating_round_create", (),                  (302, 200, 403, 403, 403, 403, 403, 403)),
     ("ballots:rating_round_detail", ("surveys_round",),  (302, 200, 403, 403, 403, 403, 403, 403)),
+    ("ballots:rating_round_targets", ("surveys_round",), (302, 200, 403, 403, 403, 403, 403, 403)),
+    ("ballots:rating_round_cadre_search", ("surveys_round",), (302, 200, 403, 403, 403, 403, 403, 403)),
+    ("ballots:rating_round_export", ("surveys_round",),  (302, 200, 403, 403, 403, 403, 403, 403)),
     # The office sees every rating but is no rater; the leader rates.
     ("ballots:rating_enter", ("surveys_round",),         (302, 403, 403, 403, 403, 200, 403, 403)),
 ]  # fmt: skip
-POST_ONLY = {"ballots:survey_status", "ballots:rating_round_status", "ballots:rating_remind"}
+POST_ONLY = {
+    "ballots:survey_status",
+    "ballots:rating_round_status",
+    "ballots:rating_remind",
+    "ballots:rating_round_targets_add",
+    "ballots:rating_round_target_remove",
+}
 
 
 def objects(cast: Any) -> dict[str, Any]:

@@ -161,3 +161,55 @@ def test_a_survey_and_rating_rounds_give_inputs_with_the_builders_target_ids(cas
     assert cadres[cast.cadre_a.entity_id]["inputs"]["leader_ratings"] == ["良好"]
     assert cadres[cast.cadre_b.entity_id]["inputs"]["leader_ratings"] == []
     parse_scenario(load_text(jsonout.dumps(document)))
+
+
+def test_a_closed_team_session_gives_seed_002s_team_ballot_input_from_the_engines_tally(cast, vote):
+    from kaohe.orgs.models import Team
+    from kaohe.results.tests.conftest import component
+
+    schemes = _published("seed002-team", only=("team",))
+    team_scheme = schemes["team"]
+    teams = list(Team.objects.filter(is_assessed=True).select_related("unit"))
+    for team in teams:
+        for name in ("performance", "leader", "survey", "party"):
+            component(team_scheme, team.unit, name, "80")
+        if team.unit_id != cast.unit_a.pk:
+            component(team_scheme, team.unit, "ballot", "70")  # imported, as before
+    session = make_session(cast)
+    for _ in range(3):
+        vote(session, "上级", team="好")
+        vote(session, "下级", team="较好")
+    vote(session, "同级", team="一般")
+    evaluation_services.session_set_status(actor=cast.admin, session=session, status="closed")
+    session.refresh_from_db()
+    own = session_result(session)
+    team_row = next(r for p in own.parts if p.form.subject == "team" for r in p.rows)
+    assert team_row.value is not None
+
+    document = build_scenario(2024).document
+    scheme = _scheme(document, team_scheme)
+    assert "ballots" not in scheme or not scheme.get("ballots")  # no sheets: an input
+    inputs = {t["id"]: t["inputs"] for t in scheme["targets"]}
+    mine = inputs[f"u{cast.unit_a.pk}"]
+    assert mine["ballot"] == team_row.value  # the session's own tally, weights rescaled
+    assert all(i["ballot"] == D("70") for t, i in inputs.items() if t != f"u{cast.unit_a.pk}")
+    result = evaluate(build_scenario(2024).document).scheme(f"s{team_scheme.pk}")
+    expected = (D("0.9") * 80 + D("0.1") * team_row.value).quantize(D("0.01"))
+    assert result.result_for(f"u{cast.unit_a.pk}").score == expected
+    parse_scenario(load_text(jsonout.dumps(document)))
+
+
+def test_an_imported_team_ballot_component_still_wins_over_the_session(cast, vote):
+    from kaohe.orgs.models import Team
+    from kaohe.results.tests.conftest import component
+
+    team_scheme = _published("seed002-team", only=("team",))["team"]
+    for team in Team.objects.filter(is_assessed=True).select_related("unit"):
+        component(team_scheme, team.unit, "ballot", "66")
+    session = make_session(cast, cadres=0)
+    for _ in range(5):
+        vote(session, "上级", team="好")
+    evaluation_services.session_set_status(actor=cast.admin, session=session, status="closed")
+    scheme = _scheme(build_scenario(2024).document, team_scheme)
+    mine = next(t for t in scheme["targets"] if t["id"] == f"u{cast.unit_a.pk}")
+    assert mine["inputs"]["ballot"] == D("66")
