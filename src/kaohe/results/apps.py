@@ -22,6 +22,12 @@ AUDIT_ACTIONS = {
     "proposal.save": _("保存等次建议"),
     "proposal.status": _("等次建议状态变化"),
     "proposal.discard": _("作废等次建议（更换依据的计算）"),
+    "explanation.open": _("要求报送书面说明"),
+    "explanation.submit": _("报送书面说明"),
+    "explanation.receive": _("登记收到书面说明"),
+    "whatif.create": _("新建模拟测算"),
+    "whatif.update": _("修改模拟测算方案"),
+    "whatif.delete": _("删除模拟测算"),
 }
 
 GRADE_RUN = JobKind("results.grade", _("计算考核结果"), "kaohe.results.jobs.grade_run")
@@ -29,6 +35,9 @@ GRADE_RUN = JobKind("results.grade", _("计算考核结果"), "kaohe.results.job
 MENU = (
     MenuItem("results:run_list", pgettext_lazy("menu", "结果计算"), Action.RESULTS_VIEW, "run", "results", 80),
     MenuItem("results:outcome_list", pgettext_lazy("menu", "等次建议与审定"), Action.RESULTS_PROPOSE, "outcome", "results", 81),
+    MenuItem("results:use_list", pgettext_lazy("menu", "结果运用"), Action.RESULTS_VIEW, "use", "results", 85),
+    MenuItem("results:whatif_list", pgettext_lazy("menu", "模拟测算"), Action.RESULTS_VIEW, "whatif", "results", 86),
+    MenuItem("results:explanation_list", pgettext_lazy("menu", "书面说明"), Action.REPORT_SUBMIT, "explanation", "results", 87),
 )  # fmt: skip
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kaohe.results import decision_views, views
+from kaohe.results import decision_views, use_views, views, whatif_views
 
 app_name = "results"
 
@@ -40,4 +40,14 @@ urlpatterns = [
         decision_views.proposal_return,
         name="proposal_return",
     ),
+    path("use/", use_views.use_list, name="use_list"),
+    path("use/<int:pk>/", use_views.use_detail, name="use_detail"),
+    path("use/<int:pk>/use.xlsx", use_views.use_xlsx, name="use_xlsx"),
+    path("use/<int:pk>/explanations/", use_views.explanations_open, name="explanations_open"),
+    path("explanations/", use_views.explanation_list, name="explanation_list"),
+    path("explanations/<int:pk>/", use_views.explanation_detail, name="explanation_detail"),
+    path("whatif/", whatif_views.whatif_list, name="whatif_list"),
+    path("whatif/new/", whatif_views.whatif_create, name="whatif_create"),
+    path("whatif/<int:pk>/", whatif_views.whatif_detail, name="whatif_detail"),
+    path("whatif/<int:pk>/delete/", whatif_views.whatif_delete, name="whatif_delete"),
 ]
