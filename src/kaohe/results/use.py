@@ -35,7 +35,9 @@ EXPLANATION_OWNER = "explanation"  # owner type of its evidence file (collection
 
 EXCELLENT = "优秀"
 TENURE_CREDIT_PER_EXCELLENT = Decimal("0.5")
-TENURE_CLAUSE = "002 突出实绩考核：每获得一个年度考核优秀等次的领导干部在职级晋升时任职年限要求缩短半年"
+TENURE_CLAUSE = (
+    "002 突出实绩考核：每获得一个年度考核优秀等次的领导干部在职级晋升时任职年限要求缩短半年"
+)
 
 # What a cadre's low grade leads to. Seed 004 does not list it: these are the national rules
 # the rules catalogue names (公务员法 2018). ``twice``: only for the second year running.
@@ -47,7 +49,9 @@ CONSEQUENCES: dict[str, list[tuple[str, Any, bool]]] = {
     "基本称职": [
         (
             "公务员法 第三十七条、《公务员考核规定》",
-            gettext_lazy("作为调整职务职级、工资以及公务员奖励、培训、辞退的依据；诫勉、限期改进（须考核办核对条款）"),
+            gettext_lazy(
+                "作为调整职务职级、工资以及公务员奖励、培训、辞退的依据；诫勉、限期改进（须考核办核对条款）"
+            ),
             False,
         ),
     ],
@@ -276,9 +280,7 @@ def use_workbook(use: OutcomeUse) -> bytes:
                 "、".join(row.awards),
                 "、".join(str(y) for y in row.excellent_years),
                 float(row.tenure_credit) if row.excellent_years else None,
-                "；".join(
-                    [f"{c.clause}：{c.text}" for c in row.consequences] + row.requires
-                ),
+                "；".join([f"{c.clause}：{c.text}" for c in row.consequences] + row.requires),
                 "；".join(f"{c.clause}：{c.before}→{c.after}" for c in row.cascades),
                 row.explanation_state,
             ],
@@ -325,9 +327,12 @@ def explanation_due_grades(outcome: Outcome) -> list[FinalGrade]:
         definition = version.definition if version else {}
         grades = list(definition.get("grades") or [])
         limit = _explanation_limit(definition)
-        if limit in grades and final.grade in grades:
-            if grades.index(final.grade) >= grades.index(limit):
-                due.append(final)
+        if (
+            limit in grades
+            and final.grade in grades
+            and grades.index(final.grade) >= grades.index(limit)
+        ):
+            due.append(final)
     return due
 
 
@@ -353,9 +358,14 @@ def explanations_open(*, actor: Any, outcome: Outcome, due_on: dt.date) -> list[
     now = timezone.now()
     items = [
         WrittenExplanation(
-            outcome=outcome, final=final, unit_id=final.unit_id, grade=final.grade,
-            clause=WRITTEN_EXPLANATION_CLAUSE, due_on=due_on, created_at=now,
-        )  # fmt: skip
+            outcome=outcome,
+            final=final,
+            unit_id=final.unit_id or 0,  # explanation_due_grades: units only
+            grade=final.grade,
+            clause=WRITTEN_EXPLANATION_CLAUSE,
+            due_on=due_on,
+            created_at=now,
+        )
         for final in explanation_due_grades(outcome)
         if final.pk not in existing
     ]

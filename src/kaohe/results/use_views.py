@@ -34,7 +34,7 @@ class ExplanationSubmitForm(Form):
     def __init__(self, *args: object, **kwargs: object) -> None:
         from kaohe.collection.evidence import evidence_file_field
 
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         field = evidence_file_field(required=True)
         field.label = gettext_lazy("书面说明")
         self.fields["file"] = field

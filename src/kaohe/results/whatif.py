@@ -81,8 +81,13 @@ def _weights(expression: Any, path: tuple[str | int, ...], found: list[Knob]) ->
         here = (*path, "sum", index)
         label = str(of) if isinstance(of, str) else _("第 %(n)s 项（组合）") % {"n": index + 1}
         found.append(
-            Knob(f"w{len(found)}", WEIGHTS, (*here, "weight"), _("权重：%(of)s") % {"of": label},
-                 Decimal(str(part["weight"])))  # fmt: skip
+            Knob(
+                f"w{len(found)}",
+                WEIGHTS,
+                (*here, "weight"),
+                _("权重：%(of)s") % {"of": label},
+                Decimal(str(part["weight"])),
+            )
         )
         _weights(of, (*here, "of"), found)
 
@@ -93,15 +98,24 @@ def knobs(definition: Mapping[str, Any]) -> list[Knob]:
     _weights(definition.get("score"), ("score",), found)
     for grade, line in (definition.get("bands") or {}).items():
         found.append(
-            Knob(f"b{len(found)}", BANDS, ("bands", str(grade)),
-                 _("“%(grade)s”分数线") % {"grade": grade}, Decimal(str(line)))  # fmt: skip
+            Knob(
+                f"b{len(found)}",
+                BANDS,
+                ("bands", str(grade)),
+                _("“%(grade)s”分数线") % {"grade": grade},
+                Decimal(str(line)),
+            )
         )
     for index, quota in enumerate(definition.get("quotas") or []):
         if isinstance(quota, Mapping) and "ratio" in quota:
             found.append(
-                Knob(f"q{len(found)}", QUOTAS, ("quotas", index, "ratio"),
-                     _("“%(grade)s”名额比例") % {"grade": quota.get("grade", "")},
-                     Decimal(str(quota["ratio"])))  # fmt: skip
+                Knob(
+                    f"q{len(found)}",
+                    QUOTAS,
+                    ("quotas", index, "ratio"),
+                    _("“%(grade)s”名额比例") % {"grade": quota.get("grade", "")},
+                    Decimal(str(quota["ratio"])),
+                )
             )
     return found
 
@@ -136,9 +150,7 @@ def drafts_for_user(user: object) -> QuerySet[WhatIfDraft]:
     """The office and the committee see every what-if draft (readers of results)."""
     if not can(user, Action.RESULTS_VIEW):
         return WhatIfDraft.objects.none()
-    return WhatIfDraft.objects.select_related(
-        "scheme__year", "base_version", "run", "created_by"
-    )
+    return WhatIfDraft.objects.select_related("scheme__year", "base_version", "run", "created_by")
 
 
 def base_run(scheme: Scheme) -> Run | None:
@@ -148,9 +160,7 @@ def base_run(scheme: Scheme) -> Run | None:
     if outcome is not None:
         return outcome.run
     return (
-        Run.objects.filter(
-            year_id=scheme.year_id, status=RunStatus.DONE, rows__scheme=scheme
-        )
+        Run.objects.filter(year_id=scheme.year_id, status=RunStatus.DONE, rows__scheme=scheme)
         .order_by("-finished_at", "-pk")
         .first()
     )
@@ -176,11 +186,12 @@ def _substituted(draft: WhatIfDraft, definition: Mapping[str, Any]) -> tuple[dic
     index = next((i for i, s in enumerate(schemes) if str(s.get("id")) == wanted), None)
     if index is None:
         raise ValidationError(_("对照的计算不含此方案"), code="scheme_not_in_run")
-    ids = dict(
-        Scheme.objects.filter(year_id=draft.scheme.year_id, suite=draft.scheme.suite)
-        .values_list("code", "pk")
-    )
-    ids = {code: scheme_id(pk) for code, pk in ids.items()}
+    ids = {
+        code: scheme_id(pk)
+        for code, pk in Scheme.objects.filter(
+            year_id=draft.scheme.year_id, suite=draft.scheme.suite
+        ).values_list("code", "pk")
+    }
     base, new = exact(draft.base_version.definition), exact(dict(definition))
     entry = schemes[index]
     for key in dict.fromkeys([*base, *new]):
@@ -199,7 +210,9 @@ def _substituted(draft: WhatIfDraft, definition: Mapping[str, Any]) -> tuple[dic
 def whatif_grade(draft: WhatIfDraft, definition: Mapping[str, Any] | None = None) -> WhatIfResult:
     """Grade the run's snapshot with ``definition`` (the draft's by default) in the scheme's
     place and compare with the run. Raises ``WhatIfError`` for what the engine refuses."""
-    document, index = _substituted(draft, definition if definition is not None else draft.definition)
+    document, index = _substituted(
+        draft, definition if definition is not None else draft.definition
+    )
     try:
         result = evaluate(document)
     except ScenarioError as error:
@@ -252,7 +265,9 @@ def whatif_update(*, actor: Any, draft: WhatIfDraft, definition: Mapping[str, An
     definition = plain(dict(definition))
     for key in ("id", "name", "subject"):
         if definition.get(key) != draft.base_version.definition.get(key):
-            problem = DefinitionProblem(key, "fixed", _("模拟测算不能修改方案的编号、名称和考核对象"))
+            problem = DefinitionProblem(
+                key, "fixed", _("模拟测算不能修改方案的编号、名称和考核对象")
+            )
             raise WhatIfError(problem)
     result = whatif_grade(draft, definition)
     before = draft.definition

@@ -53,7 +53,9 @@ def test_a_unit_graded_general_owes_a_written_explanation_tracked_until_received
     outcome = decided(cast, django_capture_on_commit_callbacks)
     result = use.outcome_use(outcome)
     baishui = next(
-        r for r in result.units if r.final.unit_id == cast.unit_b.pk and r.final.scheme_id == year_data.party.pk
+        r
+        for r in result.units
+        if r.final.unit_id == cast.unit_b.pk and r.final.scheme_id == year_data.party.pk
     )
     assert (baishui.computed_grade, baishui.grade) == ("较好", "一般")
     # the engine's obligations (001 第十八条: not 好) are listed with the unit
@@ -97,9 +99,7 @@ def test_a_graded_outcome_has_no_use_until_it_is_decided(
     outcome = outcomes.outcome_open(actor=cast.admin, run=run)
     assert use.outcome_use(outcome).rows == []
     with pytest.raises(ValidationError):
-        use.explanations_open(
-            actor=cast.admin, outcome=outcome, due_on=timezone.localdate()
-        )
+        use.explanations_open(actor=cast.admin, outcome=outcome, due_on=timezone.localdate())
 
 
 # ---- cadres: awards, tenure credit, low grades, cascades ------------------------------
@@ -112,7 +112,9 @@ def _cadre_scheme(year):
     return next(s for s in schemes if s.code == "cadre")
 
 
-def _cadre_outcome(cast, scheme, year, grade, *, awards=(), trace=None, status=OutcomeStatus.DECIDED):
+def _cadre_outcome(
+    cast, scheme, year, grade, *, awards=(), trace=None, status=OutcomeStatus.DECIDED
+):
     from kaohe.orgs.models import AssessmentYear
 
     year_obj = AssessmentYear.objects.get_or_create(year=year)[0]
@@ -154,7 +156,9 @@ def test_unfit_two_years_running_lists_both_consequences_with_their_clauses(cast
 
     scheme = _cadre_scheme(year_2024())
     first = _cadre_outcome(cast, scheme, 2023, "不称职")
-    assert [c.clause for c in use.outcome_use(first).cadres[0].consequences] == ["公务员法 第五十条"]
+    assert [c.clause for c in use.outcome_use(first).cadres[0].consequences] == [
+        "公务员法 第五十条"
+    ]
     second = _cadre_outcome(cast, scheme, 2024, "不称职")
     clauses = [c.clause for c in use.outcome_use(second).cadres[0].consequences]
     assert clauses == ["公务员法 第五十条", "公务员法 第八十八条"]

@@ -17,7 +17,11 @@ D = Decimal
 
 
 def _real(run):
-    rows = list(RunRow.objects.filter(run=run).values_list("target", "scheme_id", "score", "rank", "grade", "trace"))
+    rows = list(
+        RunRow.objects.filter(run=run).values_list(
+            "target", "scheme_id", "score", "rank", "grade", "trace"
+        )
+    )
     finals = list(FinalGrade.objects.values_list("target", "grade", "computed_grade", "source"))
     return rows, finals, Run.objects.count(), RunRow.objects.count(), run.result
 
@@ -102,7 +106,10 @@ def test_the_page_shows_the_engine_error_beside_the_field_and_the_changes(
     bad = client.post(url, {"form": "knobs", **values, knobs["score.sum[1].weight"]: "0.3"})
     page = bad.content.decode()
     assert bad.status_code == 200
-    assert f'id="id_{knobs["score.sum[0].weight"]}_errors"' in page or f'id="id_{knobs["score.sum[1].weight"]}_errors"' in page
+    assert (
+        f'id="id_{knobs["score.sum[0].weight"]}_errors"' in page
+        or f'id="id_{knobs["score.sum[1].weight"]}_errors"' in page
+    )
     bad_yaml = client.post(url, {"form": "yaml", "text": "id: party\nname: x\n"})
     assert "errorlist" in bad_yaml.content.decode()
     ok = client.post(url, {"form": "knobs", **values, knobs["bands.好"]: "95"})
