@@ -172,14 +172,14 @@ def _engine_parts(outcome: Outcome) -> dict[tuple[int, str], Mapping[str, Any]]:
 
 
 def cascades_of(trace: Iterable[Mapping[str, Any]]) -> list[Cascade]:
-    """The steps of a trace where a rule carrying another assessment's grade acted, with
-    the grade before and after it."""
+    """The steps of a trace where a rule carrying another assessment's grade changed the
+    grade, with the grade before and after it."""
     found = []
     grade = ""
     for step in trace:
         after = str(step.get("grade") or "")
         rule = str(step.get("rule") or "")
-        if step.get("step") == "rule" and rule in CASCADE_RULES:
+        if step.get("step") == "rule" and rule in CASCADE_RULES and after != grade:
             found.append(
                 Cascade(rule, CASCADE_RULES[rule], grade, after, str(step.get("note") or ""))
             )

@@ -26,7 +26,8 @@ from kaohe.results.models import WrittenExplanation
 
 class ExplanationsOpenForm(Form):
     due_on = forms.DateField(
-        label=gettext_lazy("报送期限"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("报送期限"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
 
@@ -42,7 +43,8 @@ class ExplanationSubmitForm(Form):
 
 class ExplanationReceiveForm(Form):
     received_on = forms.DateField(
-        label=gettext_lazy("收到日期"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("收到日期"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     note = forms.CharField(
         label=gettext_lazy("备注"), required=False, max_length=500,
