@@ -457,6 +457,7 @@ def demo_site_load(*, year: int | None = None) -> DemoSummary:
     from kaohe.collection.demo_scoring import scoring_demo_load
     from kaohe.collection.demo_warnings import warnings_demo_load
     from kaohe.results.demo_outcomes import demo_proposals_load
+    from kaohe.results.demo_use import use_demo_load
     from kaohe.schemes.services import schemes_demo_load
 
     summary = demo_load(year=year)
@@ -475,4 +476,7 @@ def demo_site_load(*, year: int | None = None) -> DemoSummary:
     # The year's 004 suite graded and open to the party committees' proposals.
     outcomes = demo_proposals_load(year=summary.year, password=DEMO_PASSWORD)
     summary.users.extend(outcomes["users"])
+    # Result use: the written explanations of decided outcomes and a what-if copy (none
+    # while the demo has no decided outcome or finished run).
+    use_demo_load(year=summary.year, today=today)
     return summary

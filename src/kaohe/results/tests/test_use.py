@@ -242,3 +242,17 @@ def _upload(data, name):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, data, content_type="application/pdf")
+
+
+def test_the_demo_loader_opens_the_explanations_and_a_whatif(
+    cast, year_data, django_capture_on_commit_callbacks
+):
+    from kaohe.results.demo_use import use_demo_load
+    from kaohe.results.models import WhatIfDraft
+
+    assert use_demo_load(year=2024) == (0, 0)  # nothing graded yet
+    decided(cast, django_capture_on_commit_callbacks)
+    assert use_demo_load(year=2024) == (1, 1)
+    assert WrittenExplanation.objects.get().unit == cast.unit_b
+    assert WhatIfDraft.objects.get().run.outcomes.exists()
+    assert use_demo_load(year=2024) == (0, 0)
