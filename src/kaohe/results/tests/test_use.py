@@ -256,3 +256,31 @@ def test_the_demo_loader_opens_the_explanations_and_a_whatif(
     assert WrittenExplanation.objects.get().unit == cast.unit_b
     assert WhatIfDraft.objects.get().run.outcomes.exists()
     assert use_demo_load(year=2024) == (0, 0)
+
+
+def test_the_office_sees_the_overdue_and_records_one_received_on_paper(
+    cast, year_data, client, django_capture_on_commit_callbacks
+):
+    outcome = decided(cast, django_capture_on_commit_callbacks)
+    item = use.explanations_open(actor=cast.admin, outcome=outcome, due_on=timezone.localdate())[0]
+    WrittenExplanation.objects.filter(pk=item.pk).update(
+        due_on=timezone.localdate() - dt.timedelta(days=3)
+    )
+    client.force_login(cast.admin)
+    listing = client.get(reverse("results:explanation_list")).content.decode()
+    assert 'class="late"' in listing and "已逾期" in listing
+    url = reverse("results:explanation_detail", args=[item.pk])
+    tomorrow = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
+    refused = client.post(url, {"form": "receive", "received_on": tomorrow})
+    assert "收到日期不能晚于今天" in refused.content.decode()
+    today = timezone.localdate().isoformat()
+    assert (
+        client.post(url, {"form": "receive", "received_on": today, "note": "纸质"}).status_code
+        == 302
+    )
+    item.refresh_from_db()
+    assert (item.received_on.isoformat(), item.note) == (today, "纸质")
+    assert 'class="late"' not in client.get(reverse("results:explanation_list")).content.decode()
+    # a committee member reads, but cannot record
+    client.force_login(cast.committee_member)
+    assert client.post(url, {"form": "receive", "received_on": today}).status_code == 403
