@@ -7,54 +7,129 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('collection', '0007_scoring'),
-        ('orgs', '0008_one_open_posting_secondment_and_stint_per_cadre'),
-        ('results', '0003_proposals'),
-        ('schemes', '0004_clause_notes_of_preset_versions'),
+        ("collection", "0007_scoring"),
+        ("orgs", "0008_one_open_posting_secondment_and_stint_per_cadre"),
+        ("results", "0003_proposals"),
+        ("schemes", "0004_clause_notes_of_preset_versions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='WhatIfDraft',
+            name="WhatIfDraft",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('definition', models.JSONField(verbose_name='模拟方案定义')),
-                ('created_at', models.DateTimeField(verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(verbose_name='修改时间')),
-                ('base_version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='schemes.schemeversion', verbose_name='复制自版本')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='创建人')),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='results.run', verbose_name='对照的计算')),
-                ('scheme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='schemes.scheme', verbose_name='考核方案')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                ("definition", models.JSONField(verbose_name="模拟方案定义")),
+                ("created_at", models.DateTimeField(verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(verbose_name="修改时间")),
+                (
+                    "base_version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="schemes.schemeversion",
+                        verbose_name="复制自版本",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="创建人",
+                    ),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="results.run",
+                        verbose_name="对照的计算",
+                    ),
+                ),
+                (
+                    "scheme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="schemes.scheme",
+                        verbose_name="考核方案",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '模拟测算',
-                'verbose_name_plural': '模拟测算',
-                'ordering': ('-updated_at', '-id'),
+                "verbose_name": "模拟测算",
+                "verbose_name_plural": "模拟测算",
+                "ordering": ("-updated_at", "-id"),
             },
         ),
         migrations.CreateModel(
-            name='WrittenExplanation',
+            name="WrittenExplanation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('grade', models.CharField(max_length=20, verbose_name='等次')),
-                ('clause', models.CharField(max_length=200, verbose_name='依据')),
-                ('due_on', models.DateField(verbose_name='报送期限')),
-                ('received_on', models.DateField(blank=True, null=True, verbose_name='收到日期')),
-                ('note', models.TextField(blank=True, verbose_name='备注')),
-                ('created_at', models.DateTimeField(verbose_name='创建时间')),
-                ('attachment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='collection.attachment', verbose_name='书面说明文件')),
-                ('final', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='explanation', to='results.finalgrade', verbose_name='等次')),
-                ('outcome', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='explanations', to='results.outcome')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.unit', verbose_name='单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("grade", models.CharField(max_length=20, verbose_name="等次")),
+                ("clause", models.CharField(max_length=200, verbose_name="依据")),
+                ("due_on", models.DateField(verbose_name="报送期限")),
+                ("received_on", models.DateField(blank=True, null=True, verbose_name="收到日期")),
+                ("note", models.TextField(blank=True, verbose_name="备注")),
+                ("created_at", models.DateTimeField(verbose_name="创建时间")),
+                (
+                    "attachment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="collection.attachment",
+                        verbose_name="书面说明文件",
+                    ),
+                ),
+                (
+                    "final",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="explanation",
+                        to="results.finalgrade",
+                        verbose_name="等次",
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="explanations",
+                        to="results.outcome",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.unit",
+                        verbose_name="单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '书面说明',
-                'verbose_name_plural': '书面说明',
-                'ordering': ('outcome', 'due_on', 'unit'),
+                "verbose_name": "书面说明",
+                "verbose_name_plural": "书面说明",
+                "ordering": ("outcome", "due_on", "unit"),
             },
         ),
     ]

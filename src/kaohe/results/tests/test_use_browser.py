@@ -58,7 +58,7 @@ def test_the_office_reads_the_use_and_a_liaison_hands_in_the_explanation(
     _grade(admin, url)
     in_thread(lambda: _decide(cast))
 
-    admin.click("nav summary:has-text('结果运用')")
+    admin.click("nav summary:has-text('考核结果')")
     admin.click("nav a:has-text('结果运用')")
     admin.click("#outcomes a:has-text('党建工作成效考核')")
     admin.wait_for_selector("#units")
@@ -78,7 +78,7 @@ def test_the_office_reads_the_use_and_a_liaison_hands_in_the_explanation(
     assert "书面说明.pdf" in liaison.inner_text("main")
     liaison.screenshot(path=str(shots / "results-use-explanation.png"), full_page=True)
 
-    admin.click("nav summary:has-text('结果运用')")
+    admin.click("nav summary:has-text('考核结果')")
     admin.click("nav a:has-text('书面说明')")
     assert "已收到" in admin.inner_text("#explanations")
 
@@ -95,7 +95,7 @@ def test_a_whatif_with_a_lower_quota_shows_who_changes_grade(
     _grade(admin, url)
     before = in_thread(lambda: list(RunRow.objects.values_list("pk", "grade", "score")))
 
-    admin.click("nav summary:has-text('结果运用')")
+    admin.click("nav summary:has-text('考核结果')")
     admin.click("nav a:has-text('模拟测算')")
     admin.select_option("#id_scheme", label="2024 党建工作成效考核")
     admin.click("button:has-text('复制方案并模拟')")
