@@ -64,6 +64,7 @@ def use_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, Action.RESULTS_VIEW)
     outcome = get_object_or_404(use.outcomes_for_user(request.user), pk=pk)
     result = use.outcome_use(outcome)
+    opened = {row.final.pk for row in result.rows if row.explanation is not None}
     today = timezone.localdate()
     context = {
         "outcome": outcome,
@@ -71,7 +72,10 @@ def use_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "used": outcome.status in use.USED_STATUSES,
         "can_open": can(request.user, Action.RESULTS_RUN),
         "open_form": ExplanationsOpenForm(initial={"due_on": today + dt.timedelta(days=30)}),
-        "owed": len(use.explanation_due_grades(outcome)) if result.rows else 0,
+        # targets that owe an explanation and have no tracked item yet
+        "owed": len([f for f in use.explanation_due_grades(outcome) if f.pk not in opened])
+        if result.rows
+        else 0,
     }
     return render(request, "results/use_detail.html", context)
 
