@@ -458,6 +458,7 @@ def demo_site_load(*, year: int | None = None) -> DemoSummary:
     from kaohe.collection.demo_warnings import warnings_demo_load
     from kaohe.results.demo_documents import documents_demo_load
     from kaohe.results.demo_outcomes import demo_proposals_load
+    from kaohe.results.demo_use import use_demo_load
     from kaohe.schemes.services import schemes_demo_load
 
     summary = demo_load(year=year)
@@ -478,4 +479,7 @@ def demo_site_load(*, year: int | None = None) -> DemoSummary:
     summary.users.extend(outcomes["users"])
     # The forms of one town made from that year's results (a batch to download).
     documents_demo_load(year=summary.year)
+    # Result use: the written explanations of decided outcomes and a what-if copy (none
+    # while the demo has no decided outcome or finished run).
+    use_demo_load(year=summary.year, today=today)
     return summary

@@ -16,9 +16,10 @@ class HomeConfig(AppConfig):
 
     def ready(self) -> None:
         from kaohe.collection.todos import register_todo_provider
-        from kaohe.home.todos import rating_todos
+        from kaohe.home.todos import explanation_todos, rating_todos
 
         register_todo_provider(rating_todos)
+        register_todo_provider(explanation_todos)
         register_menu_items(
             [
                 MenuItem(

@@ -26,6 +26,12 @@ AUDIT_ACTIONS = {
     "document_template.reset": _("恢复默认表格模板"),
     "document_batch.create": _("批量生成表格"),
     "document_batch.status": _("批量生成表格完成"),
+    "explanation.open": _("要求报送书面说明"),
+    "explanation.submit": _("报送书面说明"),
+    "explanation.receive": _("登记收到书面说明"),
+    "whatif.create": _("新建模拟测算"),
+    "whatif.update": _("修改模拟测算方案"),
+    "whatif.delete": _("删除模拟测算"),
 }
 
 GRADE_RUN = JobKind("results.grade", _("计算考核结果"), "kaohe.results.jobs.grade_run")
@@ -35,6 +41,9 @@ MENU = (
     MenuItem("results:run_list", pgettext_lazy("menu", "结果计算"), Action.RESULTS_VIEW, "run", "results", 80),
     MenuItem("results:outcome_list", pgettext_lazy("menu", "等次建议与审定"), Action.RESULTS_PROPOSE, "outcome", "results", 81),
     MenuItem("results:documents", pgettext_lazy("menu", "表格与报告"), Action.RESULTS_RUN, "document", "results", 82),
+    MenuItem("results:use_list", pgettext_lazy("menu", "结果运用"), Action.RESULTS_VIEW, "use", "results", 85),
+    MenuItem("results:whatif_list", pgettext_lazy("menu", "模拟测算"), Action.RESULTS_VIEW, "whatif", "results", 86),
+    MenuItem("results:explanation_list", pgettext_lazy("menu", "书面说明"), Action.REPORT_SUBMIT, "explanation", "results", 87),
 )  # fmt: skip
 
 

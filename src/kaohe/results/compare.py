@@ -127,7 +127,6 @@ def _versions(run: Run) -> dict[int, int]:
 def compare_runs(old: Run, new: Run) -> list[Change]:
     """Every target whose score, rank, grade or status differs between ``old`` and
     ``new`` (or that only one of them graded), with the reasons."""
-    fields = ("score", "rank", "grade", "status")
 
     def rows(run: Run) -> dict[tuple[int, str], RunRow]:
         return {
@@ -135,13 +134,27 @@ def compare_runs(old: Run, new: Run) -> list[Change]:
             for r in RunRow.objects.filter(run=run).select_related("scheme")
         }
 
-    old_rows, new_rows = rows(old), rows(new)
-    old_parts, new_parts = _snapshot_parts(old.snapshot), _snapshot_parts(new.snapshot)
     old_versions, new_versions = _versions(old), _versions(new)
     versions = {
         scheme: (old_versions.get(scheme), new_versions.get(scheme))
         for scheme in set(old_versions) | set(new_versions)
     }
+    return compare_rows(
+        rows(old), rows(new), _snapshot_parts(old.snapshot), _snapshot_parts(new.snapshot),
+        versions,
+    )  # fmt: skip
+
+
+def compare_rows(
+    old_rows: Mapping[tuple[int, str], RunRow],
+    new_rows: Mapping[tuple[int, str], RunRow],
+    old_parts: Any,
+    new_parts: Any,
+    versions: Mapping[int, tuple[int | None, int | None]],
+) -> list[Change]:
+    """The changes between two sets of rows keyed by (scheme pk, target), stored or not
+    (what-if rows are never saved); rows need their ``scheme`` loaded."""
+    fields = ("score", "rank", "grade", "status")
     changes = []
     keys: Iterable[tuple[int, str]] = list(dict.fromkeys([*old_rows, *new_rows]))
     for key in keys:

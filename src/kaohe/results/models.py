@@ -510,3 +510,68 @@ class DocumentBatch(models.Model):
     def form_labels(self) -> list[str]:
         labels = dict(DocumentForm.choices)
         return [str(labels.get(form, form)) for form in self.forms]
+
+
+class WrittenExplanation(models.Model):
+    """A written explanation (书面说明) a unit owes for a standing grade the scheme asks one
+    for (seed 001 第十八条: "一般"和"差" → 党委向县委写出书面说明): due, received, and the
+    document (an evidence file of the unit, ``collection.evidence``, owner ``explanation``)."""
+
+    outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="explanations")
+    final = models.OneToOneField(
+        FinalGrade, on_delete=models.CASCADE, related_name="explanation", verbose_name=_("等次")
+    )
+    unit = models.ForeignKey(
+        "orgs.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("单位")
+    )
+    grade = models.CharField(_("等次"), max_length=20)
+    clause = models.CharField(_("依据"), max_length=200)
+    due_on = models.DateField(_("报送期限"))
+    received_on = models.DateField(_("收到日期"), null=True, blank=True)
+    attachment = models.ForeignKey(
+        "collection.Attachment", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("书面说明文件"),
+    )  # fmt: skip
+    note = models.TextField(_("备注"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"))
+
+    class Meta:
+        verbose_name = _("书面说明")
+        verbose_name_plural = _("书面说明")
+        ordering = ("outcome", "due_on", "unit")
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.grade}"
+
+
+class WhatIfDraft(models.Model):
+    """A what-if copy (模拟测算) of a scheme's current version: its definition may be changed
+    freely and graded against a stored run's snapshot; it never becomes a version and never
+    writes a run."""
+
+    scheme = models.ForeignKey(
+        "schemes.Scheme", on_delete=models.CASCADE, related_name="+", verbose_name=_("考核方案")
+    )
+    base_version = models.ForeignKey(
+        "schemes.SchemeVersion", on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("复制自版本"),
+    )  # fmt: skip
+    run = models.ForeignKey(
+        Run, on_delete=models.PROTECT, related_name="+", verbose_name=_("对照的计算")
+    )
+    name = models.CharField(_("名称"), max_length=100)
+    definition = models.JSONField(_("模拟方案定义"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
+        verbose_name=_("创建人"),
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("创建时间"))
+    updated_at = models.DateTimeField(_("修改时间"))
+
+    class Meta:
+        verbose_name = _("模拟测算")
+        verbose_name_plural = _("模拟测算")
+        ordering = ("-updated_at", "-id")
+
+    def __str__(self) -> str:
+        return self.name

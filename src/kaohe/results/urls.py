@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kaohe.results import decision_views, document_views, views
+from kaohe.results import decision_views, document_views, use_views, views, whatif_views
 
 app_name = "results"
 
@@ -57,4 +57,14 @@ urlpatterns = [
         document_views.document_batch_download,
         name="document_batch_download",
     ),
+    path("use/", use_views.use_list, name="use_list"),
+    path("outcomes/<int:pk>/use/", use_views.use_detail, name="use_detail"),
+    path("outcomes/<int:pk>/use.xlsx", use_views.use_xlsx, name="use_xlsx"),
+    path("outcomes/<int:pk>/explanations/", use_views.explanations_open, name="explanations_open"),
+    path("explanations/", use_views.explanation_list, name="explanation_list"),
+    path("explanations/<int:pk>/", use_views.explanation_detail, name="explanation_detail"),
+    path("whatif/", whatif_views.whatif_list, name="whatif_list"),
+    path("whatif/new/", whatif_views.whatif_create, name="whatif_create"),
+    path("whatif/<int:pk>/", whatif_views.whatif_detail, name="whatif_detail"),
+    path("whatif/<int:pk>/delete/", whatif_views.whatif_delete, name="whatif_delete"),
 ]

@@ -42,7 +42,25 @@ POST_ONLY = {
     "results:outcome_reopen",
     "results:proposal_check",
     "results:proposal_return",
+    "results:explanations_open",
+    "results:whatif_create",
+    "results:whatif_delete",
 }
+USE_ROWS = [
+    ("results:use_list", (), VIEW),
+    ("results:use_detail", ("results_decided",), VIEW),
+    ("results:use_xlsx", ("results_decided",), VIEW),
+    ("results:explanation_list", (), (302, 200, 403, 200, 200, 200, 403, 200)),
+    # 青山镇's explanation: its liaison sees it, 白水镇's (outsider) gets 404
+    (
+        "results:explanation_detail",
+        ("results_explanation",),
+        (302, 200, 403, 200, 404, 200, 403, 200),
+    ),
+    ("results:whatif_list", (), VIEW),
+    ("results:whatif_detail", ("results_whatif",), VIEW),
+]
+ROWS += USE_ROWS
 
 
 def objects(cast: Any) -> dict[str, Any]:
@@ -77,6 +95,7 @@ def objects(cast: Any) -> dict[str, Any]:
     return (
         {"results_run": run, "results_row": row, "results_scheme": scheme}
         | _proposal_objects(cast, year, scheme)
+        | _use_objects(cast, year, scheme, run, row)
         | forms
     )
 
@@ -107,3 +126,28 @@ def _proposal_objects(cast: Any, year: Any, scheme: Any) -> dict[str, Any]:
         services.run_store(run=run, result=services.grade_snapshot(run.snapshot))
     outcome = outcome_open(actor=cast.admin, run=run)
     return {"results_outcome": outcome, "results_group": SimpleNamespace(pk="全部")}
+
+
+def _use_objects(cast: Any, year: Any, scheme: Any, run: Any, row: Any) -> dict[str, Any]:
+    """A decided outcome on ``run`` (青山镇 一般), its written explanation, a what-if."""
+    from django.utils import timezone
+
+    from kaohe.results.models import FinalGrade, Outcome, WhatIfDraft, WrittenExplanation
+
+    now = timezone.now()
+
+    outcome = Outcome.objects.create(year=year, run=run, status="decided", created_at=now)
+    final = FinalGrade.objects.create(
+        outcome=outcome, scheme=scheme, target=row.target, unit=cast.unit_a, row=row,
+        status="graded", computed_grade="一般", grade="一般", updated_at=now,
+    )  # fmt: skip
+    explanation = WrittenExplanation.objects.create(
+        outcome=outcome, final=final, unit=cast.unit_a, grade="一般", clause="001 第十八条",
+        due_on=now.date(), created_at=now,
+    )  # fmt: skip
+    draft = WhatIfDraft.objects.create(
+        scheme=scheme, base_version=scheme.current_version, run=run, name="模拟",
+        definition=scheme.current_version.definition, created_by=cast.admin, created_at=now,
+        updated_at=now,
+    )  # fmt: skip
+    return {"results_decided": outcome, "results_explanation": explanation, "results_whatif": draft}

@@ -101,7 +101,33 @@ def hostile(cast, draft_system):
         "rejected": rejected,
         "scheme": scheme,
         "survey": _hostile_survey(cast),
+        "outcome": _hostile_outcome(cast, scheme),
     }
+
+
+def _hostile_outcome(cast, scheme):
+    """A decided outcome whose target's name and obligations are hostile text."""
+    import json
+
+    from django.utils import timezone
+
+    from kaohe.results.models import FinalGrade, Outcome, Run, RunRow
+
+    now = timezone.now()
+    target = f"u{cast.unit_a.pk}"
+    result = {"format": "kaohe-result/1", "schemes": [{"id": f"s{scheme.pk}", "results": [
+        {"target": target, "requires": [_hostile(1)], "awards": [_hostile(2)]}]}]}  # fmt: skip
+    run = Run.objects.create(year=scheme.year, status="done", snapshot="{}",
+                             result=json.dumps(result), created_at=now, finished_at=now)  # fmt: skip
+    row = RunRow.objects.create(run=run, scheme=scheme, target=target, unit=cast.unit_a,
+                                name=_hostile(0, 100), status="graded", grade="一般",
+                                position=0)  # fmt: skip
+    outcome = Outcome.objects.create(year=scheme.year, suite=scheme.suite, run=run,
+                                     status="decided", created_at=now)  # fmt: skip
+    FinalGrade.objects.create(outcome=outcome, scheme=scheme, target=target, unit=cast.unit_a,
+                              row=row, status="graded", computed_grade="一般", grade="一般",
+                              updated_at=now)  # fmt: skip
+    return outcome
 
 
 def _hostile_survey(cast):
@@ -130,6 +156,7 @@ def _requests(hostile):
         "schemes:system_template": ([], [{}]),
         "schemes:system_export": ([hostile["system"].pk], [{}]),
         "results:component_template": ([hostile["scheme"].pk], [{}]),
+        "results:use_xlsx": ([hostile["outcome"].pk], [{}]),
         "ballots:survey_template": ([hostile["survey"].pk], [{}]),
         "ballots:survey_results_export": ([hostile["survey"].pk], [{}]),
     }
