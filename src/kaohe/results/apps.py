@@ -7,6 +7,7 @@ from kaohe.core.registry import (
     MenuItem,
     register_audit_actions,
     register_job_kinds,
+    register_menu_group,
     register_menu_items,
 )
 from kaohe.core.roles import Action
@@ -21,6 +22,11 @@ AUDIT_ACTIONS = {
     "proposal.save": _("保存等次建议"),
     "proposal.status": _("等次建议状态变化"),
     "proposal.discard": _("作废等次建议（更换依据的计算）"),
+    "objection.record": _("登记公示异议"),
+    "objection.handle": _("处理公示异议"),
+    "appeal.file": _("登记复核、申诉"),
+    "appeal.status": _("复核、申诉状态变化"),
+    "appeal.recompute": _("复核、申诉重新计算"),
 }
 
 GRADE_RUN = JobKind("results.grade", _("计算考核结果"), "kaohe.results.jobs.grade_run")
@@ -28,6 +34,10 @@ GRADE_RUN = JobKind("results.grade", _("计算考核结果"), "kaohe.results.job
 MENU = (
     MenuItem("results:run_list", pgettext_lazy("menu", "考核结果"), Action.RESULTS_VIEW, "run", None, 80),
     MenuItem("results:outcome_list", pgettext_lazy("menu", "等次建议与审定"), Action.RESULTS_PROPOSE, "outcome", None, 81),
+    MenuItem("results:publicity_index", pgettext_lazy("menu", "公示与公布"), Action.RESULTS_PUBLISH, "publicity", "publish", 84),
+    MenuItem("results:appeal_list", pgettext_lazy("menu", "复核与申诉"), Action.APPEAL_HANDLE, "appeal", "publish", 85),
+    MenuItem("results:investigation_list", pgettext_lazy("menu", "审查待定干部"), Action.APPEAL_HANDLE, "investigation", "publish", 86),
+    MenuItem("results:own_results", pgettext_lazy("menu", "我的考核结果"), Action.RESULT_OWN_VIEW, "own", None, 87),
 )  # fmt: skip
 
 
@@ -42,3 +52,4 @@ class ResultsConfig(AppConfig):
         register_audit_actions(AUDIT_ACTIONS)
         register_job_kinds([GRADE_RUN])
         register_menu_items(MENU)
+        register_menu_group("publish", pgettext_lazy("menu", "公示复核"))

@@ -61,9 +61,8 @@ def objects(cast: Any) -> dict[str, Any]:
         status="graded", grade="好", position=0,
         trace=[{"step": "band", "grade": "好", "note": "得分 91.05，在“好”的分数段"}],
     )  # fmt: skip
-    return {"results_run": run, "results_row": row, "results_scheme": scheme} | _proposal_objects(
-        cast, year, scheme
-    )
+    found = {"results_run": run, "results_row": row, "results_scheme": scheme}
+    return found | _proposal_objects(cast, year, scheme) | _publicity_objects(cast, run, row)
 
 
 def _proposal_objects(cast: Any, year: Any, scheme: Any) -> dict[str, Any]:
@@ -92,3 +91,55 @@ def _proposal_objects(cast: Any, year: Any, scheme: Any) -> dict[str, Any]:
         services.run_store(run=run, result=services.grade_snapshot(run.snapshot))
     outcome = outcome_open(actor=cast.admin, run=run)
     return {"results_outcome": outcome, "results_group": SimpleNamespace(pk="全部")}
+
+
+def _publicity_objects(cast: Any, run: Any, row: Any) -> dict[str, Any]:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from kaohe.results.models import Appeal, FinalGrade, Outcome, OutcomeStatus
+
+    today = timezone.localdate()
+    outcome = Outcome.objects.create(
+        year=run.year, run=run, status=OutcomeStatus.PUBLICITY, publicity_start=today,
+        publicity_end=today + dt.timedelta(days=6), publicity_contact="电话",
+        created_at=timezone.now(),
+    )  # fmt: skip
+    final = FinalGrade.objects.create(
+        outcome=outcome, scheme=row.scheme, target=row.target, unit=row.unit, row=row,
+        status="graded", computed_grade="好", grade="好", updated_at=timezone.now(),
+    )  # fmt: skip
+    appeal = Appeal.objects.create(
+        final=final, kind="review", filed_on=today, due_on=today + dt.timedelta(days=30),
+        reason="复核", created_by=cast.admin, created_at=timezone.now(),
+    )  # fmt: skip
+    return {"publicity_outcome": outcome, "results_final": final, "results_appeal": appeal}
+
+
+# Publicity, appeals, investigations and the cadre's own page (``publish``): the office
+# alone handles them (``RESULTS_PUBLISH``, ``APPEAL_HANDLE``); the grade page is read like
+# the runs; the public pages need no login; the own page needs ``RESULT_OWN_VIEW``.
+OFFICE = (302, 200, 403, 403, 403, 403, 403, 403)
+PUBLIC = (200, 200, 200, 200, 200, 200, 200, 200)
+OWN = (302, 200, 403, 403, 403, 403, 403, 403)
+ROWS += [
+    ("results:publicity_index", (), OFFICE),
+    ("results:publicity_manage", ("publicity_outcome",), OFFICE),
+    ("results:objection_create", ("publicity_outcome",), OFFICE),
+    ("results:grade_detail", ("results_final",), VIEW),
+    ("results:publicity_public_index", (), PUBLIC),
+    ("results:publicity_public", ("publicity_outcome",), PUBLIC),
+    ("results:appeal_create", ("results_final",), OFFICE),
+    ("results:appeal_list", (), OFFICE),
+    ("results:appeal_detail", ("results_appeal",), OFFICE),
+    ("results:investigation_list", (), OFFICE),
+    ("results:own_results", (), OWN),
+]
+POST_ONLY |= {
+    "results:outcome_publish",
+    "results:objection_handle",
+    "results:appeal_recompute",
+    "results:appeal_decide",
+    "results:investigation_regrade",
+}
