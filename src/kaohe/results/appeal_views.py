@@ -18,7 +18,7 @@ from kaohe.core.forms import apply_service_error
 from kaohe.core.roles import Action, actor, require
 from kaohe.results import appeals
 from kaohe.results.compare import compare_runs
-from kaohe.results.models import Appeal, AppealKind, AppealStatus, RunStatus
+from kaohe.results.models import Appeal, AppealKind, AppealStatus, RunRow, RunStatus
 from kaohe.results.publicity_forms import AppealForm, DecideForm, RecomputeForm
 from kaohe.results.selectors import appeals_for_user, final_grades_for_user, outcomes_for_user
 
@@ -73,8 +73,12 @@ def _detail(
 ) -> HttpResponse:
     row = appeals.appeal_row(appeal)
     change = None
+    base = appeal.run.recomputed_from if appeal.run and appeal.run.recomputed_from else None
+    base = base or appeal.final.outcome.run
+    base_row = RunRow.objects.filter(
+        run=base, scheme_id=appeal.final.scheme_id, target=appeal.final.target
+    ).first()
     if row is not None and appeal.run is not None:
-        base = appeal.final.outcome.run
         found = [
             c
             for c in compare_runs(base, appeal.run)
@@ -86,7 +90,7 @@ def _detail(
         "appeal": appeal,
         "final": appeal.final,
         "row": row,
-        "base_row": appeal.final.row,
+        "base_row": base_row,
         "change": change,
         "running": appeal.run is not None and appeal.run.status not in (RunStatus.DONE,
                                                                           RunStatus.FAILED),
@@ -111,10 +115,9 @@ def appeal_recompute(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            value = appeals.parse_value(data["value"]) if data["input_name"].strip() else None
             appeals.appeal_recompute(
                 actor=actor(request), appeal=appeal, source=data["source"],
-                input_name=data["input_name"], value=value,
+                input_name=data["input_name"], value=data["value"],
             )  # fmt: skip
         except ValidationError as error:
             apply_service_error(form, error)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -273,24 +274,35 @@ def _target_name(final: FinalGrade) -> str:
     return final.row.name or str(final.cadre or final.unit or final.target)
 
 
-def corrected_snapshot(snapshot: str, final: FinalGrade, name: str, value: Decimal) -> str:
-    """``snapshot`` with one numeric input of the appellant changed (a correction found
-    in the 复核): only an input the target already has, and a number."""
+def corrected_snapshot(snapshot: str, final: FinalGrade, name: str, text: str) -> tuple[str, str]:
+    """``snapshot`` with one input of the appellant corrected (found wrong in the 复核),
+    and the correction as text: a number for a numeric input, a list separated by 、 or ,
+    for a list (leader ratings). Only an input the target already has."""
     document = json.loads(snapshot, parse_float=Decimal, parse_int=Decimal)
     for scheme in document.get("schemes", []):
         if scheme.get("id") != f"s{final.scheme_id}":
             continue
         for target in scheme.get("targets", []):
-            if target.get("id") == final.target:
-                inputs = target.setdefault("inputs", {})
-                if not isinstance(inputs.get(name), Decimal):
-                    raise field_error(
-                        "input_name",
-                        _("该考核对象没有数值分项“%(name)s”") % {"name": name},
-                        "no_such_input",
-                    )
-                inputs[name] = value
-                return "".join(jsonout.chunks(document)) + "\n"
+            if target.get("id") != final.target:
+                continue
+            inputs = target.setdefault("inputs", {})
+            old = inputs.get(name)
+            if isinstance(old, Decimal):
+                value: Any = parse_value(text)
+                shown = format(value, "f")
+            elif isinstance(old, list):
+                value = [part.strip() for part in re.split(r"[、,，]", text) if part.strip()]
+                if not value:
+                    raise field_error("value", _("请填写更正后的内容"), "value_required")
+                shown = "、".join(value)
+            else:
+                raise field_error(
+                    "input_name",
+                    _("该考核对象没有分项“%(name)s”") % {"name": name},
+                    "no_such_input",
+                )
+            inputs[name] = value
+            return "".join(jsonout.chunks(document)) + "\n", f"{name} = {shown}"
     raise field_error("input_name", _("原计算中没有该考核对象"), "no_such_target")
 
 
@@ -313,7 +325,7 @@ def appeal_recompute(
     appeal: Appeal,
     source: str = "database",
     input_name: str = "",
-    value: Decimal | None = None,
+    value: str = "",
 ) -> Run:
     """Grade the appellant's suite again as a background run: from the database as it is
     now (data corrected on the site, a closed case), or from the outcome's snapshot with
@@ -331,10 +343,11 @@ def appeal_recompute(
         snapshot = base.snapshot
         appeal.correction = ""
         if input_name.strip():
-            if value is None:
-                raise field_error("value", _("请填写更正后的数值"), "value_required")
-            snapshot = corrected_snapshot(snapshot, appeal.final, input_name.strip(), value)
-            appeal.correction = f"{input_name.strip()} = {format(value, 'f')}"
+            if not value.strip():
+                raise field_error("value", _("请填写更正后的内容"), "value_required")
+            snapshot, appeal.correction = corrected_snapshot(
+                snapshot, appeal.final, input_name.strip(), value
+            )
         run = Run.objects.create(
             year_id=base.year_id, suite=base.suite, snapshot=snapshot, recomputed_from=base,
             created_by=actor, created_at=timezone.now(),

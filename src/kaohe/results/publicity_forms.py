@@ -23,7 +23,7 @@ class PublicityForm(Form):
     )  # fmt: skip
 
 
-class FinalChoiceField(forms.ModelChoiceField[Any]):
+class FinalChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.row.name or obj.target)
 
@@ -89,7 +89,12 @@ class RecomputeForm(Form):
         initial="database",
     )
     input_name = forms.CharField(label=_("更正的分项"), max_length=100, required=False)
-    value = forms.CharField(label=_("更正后的数值"), max_length=30, required=False)
+    value = forms.CharField(
+        label=_("更正后的内容"),
+        max_length=200,
+        required=False,
+        help_text=_("数值分项填数字；领导评价等列表用顿号分隔，如：优秀、良好"),
+    )
 
 
 class DecideForm(Form):

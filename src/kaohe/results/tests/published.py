@@ -62,7 +62,8 @@ def graded_run(cast: Any, scheme: Any, cadre_c: Any, *, open_case: bool = True) 
         year=scheme.year, suite=scheme.suite, snapshot=snapshot(cast, scheme, cadre_c,
         open_case=open_case), created_by=cast.admin, created_at=timezone.now(),
     )  # fmt: skip
-    run_execute(run=run)
+    with transaction.atomic():  # the job's transaction
+        run_execute(run=run)
     run.refresh_from_db()
     return run
 

@@ -67,11 +67,11 @@ def test_a_review_recomputes_with_a_corrected_input_and_changes_the_grade_with_h
     review = file_review(cast, data)
     with pytest.raises(ValidationError) as error:
         appeals.appeal_recompute(actor=cast.admin, appeal=review, source="snapshot",
-                                 input_name="leader", value=D("91"))  # fmt: skip
+                                 input_name="leader", value="91")  # fmt: skip
     assert error.value.error_dict["input_name"][0].code == "no_such_input"
     with django_capture_on_commit_callbacks(execute=True):
         run = appeals.appeal_recompute(actor=cast.admin, appeal=review, source="snapshot",
-                                       input_name="score", value=D("91"))  # fmt: skip
+                                       input_name="score", value="91")  # fmt: skip
     run.refresh_from_db()
     review.refresh_from_db()
     assert run.status == RunStatus.DONE and run.recomputed_from_id == data.outcome.run_id
