@@ -89,8 +89,9 @@ def _graded(year: int, suite: str, appellant: set[str], actor: Any) -> Run:
         message="往年测评票和领导评价为纸质收集，由演示数据提供",
     )  # fmt: skip
     run.versions.set(
-        Scheme.objects.get(pk=s.pk).current_version
-        for s in Scheme.objects.filter(year__year=year, preset=PRESET)
+        Scheme.objects.filter(
+            year__year=year, preset=PRESET, current_version__isnull=False
+        ).values_list("current_version", flat=True)
     )
     run_execute(run=run)
     run.refresh_from_db()

@@ -23,7 +23,7 @@ class PublicityForm(Form):
     )  # fmt: skip
 
 
-class FinalChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class FinalChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.row.name or obj.target)
 

@@ -3,6 +3,7 @@ decided, publicised with an objection, published, one 复核 that changed a grad
 recomputation, and the demo cadre who reads their grade."""
 
 from __future__ import annotations
+
 from django.urls import reverse
 
 from kaohe.results.models import AppealKind, GradeSource, Outcome, OutcomeStatus
