@@ -12,11 +12,14 @@ it (the pages show how many working days, Monday to Friday, it spans).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import json
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -25,6 +28,7 @@ from django.utils.translation import gettext as _
 from kaohe.core.audit import audit_record
 from kaohe.core.errors import field_error
 from kaohe.core.services import job_submit
+from kaohe.core.text import text_problem
 from kaohe.core.workflow import Workflow
 from kaohe.results import jsonout, services
 from kaohe.results.models import (
@@ -156,6 +160,60 @@ def objection_record(
     )  # fmt: skip
     audit_record(actor=actor, action="objection.record", obj=objection,
                  after={"final": final.pk, "received_on": received_on.isoformat()})  # fmt: skip
+    return objection
+
+
+ONLINE_CHANNEL = "网上提交"
+ONLINE_PER_DAY = 3  # objections one source may submit on the public page in a day
+
+
+def address_key(address: str) -> str:
+    """A keyed digest of a sender's address: enough to count, not to find them."""
+    digest = hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256)
+    return digest.hexdigest()[:32]
+
+
+@transaction.atomic
+def objection_submit(
+    *, final: FinalGrade, content: str, contact: str, address: str, today: dt.date | None = None
+) -> Objection:
+    """An objection sent on the public page during the publicity: checked (on the list,
+    in the period, plain text of a sensible length) and limited per source and day; the
+    office then handles it as any other."""
+    today = today or timezone.localdate()
+    outcome = Outcome.objects.select_for_update().get(pk=final.outcome_id)
+    if (
+        outcome.status != OutcomeStatus.PUBLICITY
+        or outcome.publicity_start is None
+        or outcome.publicity_end is None
+        or not outcome.publicity_start <= today <= outcome.publicity_end
+    ):
+        raise ValidationError(_("不在公示期内"), code="not_in_publicity")
+    if final.grade != EXCELLENT:
+        raise field_error("final", _("该对象不在公示的优秀名单中"), "not_on_list")
+    for name, value, multiline in (("content", content, True), ("contact", contact, False)):
+        if problem := text_problem(value, multiline=multiline):
+            raise field_error(name, problem, "control_character")
+    text, contact = content.strip(), contact.strip()
+    if len(text) < 10:
+        raise field_error("content", _("请具体写明异议（至少 10 个字）"), "content_short")
+    if len(text) > 1000:
+        raise field_error("content", _("异议内容不能超过 1000 个字"), "content_long")
+    key = address_key(address)
+    sent = Objection.objects.filter(outcome=outcome, address_key=key, received_on=today).count()
+    if sent >= ONLINE_PER_DAY:
+        raise ValidationError(
+            _("同一来源每天最多提交 %(n)s 条异议，请改用电话或来信") % {"n": ONLINE_PER_DAY},
+            code="rate_limited",
+        )
+    if contact:
+        text += "\n" + _("联系方式：%(contact)s") % {"contact": contact[:100]}
+    objection = Objection.objects.create(
+        outcome=outcome, final=final, received_on=today, channel=ONLINE_CHANNEL, content=text,
+        recorded_at=timezone.now(), address_key=key,
+    )  # fmt: skip
+    audit_record(actor=None, action="objection.record", obj=objection,
+                 after={"final": final.pk, "channel": ONLINE_CHANNEL})  # fmt: skip
     return objection
 
 

@@ -444,6 +444,9 @@ class Objection(models.Model):
     )  # fmt: skip
     recorded_at = models.DateTimeField(_("登记时间"))
     handled_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    # an objection submitted on the public page: a keyed digest of the sender's address
+    # (never the address), to limit how many one source may send a day
+    address_key = models.CharField(_("来源摘要"), max_length=32, blank=True)
 
     class Meta:
         verbose_name = _("公示异议")

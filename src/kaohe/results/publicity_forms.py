@@ -42,6 +42,20 @@ class ObjectionForm(Form):
         field.queryset = finals
 
 
+class PublicObjectionForm(Form):
+    final = FinalChoiceField(label=_("对哪位同志有异议"), queryset=None, empty_label=None)
+    content = forms.CharField(label=_("异议内容"), max_length=1000, widget=TEXT,
+                              help_text=_("请具体写明事实，不超过 1000 字"))  # fmt: skip
+    contact = forms.CharField(label=_("联系方式（自愿）"), max_length=100, required=False,
+                              help_text=_("留下姓名和电话，便于核实和反馈"))  # fmt: skip
+
+    def __init__(self, *args: Any, finals: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["final"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = finals
+
+
 class ObjectionHandleForm(Form):
     result = forms.ChoiceField(
         label=_("处理结果"),

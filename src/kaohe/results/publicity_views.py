@@ -18,10 +18,16 @@ from django.views.decorators.http import require_POST
 
 from kaohe.core.forms import apply_service_error
 from kaohe.core.roles import Action, actor, can, require
+from kaohe.core.views import _client_address as client_address  # the login's rule
 from kaohe.orgs.models import Posting, active_on
 from kaohe.results import appeals
 from kaohe.results.models import Objection, Outcome, OutcomeStatus
-from kaohe.results.publicity_forms import ObjectionForm, ObjectionHandleForm, PublicityForm
+from kaohe.results.publicity_forms import (
+    ObjectionForm,
+    ObjectionHandleForm,
+    PublicityForm,
+    PublicObjectionForm,
+)
 from kaohe.results.selectors import final_grades_for_user, outcomes_for_user
 
 AFTER_DECISION = (OutcomeStatus.DECIDED, OutcomeStatus.PUBLICITY, OutcomeStatus.PUBLISHED)
@@ -215,11 +221,25 @@ def publicity_public_index(request: HttpRequest) -> HttpResponse:
 
 
 def publicity_public(request: HttpRequest, pk: int) -> HttpResponse:
-    """One 优秀 list during its publicity (no login); 404 before and after."""
+    """One 优秀 list during its publicity (no login; 404 before and after), with a form
+    to send an objection (checked and limited per source and day)."""
     outcome = get_object_or_404(
         Outcome.objects.select_related("year"), pk=pk, status=OutcomeStatus.PUBLICITY
     )
+    form = PublicObjectionForm(request.POST or None, finals=appeals.excellent_list(outcome))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            appeals.objection_submit(
+                final=data["final"], content=data["content"], contact=data["contact"],
+                address=client_address(request),
+            )  # fmt: skip
+        except ValidationError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, _("已收到您的异议，考核办将核实处理"))
+            return redirect("results:publicity_public", pk=outcome.pk)
     return render(
         request, "results/publicity_public.html",
-        {"outcome": outcome, "listed": _listed(outcome)},
+        {"outcome": outcome, "listed": _listed(outcome), "form": form},
     )  # fmt: skip

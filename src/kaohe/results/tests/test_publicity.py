@@ -144,3 +144,45 @@ def test_the_office_starts_publicity_and_records_an_objection_on_its_page(client
     page = client.get(url).content.decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert" not in page
     assert "5 个工作日" in page
+
+
+def test_the_public_sends_an_objection_checked_and_limited_per_source_and_day(client, cast):
+    from django.utils import timezone
+
+    from kaohe.results.models import Objection
+
+    published = decided(cast)
+    today = timezone.localdate()
+    appeals.publicity_start(actor=cast.admin, outcome=published.outcome, start=today,
+                            end=today + dt.timedelta(days=6), contact="电话")  # fmt: skip
+    url = reverse("results:publicity_public", args=[published.outcome.pk])
+    final = published.finals["张青山"]
+    page = client.post(url, {"final": final.pk, "content": "太短"}).content.decode()
+    assert "至少 10 个字" in page
+    other = published.finals["李白水"]  # 称职: not on the list, whatever the form is sent
+    page = client.post(url, {"final": other.pk, "content": "反映" * 10}).content.decode()
+    assert not Objection.objects.exists()
+    page = client.post(url, {"final": final.pk, "content": "反映该同志\x00多次缺席例会请核实"})
+    assert page.status_code == 200 and not Objection.objects.exists()  # a NUL is refused
+    page = client.post(url, {"final": final.pk, "content": "反映该同志\u202e多次缺席例会请核实"})
+    assert "控制字符（U+202E）" in page.content.decode() and not Objection.objects.exists()
+    with pytest.raises(ValidationError) as error:  # the service checks too
+        appeals.objection_submit(final=final, content="反映该同志\u202e多次缺席例会请核实",
+                                 contact="", address="10.0.0.1")  # fmt: skip
+    assert error.value.error_dict["content"][0].code == "control_character"
+    hostile = "反映该同志<b>年内</b>多次缺席例会，请核实"
+    for _n in range(3):
+        response = client.post(url, {"final": final.pk, "content": hostile, "contact": "王某"})
+        assert response.status_code == 302
+    sent = Objection.objects.get(pk=Objection.objects.order_by("pk").first().pk)
+    assert sent.channel == "网上提交" and "联系方式：王某" in sent.content
+    assert sent.recorded_by is None and len(sent.address_key) == 32
+    assert "127.0.0.1" not in sent.address_key
+    page = client.post(url, {"final": final.pk, "content": hostile}).content.decode()
+    assert "每天最多提交 3 条" in page and Objection.objects.count() == 3
+    other_source = client.post(url, {"final": final.pk, "content": hostile},
+                               REMOTE_ADDR="10.0.0.9")  # fmt: skip
+    assert other_source.status_code == 302 and Objection.objects.count() == 4
+    client.force_login(cast.admin)
+    office = client.get(reverse("results:publicity_manage", args=[published.outcome.pk]))
+    assert "&lt;b&gt;年内&lt;/b&gt;" in office.content.decode()
