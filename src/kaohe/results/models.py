@@ -413,6 +413,7 @@ class ProposalItem(models.Model):
     def __str__(self) -> str:
         return f"{self.final.target} {self.grade}"
 
+
 class ObjectionResult(models.TextChoices):
     PENDING = "pending", _("待处理")
     REJECTED = "rejected", _("不成立")
