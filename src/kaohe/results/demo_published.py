@@ -31,10 +31,10 @@ from kaohe.results.models import (
     ComponentScore,
     FinalGrade,
     Outcome,
-    OutcomeStatus,
     Run,
 )
-from kaohe.results.outcomes import OUTCOME_WORKFLOW, outcome_open
+from kaohe.results.outcomes import outcome_open
+from kaohe.results.proposals import outcome_decide
 from kaohe.results.services import run_execute
 from kaohe.schemes.models import Scheme
 from kaohe.schemes.services import scheme_set_status, schemes_demo_load
@@ -137,10 +137,11 @@ def demo_published_load(*, password: str, year: int | None = None) -> Outcome | 
     base = _graded(past, suite, {appellant}, admin)
     honest.delete()
     outcome = outcome_open(actor=admin, run=base)
+    # decided as computed (that year's proposals were made on paper)
+    outcome = outcome_decide(actor=admin, outcome=outcome,
+                             decision_ref=f"县委常委会 {current}年1月8日会议")  # fmt: skip
     outcome.decided_at = timezone.make_aware(dt.datetime(current, 1, 8, 10))
-    outcome.decided_by, outcome.decision_ref = admin, f"县委常委会 {current}年1月8日会议"
-    OUTCOME_WORKFLOW.move(outcome, OutcomeStatus.DECIDED, actor=admin,
-                          fields=["decided_at", "decided_by", "decision_ref"])  # fmt: skip
+    outcome.save(update_fields=["decided_at"])
     start, end = dt.date(current, 1, 12), dt.date(current, 1, 16)
     appeals.publicity_start(
         actor=admin, outcome=outcome, start=start, end=end,
