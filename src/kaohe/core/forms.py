@@ -95,10 +95,17 @@ class UserForm(Form):
         queryset=None,
         help_text=_("责任单位评分人和被考核单位联络员必须指定所属单位"),
     )
+    cadre: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("对应干部"),
+        required=False,
+        queryset=None,
+        help_text=_("角色为“干部本人”时必须指定：该账号只能查看这名干部公布后的考核结果"),
+    )
 
-    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, units: Any, cadres: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         limit_choices(self, "unit", units)
+        limit_choices(self, "cadre", cadres)
 
 
 class PasswordPairForm(Form):
@@ -122,7 +129,7 @@ class PasswordPairForm(Form):
 
 class UserCreateForm(UserForm, PasswordPairForm):
     username = forms.CharField(label=_("用户名"), max_length=150)
-    field_order = ("username", "display_name", "role", "unit", "password1", "password2")
+    field_order = ("username", "display_name", "role", "unit", "cadre", "password1", "password2")
 
     def clean_username(self) -> str:
         from kaohe.core.models import User

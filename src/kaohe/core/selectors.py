@@ -29,6 +29,13 @@ def unit_choices_for_user(user: object) -> QuerySet[Any]:
     return units.all() if can(user, Action.USER_MANAGE) else units.none()
 
 
+def cadre_choices_for_user(user: object) -> QuerySet[Any]:
+    """The cadres the office may bind a cadre's account to (read through the user's
+    foreign key, so that core imports no domain app)."""
+    cadres = User._meta.get_field("cadre").related_model._default_manager
+    return cadres.all() if can(user, Action.USER_MANAGE) else cadres.none()
+
+
 def jobs_for_user(user: object) -> QuerySet[Job]:
     """The office admin sees every job, anyone else the jobs they submitted (never the
     file, which only the worker reads)."""

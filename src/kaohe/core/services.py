@@ -16,10 +16,10 @@ from kaohe.core.audit import apply_changes, audit_record, snapshot
 from kaohe.core.errors import field_error
 from kaohe.core.models import JOB_TRANSITIONS, Job, JobStatus, LoginThrottle, RejectedUpload, User
 from kaohe.core.registry import JobKind, job_kind
-from kaohe.core.roles import UNIT_BOUND_ROLES, Role
+from kaohe.core.roles import CADRE_BOUND_ROLES, UNIT_BOUND_ROLES, Role
 from kaohe.core.workflow import Workflow
 
-USER_FIELDS = ("username", "display_name", "role", "unit", "is_active")
+USER_FIELDS = ("username", "display_name", "role", "unit", "cadre", "is_active")
 
 
 @transaction.atomic
@@ -30,6 +30,7 @@ def user_create(
     password: str,
     role: Role,
     unit: Any = None,  # a kaohe.orgs Unit or None (core imports no domain app)
+    cadre: Any = None,  # a kaohe.orgs Cadre, for a cadre-bound role
     display_name: str = "",
     validate: bool = True,
 ) -> User:
@@ -37,7 +38,11 @@ def user_create(
         raise field_error("unit", _("该角色必须指定所属单位"), "unit_required")
     if role not in UNIT_BOUND_ROLES:
         unit = None
-    user = User(username=username, role=role, unit=unit, display_name=display_name)
+    if role in CADRE_BOUND_ROLES and cadre is None:
+        raise field_error("cadre", _("该角色必须指定对应的干部"), "cadre_required")
+    if role not in CADRE_BOUND_ROLES:
+        cadre = None
+    user = User(username=username, role=role, unit=unit, cadre=cadre, display_name=display_name)
     if validate:
         validate_password(password, user)
     user.set_password(password)
@@ -49,7 +54,7 @@ def user_create(
 
 @transaction.atomic
 def user_update(*, actor: User | None, user: User, **changes: Any) -> User:
-    """Change a user's name, role, unit or whether they may log in (``is_active``)."""
+    """Change a user's name, role, unit, cadre or whether they may log in (``is_active``)."""
     role = changes.get("role", user.role)
     if "role" in changes or "unit" in changes:
         unit = changes.get("unit", user.unit)
@@ -57,6 +62,12 @@ def user_update(*, actor: User | None, user: User, **changes: Any) -> User:
             raise field_error("unit", _("该角色必须指定所属单位"), "unit_required")
         if role not in UNIT_BOUND_ROLES:
             changes["unit"] = None
+    if "role" in changes or "cadre" in changes:
+        cadre = changes.get("cadre", user.cadre)
+        if role in CADRE_BOUND_ROLES and cadre is None:
+            raise field_error("cadre", _("该角色必须指定对应的干部"), "cadre_required")
+        if role not in CADRE_BOUND_ROLES:
+            changes["cadre"] = None
     if actor is not None and user.pk == actor.pk and changes.get("is_active") is False:
         raise field_error("is_active", _("不能停用自己的账号"), "self_deactivate")
     changed, before, after = apply_changes(user, changes, USER_FIELDS[1:])

@@ -32,6 +32,7 @@ from kaohe.core.models import AuditEntry, RejectedUpload, User
 from kaohe.core.roles import Action, Role, actor, require
 from kaohe.core.selectors import (
     audit_entries_for_user,
+    cadre_choices_for_user,
     jobs_for_user,
     unit_choices_for_user,
     users_for_user,
@@ -176,6 +177,10 @@ def _units(request: HttpRequest) -> QuerySet:
     return unit_choices_for_user(request.user)
 
 
+def _cadres(request: HttpRequest) -> QuerySet:
+    return cadre_choices_for_user(request.user)
+
+
 @login_required
 def user_list(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.USER_MANAGE)
@@ -190,7 +195,7 @@ def _form_page(request: HttpRequest, form: Any, title: str, back: str) -> HttpRe
 @login_required
 def user_create(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.USER_MANAGE)
-    form = UserCreateForm(request.POST or None, units=_units(request))
+    form = UserCreateForm(request.POST or None, units=_units(request), cadres=_cadres(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -200,6 +205,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
                 password=data["password1"],
                 role=Role(data["role"]),
                 unit=data["unit"],
+                cadre=data["cadre"],
                 display_name=data["display_name"],
             )
         except ValidationError as error:
@@ -218,10 +224,11 @@ def _user(request: HttpRequest, pk: int) -> User:
 @login_required
 def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request, pk)
-    fields = ("display_name", "role", "unit", "is_active")
+    fields = ("display_name", "role", "unit", "cadre", "is_active")
     form = UserEditForm(
-        request.POST or None, initial={f: getattr(user, f) for f in fields}, units=_units(request)
-    )
+        request.POST or None, initial={f: getattr(user, f) for f in fields},
+        units=_units(request), cadres=_cadres(request),
+    )  # fmt: skip
     if request.method == "POST" and form.is_valid():
         try:
             services.user_update(actor=actor(request), user=user, **form.cleaned_data)

@@ -458,6 +458,7 @@ def demo_site_load(*, year: int | None = None) -> DemoSummary:
     from kaohe.collection.demo_warnings import warnings_demo_load
     from kaohe.results.demo_documents import documents_demo_load
     from kaohe.results.demo_outcomes import demo_proposals_load
+    from kaohe.results.demo_published import demo_published_load
     from kaohe.results.demo_use import use_demo_load
     from kaohe.schemes.services import schemes_demo_load
 
@@ -477,6 +478,9 @@ def demo_site_load(*, year: int | None = None) -> DemoSummary:
     # The year's 004 suite graded and open to the party committees' proposals.
     outcomes = demo_proposals_load(year=summary.year, password=DEMO_PASSWORD)
     summary.users.extend(outcomes["users"])
+    # The year before: graded, decided, publicised and published, with one 复核.
+    if demo_published_load(password=DEMO_PASSWORD, year=summary.year) is not None:
+        summary.users.append(("cadre", str(UserRole.CADRE.label), ""))
     # The forms of one town made from that year's results (a batch to download).
     documents_demo_load(year=summary.year)
     # Result use: the written explanations of decided outcomes and a what-if copy (none

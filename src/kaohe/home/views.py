@@ -14,9 +14,10 @@ from kaohe.collection.selectors import unread_notice_count
 from kaohe.collection.todos import TodoState, todos_for
 from kaohe.core.audit_display import audit_lines, without_sessions
 from kaohe.core.context_processors import header_count_remember
-from kaohe.core.roles import Action, can, require
+from kaohe.core.roles import Action, Role, can, require, role_of
 from kaohe.core.selectors import audit_entries_for_user
 from kaohe.orgs.selectors import cadre_filter, cadres_for_user, units_for_user
+from kaohe.results.own_views import own_entries
 
 
 @login_required
@@ -79,5 +80,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "todos": todos,
             "late_count": sum(1 for todo in mine if todo.state == TodoState.LATE),
             "unread_notices": unread,
+            # a cadre's home: their own published grades, explained
+            "own": own_entries(request.user) if role_of(request.user) == Role.CADRE else None,
         },
     )

@@ -32,6 +32,11 @@ AUDIT_ACTIONS = {
     "whatif.create": _("新建模拟测算"),
     "whatif.update": _("修改模拟测算方案"),
     "whatif.delete": _("删除模拟测算"),
+    "objection.record": _("登记公示异议"),
+    "objection.handle": _("处理公示异议"),
+    "appeal.file": _("登记复核、申诉"),
+    "appeal.status": _("复核、申诉状态变化"),
+    "appeal.recompute": _("复核、申诉重新计算"),
 }
 
 GRADE_RUN = JobKind("results.grade", _("计算考核结果"), "kaohe.results.jobs.grade_run")
@@ -44,6 +49,10 @@ MENU = (
     MenuItem("results:use_list", pgettext_lazy("menu", "结果运用"), Action.RESULTS_VIEW, "use", "results", 85),
     MenuItem("results:whatif_list", pgettext_lazy("menu", "模拟测算"), Action.RESULTS_VIEW, "whatif", "results", 86),
     MenuItem("results:explanation_list", pgettext_lazy("menu", "书面说明"), Action.REPORT_SUBMIT, "explanation", "results", 87),
+    MenuItem("results:publicity_index", pgettext_lazy("menu", "公示与公布"), Action.RESULTS_PUBLISH, "publicity", "publish", 84),
+    MenuItem("results:appeal_list", pgettext_lazy("menu", "复核与申诉"), Action.APPEAL_HANDLE, "appeal", "publish", 85),
+    MenuItem("results:investigation_list", pgettext_lazy("menu", "审查待定干部"), Action.APPEAL_HANDLE, "investigation", "publish", 86),
+    MenuItem("results:own_results", pgettext_lazy("menu", "我的考核结果"), Action.RESULT_OWN_VIEW, "own", None, 87),
 )  # fmt: skip
 
 
@@ -59,3 +68,4 @@ class ResultsConfig(AppConfig):
         register_job_kinds([GRADE_RUN, DOCUMENTS])
         register_menu_items(MENU)
         register_menu_group("results", pgettext_lazy("menu", "考核结果"))
+        register_menu_group("publish", pgettext_lazy("menu", "公示复核"))

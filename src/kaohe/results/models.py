@@ -230,6 +230,9 @@ class Outcome(models.Model):
     )
     publicity_start = models.DateField(_("公示开始"), null=True, blank=True)
     publicity_end = models.DateField(_("公示结束"), null=True, blank=True)
+    publicity_contact = models.TextField(
+        _("异议受理方式"), blank=True, help_text=_("受理异议的单位、电话、地址，在公示页面显示")
+    )
     published_at = models.DateTimeField(_("公布时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"))
 
@@ -575,3 +578,116 @@ class WhatIfDraft(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ObjectionResult(models.TextChoices):
+    PENDING = "pending", _("待处理")
+    REJECTED = "rejected", _("不成立")
+    UPHELD = "upheld", _("成立")
+
+
+class Objection(models.Model):
+    """An objection received during publicity (公示异议) about one person on the 优秀 list,
+    as the office records it, with its handling."""
+
+    outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="objections")
+    final = models.ForeignKey(
+        FinalGrade, on_delete=models.CASCADE, related_name="objections", verbose_name=_("对象")
+    )
+    received_on = models.DateField(_("收到日期"))
+    channel = models.CharField(
+        _("来源"), max_length=100, blank=True, help_text=_("来信、来电、来访")
+    )
+    content = models.TextField(_("异议内容"))
+    result = models.CharField(
+        _("处理结果"), max_length=10, choices=ObjectionResult.choices,
+        default=ObjectionResult.PENDING,
+    )  # fmt: skip
+    handling = models.TextField(_("核查和处理情况"), blank=True)
+    new_grade = models.CharField(_("调整后等次"), max_length=20, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
+        verbose_name=_("登记人"),
+    )  # fmt: skip
+    recorded_at = models.DateTimeField(_("登记时间"))
+    handled_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    # an objection submitted on the public page: a keyed digest of the sender's address
+    # (never the address), to limit how many one source may send a day
+    address_key = models.CharField(_("来源摘要"), max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = _("公示异议")
+        verbose_name_plural = _("公示异议")
+        ordering = ("outcome", "received_on", "id")
+
+    def __str__(self) -> str:
+        return f"{self.final} · {self.received_on}"
+
+
+class AppealKind(models.TextChoices):
+    REVIEW = "review", _("复核")
+    APPEAL = "appeal", _("申诉")
+    INVESTIGATION = "investigation", _("审查结案定等次")
+
+
+class AppealStatus(models.TextChoices):
+    FILED = "filed", _("已受理")
+    RECOMPUTING = "recomputing", _("已重算")
+    DECIDED = "decided", _("已决定")
+
+
+class AppealDecision(models.TextChoices):
+    UPHELD = "upheld", _("维持原等次")
+    CHANGED = "changed", _("变更等次")
+
+
+class Appeal(models.Model):
+    """A 复核 or 申诉 of one standing grade (公务员法 第95条), or the grading of a cadre
+    whose 立案审查 closed (004): each may correct data and grade again (``run``), and its
+    decision changes the grade through ``final_grade_change`` with the history kept."""
+
+    final = models.ForeignKey(
+        FinalGrade, on_delete=models.CASCADE, related_name="appeals", verbose_name=_("等次")
+    )
+    kind = models.CharField(_("类型"), max_length=14, choices=AppealKind.choices)
+    review = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="appeals",
+        verbose_name=_("所不服的复核"),
+    )  # fmt: skip
+    investigation = models.ForeignKey(
+        "orgs.Investigation", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("立案审查"),
+    )  # fmt: skip
+    appellant = models.CharField(_("申请人"), max_length=100, blank=True)
+    filed_on = models.DateField(_("提出日期"))
+    due_on = models.DateField(_("应决定日期"))
+    reason = models.TextField(_("理由"))
+    status = models.CharField(
+        _("状态"), max_length=12, choices=AppealStatus.choices, default=AppealStatus.FILED
+    )
+    run = models.ForeignKey(
+        Run, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("重新计算"),
+    )  # fmt: skip
+    correction = models.TextField(_("更正的数据"), blank=True)
+    decision = models.CharField(
+        _("决定"), max_length=10, choices=AppealDecision.choices, blank=True
+    )
+    decision_reason = models.TextField(_("决定理由"), blank=True)
+    decided_on = models.DateField(_("决定日期"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
+        verbose_name=_("登记人"),
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("登记时间"))
+
+    class Meta:
+        verbose_name = _("复核和申诉")
+        verbose_name_plural = _("复核和申诉")
+        ordering = ("-filed_on", "-id")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.appellant or self.final.target}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("results:appeal_detail", args=[self.pk])

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from kaohe.core.roles import Action, can
-from kaohe.results.models import Run, RunRow
+from kaohe.results.models import Appeal, FinalGrade, Outcome, OutcomeStatus, Run, RunRow
 
 
 def runs_for_user(user: object) -> QuerySet[Run]:
@@ -17,3 +17,37 @@ def runs_for_user(user: object) -> QuerySet[Run]:
 
 def run_rows_for_user(user: object) -> QuerySet[RunRow]:
     return RunRow.objects.filter(run__in=runs_for_user(user).values("pk"))
+
+
+def outcomes_for_user(user: object) -> QuerySet[Outcome]:
+    """The outcomes the office publicises and whose appeals it handles; those who read
+    the results see them too."""
+    if not (
+        can(user, Action.RESULTS_VIEW)
+        or can(user, Action.RESULTS_PUBLISH)
+        or can(user, Action.APPEAL_HANDLE)
+    ):
+        return Outcome.objects.none()
+    return Outcome.objects.select_related("year", "run")
+
+
+def final_grades_for_user(user: object) -> QuerySet[FinalGrade]:
+    return FinalGrade.objects.filter(outcome__in=outcomes_for_user(user).values("pk"))
+
+
+def appeals_for_user(user: object) -> QuerySet[Appeal]:
+    if not can(user, Action.APPEAL_HANDLE):
+        return Appeal.objects.none()
+    return Appeal.objects.select_related(
+        "final__outcome__year", "final__scheme", "final__cadre", "final__unit", "run", "review"
+    )
+
+
+def own_grades(user: object) -> QuerySet[FinalGrade]:
+    """A cadre's own grades, of published outcomes only."""
+    cadre_id = getattr(user, "cadre_id", None)
+    if not can(user, Action.RESULT_OWN_VIEW) or cadre_id is None:
+        return FinalGrade.objects.none()
+    return FinalGrade.objects.filter(
+        cadre_id=cadre_id, outcome__status=OutcomeStatus.PUBLISHED
+    ).select_related("outcome__year", "scheme", "row__run")

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from kaohe.results import decision_views, document_views, use_views, views, whatif_views
+from kaohe.results import (
+    appeal_views,
+    decision_views,
+    document_views,
+    own_views,
+    publicity_views,
+    use_views,
+    views,
+    whatif_views,
+)
 
 app_name = "results"
 
@@ -67,4 +76,31 @@ urlpatterns = [
     path("whatif/new/", whatif_views.whatif_create, name="whatif_create"),
     path("whatif/<int:pk>/", whatif_views.whatif_detail, name="whatif_detail"),
     path("whatif/<int:pk>/delete/", whatif_views.whatif_delete, name="whatif_delete"),
+]
+
+urlpatterns += [
+    path("publicity/", publicity_views.publicity_index, name="publicity_index"),
+    path("outcomes/<int:pk>/publicity/", publicity_views.publicity_manage, name="publicity_manage"),
+    path(
+        "outcomes/<int:pk>/objections/new/",
+        publicity_views.objection_create,
+        name="objection_create",
+    ),
+    path("outcomes/<int:pk>/publish/", publicity_views.outcome_publish, name="outcome_publish"),
+    path("objections/<int:pk>/", publicity_views.objection_handle, name="objection_handle"),
+    path("grades/<int:pk>/", publicity_views.grade_detail, name="grade_detail"),
+    path("gongshi/", publicity_views.publicity_public_index, name="publicity_public_index"),
+    path("gongshi/<int:pk>/", publicity_views.publicity_public, name="publicity_public"),
+    path("grades/<int:pk>/appeal/", appeal_views.appeal_create, name="appeal_create"),
+    path("appeals/", appeal_views.appeal_list, name="appeal_list"),
+    path("appeals/<int:pk>/", appeal_views.appeal_detail, name="appeal_detail"),
+    path("appeals/<int:pk>/recompute/", appeal_views.appeal_recompute, name="appeal_recompute"),
+    path("appeals/<int:pk>/decide/", appeal_views.appeal_decide, name="appeal_decide"),
+    path("investigations/", appeal_views.investigation_list, name="investigation_list"),
+    path(
+        "grades/<int:pk>/regrade/",
+        appeal_views.investigation_regrade,
+        name="investigation_regrade",
+    ),
+    path("mine/", own_views.own_results, name="own_results"),
 ]

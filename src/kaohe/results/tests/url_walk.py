@@ -97,6 +97,7 @@ def objects(cast: Any) -> dict[str, Any]:
         | _proposal_objects(cast, year, scheme)
         | _use_objects(cast, year, scheme, run, row)
         | forms
+        | _publicity_objects(cast, run, row)
     )
 
 
@@ -151,3 +152,55 @@ def _use_objects(cast: Any, year: Any, scheme: Any, run: Any, row: Any) -> dict[
         updated_at=now,
     )  # fmt: skip
     return {"results_decided": outcome, "results_explanation": explanation, "results_whatif": draft}
+
+
+def _publicity_objects(cast: Any, run: Any, row: Any) -> dict[str, Any]:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from kaohe.results.models import Appeal, FinalGrade, Outcome, OutcomeStatus
+
+    today = timezone.localdate()
+    outcome = Outcome.objects.create(
+        year=run.year, suite="公示走查", run=run, status=OutcomeStatus.PUBLICITY, publicity_start=today,
+        publicity_end=today + dt.timedelta(days=6), publicity_contact="电话",
+        created_at=timezone.now(),
+    )  # fmt: skip
+    final = FinalGrade.objects.create(
+        outcome=outcome, scheme=row.scheme, target=row.target, unit=row.unit, row=row,
+        status="graded", computed_grade="好", grade="好", updated_at=timezone.now(),
+    )  # fmt: skip
+    appeal = Appeal.objects.create(
+        final=final, kind="review", filed_on=today, due_on=today + dt.timedelta(days=30),
+        reason="复核", created_by=cast.admin, created_at=timezone.now(),
+    )  # fmt: skip
+    return {"publicity_outcome": outcome, "results_final": final, "results_appeal": appeal}
+
+
+# Publicity, appeals, investigations and the cadre's own page (``publish``): the office
+# alone handles them (``RESULTS_PUBLISH``, ``APPEAL_HANDLE``); the grade page is read like
+# the runs; the public pages need no login; the own page needs ``RESULT_OWN_VIEW``.
+OFFICE = (302, 200, 403, 403, 403, 403, 403, 403)
+PUBLIC = (200, 200, 200, 200, 200, 200, 200, 200)
+OWN = (302, 200, 403, 403, 403, 403, 403, 403)
+ROWS += [
+    ("results:publicity_index", (), OFFICE),
+    ("results:publicity_manage", ("publicity_outcome",), OFFICE),
+    ("results:objection_create", ("publicity_outcome",), OFFICE),
+    ("results:grade_detail", ("results_final",), VIEW),
+    ("results:publicity_public_index", (), PUBLIC),
+    ("results:publicity_public", ("publicity_outcome",), PUBLIC),
+    ("results:appeal_create", ("results_final",), OFFICE),
+    ("results:appeal_list", (), OFFICE),
+    ("results:appeal_detail", ("results_appeal",), OFFICE),
+    ("results:investigation_list", (), OFFICE),
+    ("results:own_results", (), OWN),
+]
+POST_ONLY |= {
+    "results:outcome_publish",
+    "results:objection_handle",
+    "results:appeal_recompute",
+    "results:appeal_decide",
+    "results:investigation_regrade",
+}

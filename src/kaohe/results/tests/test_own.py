@@ -1,0 +1,95 @@
+"""The cadre's own page and home: nothing before publication; after it, their grades by
+year explained in plain Chinese from the trace, the history of a change, and how to file
+a 复核 with its deadline. A cadre's account is bound to one cadre (the user form)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from kaohe.conftest import PASSWORD
+from kaohe.core.roles import Role
+from kaohe.results import appeals
+from kaohe.results.tests.published import decided
+
+
+def cadre_user(cadre, username="zhangqs"):
+    from kaohe.core.services import user_create
+
+    return user_create(actor=None, username=username, password=PASSWORD, role=Role.CADRE,
+                       cadre=cadre, validate=False)  # fmt: skip
+
+
+def publish(cast, data):
+    appeals.publicity_start(actor=cast.admin, outcome=data.outcome, start=dt.date(2025, 3, 3),
+                            end=dt.date(2025, 3, 7), contact="电话")  # fmt: skip
+    appeals.outcome_publish(actor=cast.admin, outcome=data.outcome, today=dt.date(2025, 3, 7))
+
+
+def test_a_cadre_account_needs_its_cadre_and_other_roles_have_none(cast):
+    from kaohe.core.services import user_create, user_update
+
+    with pytest.raises(ValidationError) as error:
+        user_create(actor=None, username="c1", password=PASSWORD, role=Role.CADRE, validate=False)
+    assert error.value.error_dict["cadre"][0].code == "cadre_required"
+    user = cadre_user(cast.cadre_a)
+    assert user.cadre == cast.cadre_a and user.unit is None
+    leader = user_create(actor=None, username="l2", password=PASSWORD, role=Role.LEADER,
+                         cadre=cast.cadre_a, validate=False)  # fmt: skip
+    assert leader.cadre is None
+    user_update(actor=cast.admin, user=user, role=Role.LEADER)
+    assert user.cadre is None
+    with pytest.raises(ValidationError):
+        user_update(actor=cast.admin, user=user, role=Role.CADRE)
+
+
+def test_the_office_binds_a_cadre_account_on_the_user_form(client, cast):
+    from kaohe.core.models import User
+
+    client.force_login(cast.admin)
+    url = reverse("core:user_create")
+    data = {"username": "zhangqs", "role": "cadre", "password1": "Qingshan-2024-ok",
+            "password2": "Qingshan-2024-ok"}  # fmt: skip
+    assert "该角色必须指定对应的干部" in client.post(url, data).content.decode()
+    assert client.post(url, data | {"cadre": cast.cadre_a.pk}).status_code == 302
+    assert User.objects.get(username="zhangqs").cadre == cast.cadre_a
+
+
+def test_before_publication_the_cadre_sees_nothing(client, cast):
+    data = decided(cast)
+    client.force_login(cadre_user(cast.cadre_a))
+    page = client.get(reverse("results:own_results")).content.decode()
+    assert "考核结果尚未公布" in page and "优秀" not in page
+    appeals.publicity_start(actor=cast.admin, outcome=data.outcome, start=dt.date(2025, 3, 3),
+                            end=dt.date(2025, 3, 7), contact="电话")  # fmt: skip
+    assert "考核结果尚未公布" in client.get(reverse("results:own_results")).content.decode()
+
+
+def test_after_publication_the_cadre_reads_their_grade_explained_and_the_deadline(client, cast):
+    data = decided(cast)
+    publish(cast, data)
+    client.force_login(cadre_user(cast.cadre_a))
+    response = client.get(reverse("results:own_results"))
+    page = response.content.decode()
+    assert "优秀" in page and "得分 95.00" in page and "分数线定为 优秀" in page
+    deadline = appeals.review_deadline(data.outcome)
+    assert f"{deadline.year}年{deadline.month}月{deadline.day}日" in page and "申请复核" in page
+    assert "李白水" not in page and "称职" not in page  # only their own
+    home = client.get(reverse("home:index")).content.decode()
+    assert "我的考核结果" in home and "分数线定为 优秀" in home
+
+
+def test_a_cadre_may_not_open_the_office_pages(client, cast):
+    data = decided(cast)
+    client.force_login(cadre_user(cast.cadre_a))
+    final = data.finals["张青山"]
+    for url in (
+        reverse("results:grade_detail", args=[final.pk]),
+        reverse("results:appeal_list"),
+        reverse("results:publicity_manage", args=[data.outcome.pk]),
+        reverse("results:run_list"),
+    ):
+        assert client.get(url).status_code == 403, url
