@@ -29,6 +29,7 @@ AUDIT_ACTIONS = {
     "explanation.open": _("要求报送书面说明"),
     "explanation.submit": _("报送书面说明"),
     "explanation.receive": _("登记收到书面说明"),
+    "outcome.party_flags": _("按党建考核结果标记单位"),
     "whatif.create": _("新建模拟测算"),
     "whatif.update": _("修改模拟测算方案"),
     "whatif.delete": _("删除模拟测算"),

@@ -70,6 +70,7 @@ urlpatterns = [
     path("outcomes/<int:pk>/use/", use_views.use_detail, name="use_detail"),
     path("outcomes/<int:pk>/use.xlsx", use_views.use_xlsx, name="use_xlsx"),
     path("outcomes/<int:pk>/explanations/", use_views.explanations_open, name="explanations_open"),
+    path("outcomes/<int:pk>/party-flags/", use_views.party_flags_apply, name="party_flags_apply"),
     path("explanations/", use_views.explanation_list, name="explanation_list"),
     path("explanations/<int:pk>/", use_views.explanation_detail, name="explanation_detail"),
     path("whatif/", whatif_views.whatif_list, name="whatif_list"),

@@ -470,3 +470,65 @@ def explanation_todo_items(user: object, today: dt.date) -> list[ExplanationTodo
                 )
             )
     return items
+
+
+# ---- 001 第十八条: the 党建 grade marks the unit for the cadre schemes ---------------------
+
+# The unit flag preset 004's rule ``party_building_not_good`` reads, and the grade a unit
+# must reach in preset seed001-party's scheme ``party`` not to carry it.
+PARTY_FLAG = "党建工作成效未达到好"
+PARTY_PRESET, PARTY_CODE, PARTY_GOOD = "seed001-party", "party", "好"
+
+
+def party_grades(outcome: Outcome) -> list[FinalGrade]:
+    """The units' standing grades in the outcome's 党建 scheme (preset seed001-party), or
+    none when the suite has no such scheme."""
+    return list(
+        outcome.grades.filter(
+            scheme__preset=PARTY_PRESET, scheme__code=PARTY_CODE, unit__isnull=False
+        )
+        .exclude(status="excluded")
+        .select_related("unit")
+        .prefetch_related("unit__flags")
+        .order_by("row__position")
+    )
+
+
+@transaction.atomic
+def party_flags_apply(*, actor: Any, outcome: Outcome) -> tuple[int, int]:
+    """Mark every unit whose standing 党建 grade is not 好 with ``PARTY_FLAG`` and unmark
+    the others (001 第十八条), so that the cadre scheme's rule caps its secretary and
+    party-building deputy; only once the outcome is decided. Returns (marked, unmarked):
+    the units whose flag changed."""
+    from kaohe.orgs.models import UnitFlag
+    from kaohe.orgs.services import flag_create, unit_change
+
+    if outcome.status not in USED_STATUSES:
+        raise ValidationError(_("党建考核结果审定后才能据此标记单位"), code="not_decided")
+    grades = party_grades(outcome)
+    if not grades:
+        raise ValidationError(_("本方案组没有党建工作成效考核"), code="no_party_scheme")
+    flag = UnitFlag.objects.filter(name=PARTY_FLAG).first() or flag_create(
+        actor=actor, name=PARTY_FLAG
+    )
+    marked = unmarked = 0
+    for final in grades:
+        unit = final.unit
+        assert unit is not None  # filtered above
+        current = list(unit.flags.all())
+        has = any(f.pk == flag.pk for f in current)
+        # pending (no grade yet) counts as not 好: the cap holds until a grade says otherwise
+        wants = final.grade != PARTY_GOOD
+        if wants and not has:
+            unit_change(actor=actor, unit=unit, flags=[*current, flag])
+            marked += 1
+        elif has and not wants:
+            unit_change(actor=actor, unit=unit, flags=[f for f in current if f.pk != flag.pk])
+            unmarked += 1
+    audit_record(
+        actor=actor,
+        action="outcome.party_flags",
+        obj=outcome,
+        after={"flag": PARTY_FLAG, "marked": marked, "unmarked": unmarked},
+    )
+    return marked, unmarked

@@ -71,6 +71,8 @@ def use_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "use": result,
         "used": outcome.status in use.USED_STATUSES,
         "can_open": can(request.user, Action.RESULTS_RUN),
+        "party": use.party_grades(outcome) if outcome.status in use.USED_STATUSES else [],
+        "party_flag": use.PARTY_FLAG,
         "open_form": ExplanationsOpenForm(initial={"due_on": today + dt.timedelta(days=30)}),
         # targets that owe an explanation and have no tracked item yet
         "owed": len([f for f in use.explanation_due_grades(outcome) if f.pk not in opened])
@@ -184,3 +186,21 @@ def explanation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 __all__ = ["WrittenExplanation"]
+
+
+@login_required
+@require_POST
+def party_flags_apply(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, Action.RESULTS_RUN)
+    outcome = get_object_or_404(use.outcomes_for_user(request.user), pk=pk)
+    try:
+        marked, unmarked = use.party_flags_apply(actor=actor(request), outcome=outcome)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("已标记 %(marked)s 个单位“%(flag)s”，取消 %(unmarked)s 个")
+            % {"marked": marked, "unmarked": unmarked, "flag": use.PARTY_FLAG},
+        )
+    return redirect("results:use_detail", pk=outcome.pk)

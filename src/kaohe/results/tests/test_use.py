@@ -284,3 +284,43 @@ def test_the_office_sees_the_overdue_and_records_one_received_on_paper(
     # a committee member reads, but cannot record
     client.force_login(cast.committee_member)
     assert client.post(url, {"form": "receive", "received_on": today}).status_code == 403
+
+
+def test_the_decided_party_building_result_marks_the_units_not_good(
+    cast, year_data, client, django_capture_on_commit_callbacks
+):
+    """001 第十八条: once the 党建 result is decided, 白水镇 (decided 一般) carries the flag
+    preset 004's rule reads and 青山镇 (好) does not; a later 好 takes the flag away."""
+    from kaohe.results.models import GradeSource
+
+    run = start(cast, django_capture_on_commit_callbacks)
+    graded = outcomes.outcome_open(actor=cast.admin, run=run)
+    with pytest.raises(ValidationError):
+        use.party_flags_apply(actor=cast.admin, outcome=graded)  # not decided yet
+    final = FinalGrade.objects.get(outcome=graded, unit=cast.unit_b, scheme__code="party")
+    outcomes.final_grade_change(
+        actor=cast.admin, final=final, grade="一般", source=GradeSource.DECISION, reason="审定"
+    )
+    with transaction.atomic():
+        outcomes.OUTCOME_WORKFLOW.move(graded, OutcomeStatus.DECIDED, actor=cast.admin)
+
+    client.force_login(cast.admin)
+    page = client.get(reverse("results:use_detail", args=[graded.pk])).content.decode()
+    assert 'id="party-flags"' in page
+    response = client.post(reverse("results:party_flags_apply", args=[graded.pk]))
+    assert response.status_code == 302
+
+    def flags(unit):
+        return set(unit.flags.values_list("name", flat=True))
+
+    assert use.PARTY_FLAG in flags(cast.unit_b) and use.PARTY_FLAG not in flags(cast.unit_a)
+    assert AuditEntry.objects.filter(action="outcome.party_flags").count() == 1
+
+    outcomes.final_grade_change(
+        actor=cast.admin, final=final, grade="好", source=GradeSource.REVIEW, reason="复核"
+    )
+    assert use.party_flags_apply(actor=cast.admin, outcome=graded) == (0, 1)
+    assert use.PARTY_FLAG not in flags(cast.unit_b)
+    # liaisons may not apply it
+    client.force_login(cast.liaison)
+    assert client.post(reverse("results:party_flags_apply", args=[graded.pk])).status_code == 403

@@ -43,6 +43,7 @@ POST_ONLY = {
     "results:proposal_check",
     "results:proposal_return",
     "results:explanations_open",
+    "results:party_flags_apply",
     "results:whatif_create",
     "results:whatif_delete",
 }
