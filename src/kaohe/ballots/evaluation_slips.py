@@ -44,10 +44,11 @@ def _qr_png(url: str) -> io.BytesIO:
     return out
 
 
-def scan_address(base_url: str, code: str) -> str:
-    """What a slip's QR code opens: the scan page, the code in the fragment (``#CODE``),
-    which a browser never sends to the server, so no access log holds it."""
-    return f"{base_url}{reverse('ballots:vote_scan')}#{code}"
+def scan_address(base_url: str, code: str, *, page: str = "ballots:vote_scan") -> str:
+    """What a slip's QR code opens: the scan page (the evaluation's, or a survey's with
+    ``page="ballots:survey_scan"``), the code in the fragment (``#CODE``), which a browser
+    never sends to the server, so no access log holds it."""
+    return f"{base_url}{reverse(page)}#{code}"
 
 
 def slips_docx(session: Session, codes: Sequence[Code], *, base_url: str) -> bytes:

@@ -15,8 +15,9 @@ urlpatterns = [
     path(
         "surveys/<int:pk>/results.xlsx", views.survey_results_export, name="survey_results_export"
     ),
-    # The public's pages: no account; only the scan URL carries a code.
+    # The public's pages: no account; no URL carries a code. The slips' QR codes open
+    # s/scan/#CODE (the fragment, never sent to the server, carries the code).
     path("s/", views.survey_answer, name="survey_answer"),
+    path("s/scan/", views.survey_scan, name="survey_scan"),
     path("s/done/", views.survey_done, name="survey_done"),
-    path("s/<str:code>/", views.survey_scan, name="survey_scan"),
 ]

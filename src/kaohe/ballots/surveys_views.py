@@ -1,9 +1,12 @@
 """The survey pages: the office's (questionnaire, areas and quotas, codes and QR slips,
 import, progress, results) and the public's answering pages (no account).
 
-The answering URLs carry no code: the scan URL ``/ballots/s/<code>/`` only puts the code in
-the (signed) session and redirects at once to ``/ballots/s/``, where the answer is shown and
-submitted; the code leaves the session when it is used.
+No URL the server sees carries a code: a slip's QR code opens ``/ballots/s/scan/#CODE``,
+whose fragment the browser keeps to itself; the evaluation's ``vote.js`` (shared) puts it in
+the code form and posts it to ``/ballots/s/``, as a typed code is posted (without script the
+resident types the code printed on the slip). The posted code goes into the (signed) session
+and the answer is shown and submitted at ``/ballots/s/``; the code leaves the session when
+it is used.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from kaohe.ballots import surveys as services
+from kaohe.ballots.evaluation_slips import scan_address
 from kaohe.ballots.models import SurveyCode, SurveyIndex, SurveyStatus
 from kaohe.ballots.surveys_excel import (
     answers_import,
@@ -190,10 +194,10 @@ def survey_codes_print(request: HttpRequest, pk: int) -> HttpResponse:
         codes = codes.filter(area_id=int(area) if area.isdigit() else 0)
     codes = codes.order_by("?")[:PRINT_LIMIT]
     base = request.build_absolute_uri(reverse("ballots:survey_answer"))
+    site = request.build_absolute_uri("/")[:-1]
     slips = []
     for code in codes:
-        url = request.build_absolute_uri(reverse("ballots:survey_scan", args=[code.code]))
-        qr = segno.make(url, error="m")
+        qr = segno.make(scan_address(site, code.code, page="ballots:survey_scan"), error="m")
         svg = qr.svg_inline(border=2, omitsize=True)  # a viewBox: the CSS sizes it
         slips.append({"code": code.code, "unit": code.area.unit.name, "qr": mark_safe(svg)})
     return render(
@@ -256,10 +260,13 @@ def survey_results_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @never_cache
-def survey_scan(request: HttpRequest, code: str) -> HttpResponse:
-    """A QR code's URL: keep the code in the session, then at once a URL without it."""
-    request.session[SESSION_KEY] = code[:20]
-    return redirect("ballots:survey_answer")
+def survey_scan(request: HttpRequest) -> HttpResponse:
+    """A QR code's address ``/ballots/s/scan/#CODE``: the code stays in the fragment, which
+    the browser never sends (so no access log holds it); ``vote.js`` posts it with the code
+    form to ``/ballots/s/``. Without script the resident types the code on the slip."""
+    return render(
+        request, "ballots/surveys/answer_code.html", {"form": CodeEntryForm(), "scan": True}
+    )
 
 
 @never_cache

@@ -1,5 +1,6 @@
 """In a real browser (Debian's chromium), on a phone-sized viewport: a resident scans a
-survey's QR code (the URL), answers with large choice buttons, is told a used code cannot
+survey's QR code (``/ballots/s/scan/#CODE``: the script posts the fragment's code; without
+script the resident types it), answers with large choice buttons, is told a used code cannot
 answer again; a county leader rates units and cadres on a phone and edits the ratings. Also
 the office's survey, code-printing, results and round pages (``KAOHE_SCREENSHOTS=docs/
 screenshots`` keeps the screenshots for the user guide)."""
@@ -58,10 +59,13 @@ def site(live_server, settings):
 def test_a_resident_answers_a_survey_on_a_phone(site, browser, shots):
     url, code = site["url"], site["codes"][0]
     page = browser.new_page(viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True)
-    page.goto(f"{url}/ballots/s/{code}/")
-    assert page.url == f"{url}/ballots/s/"  # the code is gone from the address at once
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url))
+    page.goto(f"{url}/ballots/s/scan/#{code}")  # the slip's QR code
+    page.wait_for_url(f"{url}/ballots/s/")  # the script posted the code
     assert code not in page.content()
     page.wait_for_selector("h1:has-text('群众满意度调查')")
+    assert code not in "".join(asked)  # the fragment never left the phone
     page.screenshot(path=str(shots / "survey-phone-answer.png"), full_page=True)
     page.click("button:has-text('提交答卷')")  # nothing chosen
     page.wait_for_selector(".nonfield:has-text('还有题目没有回答')")
@@ -74,7 +78,7 @@ def test_a_resident_answers_a_survey_on_a_phone(site, browser, shots):
     page.wait_for_selector("#done")
     assert page.url == f"{url}/ballots/s/done/"
     page.screenshot(path=str(shots / "survey-phone-done.png"))
-    page.goto(f"{url}/ballots/s/{code}/")
+    page.goto(f"{url}/ballots/s/scan/#{code}")
     page.wait_for_selector("#refused")
     assert "已经使用过" in page.inner_text("#refused")
     page.screenshot(path=str(shots / "survey-phone-used.png"))
@@ -82,6 +86,22 @@ def test_a_resident_answers_a_survey_on_a_phone(site, browser, shots):
     from kaohe.ballots.models import SurveyAnswerHolding
 
     assert in_thread(SurveyAnswerHolding.objects.count) == 1
+
+
+def test_without_script_the_survey_scan_page_asks_for_the_code_on_the_slip(site, browser, shots):
+    url, code = site["url"], site["codes"][1]
+    context = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True,
+                                  has_touch=True, java_script_enabled=False)  # fmt: skip
+    page = context.new_page()
+    page.goto(f"{url}/ballots/s/scan/#{code}")
+    assert "请输入调查纸条上的调查码" in page.content()
+    assert "群众满意度调查" not in page.content()  # nothing posted the fragment
+    page.fill("#id_code", code.lower())
+    page.screenshot(path=str(shots / "survey-phone-code.png"))
+    page.click("button:has-text('开始答卷')")
+    page.wait_for_selector("h1:has-text('群众满意度调查')")
+    assert page.url == f"{url}/ballots/s/"
+    context.close()
 
 
 def test_a_leader_rates_units_and_cadres_on_a_phone(site, browser, shots):

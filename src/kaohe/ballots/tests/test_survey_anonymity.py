@@ -45,13 +45,22 @@ def test_a_code_records_only_that_it_was_used():
     assert {field.name for field in SurveyCode._meta.get_fields()} == {"id", "area", "code", "used"}
 
 
+def _scan(client, code):
+    """A phone scans a slip: the QR code opens ``/ballots/s/scan/#CODE``; the browser sends
+    no fragment, so the server sees the scan page alone; its script posts the code."""
+    scan_page = client.get(reverse("ballots:survey_scan"))
+    assert scan_page.status_code == 200 and "data-scan" in scan_page.content.decode()
+    posted = client.post(reverse("ballots:survey_answer"), {"code": code})
+    assert posted.status_code == 302
+    assert posted["Location"] == reverse("ballots:survey_answer")
+    return posted
+
+
 def _answer_on_the_web(client, code, values):
-    """A phone: the QR code's URL, then the code-free page it redirects to, then submit."""
-    scanned = client.get(reverse("ballots:survey_scan", args=[code]))
-    assert scanned.status_code == 302
-    assert scanned["Location"] == reverse("ballots:survey_answer")
-    assert code not in scanned["Location"]
-    page = client.get(scanned["Location"])
+    """A phone: the scan page, the posted code, the code-free answer page, then submit."""
+    posted = _scan(client, code)
+    assert code not in posted["Location"]
+    page = client.get(posted["Location"])
     assert page.status_code == 200
     response = client.post(reverse("ballots:survey_answer"), values)
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -103,7 +112,8 @@ def test_the_session_forgets_the_code_once_it_is_used(client, cast):
     values = {f"q{q.pk}": "0" for q in survey.questions.all()}
     _answer_on_the_web(client, code, values)
     assert "survey_code" not in client.session
-    again = client.get(reverse("ballots:survey_scan", args=[code]), follow=True)
+    _scan(client, code)
+    again = client.get(reverse("ballots:survey_answer"))
     assert "已经使用过" in again.content.decode()
 
 

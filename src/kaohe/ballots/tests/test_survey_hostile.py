@@ -46,9 +46,13 @@ def test_a_file_that_is_no_workbook_is_refused_in_chinese(client, cast):
     assert SurveyAnswerHolding.objects.count() == 0
 
 
-def test_a_long_or_strange_code_in_the_scan_url_is_only_refused(client, cast):
+def test_a_long_or_strange_code_posted_or_in_the_old_scan_path_is_only_refused(client, cast):
     f.survey([cast.unit_a], codes=1)
-    response = client.get(reverse("ballots:survey_scan", args=["X" * 5000]), follow=True)
+    assert client.get(f"/ballots/s/{'X' * 5000}/").status_code == 404
+    response = client.post(reverse("ballots:survey_answer"), {"code": "X" * 5000})
+    assert response.status_code == 200
+    assert "survey_code" not in client.session
+    response = client.post(reverse("ballots:survey_answer"), {"code": "ZZZZ9999"}, follow=True)
     assert response.status_code == 200
     assert "调查码不存在" in response.content.decode()
     response = client.post(reverse("ballots:survey_answer"), {"code": "ab\x00cd"})

@@ -95,8 +95,38 @@ def test_a_phone_answers_by_typed_code_and_a_used_code_is_told_so(client, cast):
     client.post(reverse("ballots:survey_answer"), {"code": code})
     again = client.get(reverse("ballots:survey_answer")).content.decode()
     assert "该调查码已经使用过" in again
-    unknown = client.get(reverse("ballots:survey_scan", args=["ZZZZ9999"]), follow=True)
+    client.post(reverse("ballots:survey_answer"), {"code": "ZZZZ9999"})
+    unknown = client.get(reverse("ballots:survey_answer"))
     assert "调查码不存在" in unknown.content.decode()
+
+
+def test_the_slips_qr_codes_hold_the_scan_address_with_the_code_in_its_fragment(client, cast):
+    from kaohe.ballots.evaluation_slips import scan_address
+
+    survey = f.survey([cast.unit_a], codes=1)
+    code = SurveyCode.objects.get().code
+    address = scan_address("http://testserver", code, page="ballots:survey_scan")
+    assert address == f"http://testserver/ballots/s/scan/#{code}"
+    client.force_login(cast.admin)
+    page = client.get(reverse("ballots:survey_codes_print", args=[survey.pk])).content.decode()
+    assert code in page  # the code printed to type
+    # the QR code drawn is the fragment address's (segno draws the same paths for it)
+    import segno
+
+    qr = segno.make(address, error="m").svg_inline(border=2, omitsize=True)
+    assert qr in page
+    old = segno.make(f"http://testserver/ballots/s/{code}/", error="m")
+    assert old.svg_inline(border=2, omitsize=True) not in page
+
+
+def test_the_old_scan_address_with_the_code_in_its_path_is_gone(client, cast):
+    f.survey([cast.unit_a], codes=1)
+    code = SurveyCode.objects.get().code
+    assert client.get(f"/ballots/s/{code}/").status_code == 404
+    assert "survey_code" not in client.session
+    # the scan page itself names no code; a typed code still works without script
+    scan = client.get(reverse("ballots:survey_scan")).content.decode()
+    assert "data-scan" in scan and "ballots/vote.js" in scan and code not in scan
 
 
 def test_the_results_page_shows_indices_with_intervals_after_closing(client, cast):

@@ -1,7 +1,7 @@
-// The scan address's code (see scan below), then the phone's checks before a sheet is
-// sent: how many targets are still unmarked, and the share of the limited choice (seed
-// 004: 优秀 at most 20%). The server checks the same with the engine; this only warns
-// early. No inline script (CSP): loaded as a file.
+// The scan address's code (see scan below; shared by the surveys' /ballots/s/scan/#CODE),
+// then the phone's checks before a sheet is sent: how many targets are still unmarked, and
+// the share of the limited choice (seed 004: 优秀 at most 20%). The server checks the same
+// with the engine; this only warns early. No inline script (CSP): loaded as a file.
 (function () {
   "use strict";
   function check() {
