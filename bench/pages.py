@@ -61,7 +61,13 @@ ROLES = ("admin", "scorer", "liaison", "liaison2", "leader", "team", "committee"
 CANDIDATES = 6  # objects tried per URL and role before the page counts as not open
 # Not pages, never requested: a GET on logout would end the session the walk needs
 # (it is POST-only; never risked); the guide's images are files.
-NOT_PAGES = {"core:logout": "ends the session", "core:guide_image": "an image file"}
+NOT_PAGES = {
+    "core:logout": "ends the session",
+    "core:guide_image": "an image file",
+    "collection:scoring_evidence_delete": "a POST-only delete",
+}
+# URLs whose words name no model (the public 公示 page is at gongshi/<pk>/): the model.
+MODEL_OF = {"results:publicity_public": "results.Outcome"}
 
 
 def _setup() -> str:
@@ -156,6 +162,8 @@ def model_for(page: Page, kwarg: str) -> Any:
 
     if page.name in TEXT_ARGUMENTS:
         return None
+    if page.name in MODEL_OF:
+        return apps.get_model(MODEL_OF[page.name])
     first = kwarg[: -len("_pk")] if kwarg.endswith("_pk") else _word_before(page.route, kwarg)
     words = [first, *re.split(r"[_-]", page.name.split(":")[-1])]
     app = page.name.split(":")[0]

@@ -46,14 +46,14 @@ DOCUMENTS = JobKind("results.documents", _("批量生成表格"), "kaohe.results
 MENU = (
     MenuItem("results:run_list", pgettext_lazy("menu", "结果计算"), Action.RESULTS_VIEW, "run", "results", 80),
     MenuItem("results:outcome_list", pgettext_lazy("menu", "等次建议与审定"), Action.RESULTS_PROPOSE, "outcome", "results", 81),
-    MenuItem("results:documents", pgettext_lazy("menu", "表格与报告"), Action.RESULTS_RUN, "document", "results", 82),
+    MenuItem("results:documents", pgettext_lazy("menu", "表格与报告"), Action.RESULTS_RUN, "document", "results", 88),
     MenuItem("results:use_list", pgettext_lazy("menu", "结果运用"), Action.RESULTS_VIEW, "use", "results", 85),
-    MenuItem("results:whatif_list", pgettext_lazy("menu", "模拟测算"), Action.RESULTS_VIEW, "whatif", "results", 86),
-    MenuItem("results:explanation_list", pgettext_lazy("menu", "书面说明"), Action.REPORT_SUBMIT, "explanation", "results", 87),
-    MenuItem("results:publicity_index", pgettext_lazy("menu", "公示与公布"), Action.RESULTS_PUBLISH, "publicity", "publish", 84),
-    MenuItem("results:appeal_list", pgettext_lazy("menu", "复核与申诉"), Action.APPEAL_HANDLE, "appeal", "publish", 85),
-    MenuItem("results:investigation_list", pgettext_lazy("menu", "审查待定干部"), Action.APPEAL_HANDLE, "investigation", "publish", 86),
-    MenuItem("results:own_results", pgettext_lazy("menu", "我的考核结果"), Action.RESULT_OWN_VIEW, "own", None, 87),
+    MenuItem("results:whatif_list", pgettext_lazy("menu", "模拟测算"), Action.RESULTS_VIEW, "whatif", "results", 87),
+    MenuItem("results:explanation_list", pgettext_lazy("menu", "书面说明"), Action.REPORT_SUBMIT, "explanation", "results", 86),
+    MenuItem("results:publicity_index", pgettext_lazy("menu", "公示与公布"), Action.RESULTS_PUBLISH, "publicity", "results", 82),
+    MenuItem("results:appeal_list", pgettext_lazy("menu", "复核与申诉"), Action.APPEAL_HANDLE, "appeal", "results", 83),
+    MenuItem("results:investigation_list", pgettext_lazy("menu", "审查待定干部"), Action.APPEAL_HANDLE, "investigation", "results", 84),
+    MenuItem("results:own_results", pgettext_lazy("menu", "我的考核结果"), Action.RESULT_OWN_VIEW, "own", "results", 91),
 )  # fmt: skip
 
 
@@ -69,4 +69,3 @@ class ResultsConfig(AppConfig):
         register_job_kinds([GRADE_RUN, DOCUMENTS])
         register_menu_items(MENU)
         register_menu_group("results", pgettext_lazy("menu", "考核结果"))
-        register_menu_group("publish", pgettext_lazy("menu", "公示复核"))

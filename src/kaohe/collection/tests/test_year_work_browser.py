@@ -104,7 +104,7 @@ def test_the_liaison_follows_its_todo_to_its_scores_and_reads_its_notices(site, 
 
     in_thread(notices)
     page = log_in(browser, url, "liaison", password)
-    assert page.locator(".userbox a.notice-count .count").inner_text() == "3"
+    assert page.locator(".userbox a.notice-count .unread").inner_text() == "3"
     todo = page.locator("#todos li.todo", has_text="查看本单位").first
     assert "半年评估" in page.locator("#todos").inner_text()
     todo.locator("a").first.click()
@@ -117,7 +117,7 @@ def test_the_liaison_follows_its_todo_to_its_scores_and_reads_its_notices(site, 
     assert "待办提醒 2" in page.locator(".notices").inner_text()
     page.click("button:has-text('全部标为已读')")
     page.wait_for_load_state("networkidle")
-    assert page.locator(".userbox a.notice-count .count").count() == 0
+    assert page.locator(".userbox a.notice-count .unread").count() == 0
     page.close()
 
     phone = log_in(browser, url, "liaison", password, viewport=PHONE)

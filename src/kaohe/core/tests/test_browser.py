@@ -111,6 +111,8 @@ def test_every_role_logs_in_and_sees_the_menu_its_role_allows(site, menus_by_use
         shown = [text.strip() for text in page.locator("nav.nav a").all_inner_texts()]
         assert shown == menu, username
         bar = page.locator("header.topbar").bounding_box()
+        if username == "admin":
+            page.screenshot(path=shots / "menu-settings.png")
         assert bar is not None and bar["height"] < 70, f"{username}: the menu bar wraps"
         if username == "admin":
             page.screenshot(path=shots / "menu-settings.png")

@@ -42,7 +42,7 @@ def test_publicity_objection_publication_own_page_and_a_review(
 
     admin = browser.new_page(viewport={"width": 1280, "height": 860}, locale="zh-CN")
     sign_in(admin, url, "admin", PASSWORD)
-    admin.click("nav summary:has-text('公示复核')")
+    admin.click("nav summary:has-text('考核结果')")
     admin.click("nav >> text=公示与公布")
     admin.click(f"#outcomes >> text={data.outcome.year.year}")
     admin.fill("#id_start", (today - dt.timedelta(days=6)).isoformat())
