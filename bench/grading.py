@@ -105,9 +105,13 @@ def _prepare(year: int) -> Any:
 
     team = Scheme.objects.get(year__year=year, preset=SUITE_OF_PRESET, code="team")
     cadre = Scheme.objects.get(year__year=year, preset=SUITE_OF_PRESET, code="cadre")
-    scheme_set_status(actor=None, scheme=team, status="published")
-    scheme_set_status(actor=None, scheme=cadre, status="published")
+    for scheme in (team, cadre):  # the site's demo publishes them already
+        if scheme.status != "published":
+            scheme_set_status(actor=None, scheme=scheme, status="published")
     from kaohe.orgs.models import Team
+
+    if ComponentScore.objects.filter(scheme=team).exists():  # imported by the site's demo
+        return cadre
 
     rng = random.Random(7)
     now = timezone.now()
@@ -199,6 +203,7 @@ def main() -> None:
 
             profile = cProfile.Profile()
             profile.enable()
+        connection.queries_log.clear()  # the demo's queries would fill the log's 9,000
         with CaptureQueriesContext(connection) as queries:
             started = time.perf_counter()
             scenario = build_scenario(year, suite, providers=(*PROVIDERS, ballots_stand_in))
