@@ -278,7 +278,8 @@ def appeal_file(
     review: Appeal | None = None,
 ) -> Appeal:
     """Record a 复核 (within 30 days of the publication) or a 申诉 (within 15 days of the
-    复核 decision it contests) of a published grade; the due date is set from the law."""
+    复核 decision it contests, or without a 复核 within 30 days of the publication, 公务员法
+    第95条) of a published grade; the due date is set from the law (第96条)."""
     outcome = final.outcome
     if outcome.status != OutcomeStatus.PUBLISHED:
         raise ValidationError(_("考核结果公布后才能申请复核、申诉"), code="not_published")
@@ -286,7 +287,9 @@ def appeal_file(
         raise field_error("reason", _("请填写理由"), "reason_required")
     if final.appeals.exclude(status=AppealStatus.DECIDED).exists():
         raise ValidationError(_("该等次已有未决定的复核或申诉"), code="appeal_open")
-    if kind == AppealKind.REVIEW:
+    if kind == AppealKind.REVIEW or (kind == AppealKind.APPEAL and review is None):
+        # a 复核, or a 申诉 made without one (公务员法 第95条: 也可以不经复核, 自知道该人事处理
+        # 之日起三十日内直接提出申诉): within 30 days of the publication
         start = notified_on(outcome)
         last = review_deadline(outcome)
         assert start is not None and last is not None
@@ -294,15 +297,17 @@ def appeal_file(
             raise field_error("filed_on", _("提出日期早于公布日期 %(day)s") % {"day": start},
                               "before_notice")  # fmt: skip
         if filed_on > last:
-            raise field_error(
-                "filed_on",
-                _("复核应在公布之日起 30 日内（%(last)s 前）提出，已逾期") % {"last": last},
-                "review_late",
-            )
-        due = filed_on + dt.timedelta(days=REVIEW_DECIDE_DAYS)
+            if kind == AppealKind.REVIEW:
+                message = _("复核应在公布之日起 30 日内（%(last)s 前）提出，已逾期")
+            else:
+                message = _("不经复核直接申诉应在公布之日起 30 日内（%(last)s 前）提出，已逾期")
+            raise field_error("filed_on", message % {"last": last}, f"{kind}_late")
+        days = REVIEW_DECIDE_DAYS if kind == AppealKind.REVIEW else APPEAL_DECIDE_DAYS
+        due = filed_on + dt.timedelta(days=days)
         review = None
     elif kind == AppealKind.APPEAL:
-        if review is None or review.final_id != final.pk or review.kind != AppealKind.REVIEW:
+        assert review is not None
+        if review.final_id != final.pk or review.kind != AppealKind.REVIEW:
             raise field_error("review", _("申诉须针对本人的复核决定"), "review_required")
         if review.status != AppealStatus.DECIDED or review.decided_on is None:
             raise field_error("review", _("复核尚未作出决定"), "review_undecided")

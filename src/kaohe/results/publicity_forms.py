@@ -79,7 +79,10 @@ class AppealForm(Form):
         ],
     )
     review: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
-        label=_("所不服的复核"), queryset=None, required=False, help_text=_("申诉时选择")
+        label=_("所不服的复核"),
+        queryset=None,
+        required=False,
+        help_text=_("申诉时选择；不经复核直接申诉的留空"),
     )
     filed_on = forms.DateField(label=_("提出日期"), widget=DATE)
     appellant = forms.CharField(label=_("申请人"), max_length=100, required=False)

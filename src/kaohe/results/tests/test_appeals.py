@@ -204,3 +204,24 @@ def test_the_pending_list_shows_the_case_state(client, cast):
     client.force_login(cast.admin)
     page = client.get(reverse("results:investigation_list")).content.decode()
     assert "王待定" in page and "未结案" in page and "2024-10-01" in page
+
+
+def test_an_appeal_without_a_review_is_filed_within_30_days_of_publication(cast):
+    """公务员法 第95条: 也可以不经复核，自知道该人事处理之日起三十日内直接提出申诉; the body
+    that takes it decides within 60 days (第96条)."""
+    data = published(cast)
+    notified = appeals.notified_on(data.outcome)
+
+    def direct(days):
+        return appeals.appeal_file(
+            actor=cast.admin, final=data.finals["李白水"], kind=AppealKind.APPEAL,
+            filed_on=notified + dt.timedelta(days=days), reason="不服考核等次",
+        )  # fmt: skip
+
+    with pytest.raises(ValidationError) as error:
+        direct(31)
+    assert error.value.error_dict["filed_on"][0].code == "appeal_late"
+    assert "不经复核" in str(error.value)
+    appeal = direct(30)
+    assert appeal.review_id is None and appeal.kind == AppealKind.APPEAL
+    assert appeal.due_on == notified + dt.timedelta(days=30 + 60)
