@@ -977,6 +977,27 @@ def document_batch_create(
     return batch
 
 
+# The zips kept in the database: the newest finished batches; older ones lose their zip
+# (the row, its forms and scope stay, ``size`` 0 marks it, and the page says to make it
+# again).
+KEEP_ZIPS = 5
+
+
+def batches_prune(keep: int = KEEP_ZIPS) -> int:
+    """Drop the zips of finished batches beyond the newest ``keep``; returns how many."""
+    newest = DocumentBatch.objects.filter(status=RunStatus.DONE, content__isnull=False).order_by(
+        "-created_at", "-pk"
+    )
+    old = list(newest.values_list("pk", flat=True)[keep:])
+    if old:
+        DocumentBatch.objects.filter(pk__in=old).update(
+            content=None,
+            size=0,
+            message=_("压缩包已清理（只保留最近 %(n)s 个），可重新生成") % {"n": keep},
+        )
+    return len(old)
+
+
 def document_batch_build(*, batch: DocumentBatch) -> DocumentBatch:
     """Make the batch's zip (in the job's transaction). A form that cannot be made (a bad
     template, no result for the year) fails the batch with a Chinese message naming it.
@@ -1023,6 +1044,8 @@ def _build(batch: DocumentBatch) -> DocumentBatch:
     batch.save(update_fields=["status", "total", "message", "content", "size", "finished_at"])
     audit_record(actor=batch.created_by, action="document_batch.status", obj=batch,
                  after={"status": batch.status, "files": batch.total})  # fmt: skip
+    if batch.status == RunStatus.DONE:
+        batches_prune()
     return batch
 
 

@@ -509,3 +509,29 @@ def test_the_demo_makes_one_towns_forms(cast, year):
     names = zipfile.ZipFile(BytesIO(bytes(batch.content))).namelist()
     assert "县管干部年度考核登记表/白水镇/王一.docx" in names
     assert documents_demo_load(year=2024) is None  # once
+
+
+def test_only_the_newest_zips_are_kept_and_an_older_batch_says_to_make_it_again(
+    cast, year, client, django_capture_on_commit_callbacks
+):
+    from kaohe.results.models import DocumentBatch, RunStatus
+
+    made = []
+    for _ in range(documents.KEEP_ZIPS + 2):
+        with django_capture_on_commit_callbacks(execute=True):
+            batch = documents.document_batch_create(
+                actor=cast.admin, year=year.year, scope="unit", unit=cast.unit_b,
+                forms=[DocumentForm.REPORT],
+            )  # fmt: skip
+        made.append(batch)
+    kept = DocumentBatch.objects.filter(content__isnull=False)
+    assert sorted(kept.values_list("pk", flat=True)) == [b.pk for b in made[2:]]
+    oldest = DocumentBatch.objects.get(pk=made[0].pk)
+    assert (oldest.status, oldest.size) == (RunStatus.DONE, 0) and "可重新生成" in oldest.message
+    client.force_login(cast.admin)
+    page = client.get(reverse("results:document_batch", args=[oldest.pk])).content.decode()
+    assert 'id="batch-pruned"' in page and 'id="batch-download"' not in page
+    download = reverse("results:document_batch_download", args=[oldest.pk])
+    assert client.get(download).status_code == 404
+    newest = reverse("results:document_batch_download", args=[made[-1].pk])
+    assert client.get(newest).status_code == 200
