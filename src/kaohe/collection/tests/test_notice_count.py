@@ -27,7 +27,7 @@ def test_the_header_shows_the_unread_notices_and_links_to_the_notices_page(clien
     with CaptureQueriesContext(connection) as context:
         page = client.get(reverse("core:guide_index")).content.decode()
     assert f'href="{reverse("collection:notice_list")}"' in page
-    assert '<span class="count">2</span>' in page
+    assert '<span class="unread">2</span>' in page
     assert len(_count_queries(context)) == 1
 
 
@@ -39,7 +39,7 @@ def test_the_count_is_counted_once_per_request_on_the_notices_page(client, cast)
         page = client.get(reverse("collection:notice_list")).content.decode()
     unread = [sql for sql in _count_queries(context) if "read_at" in sql and "COUNT" in sql]
     # the page counts the unread once and the header reuses it (the other count: paging)
-    assert '<span class="count">1</span>' in page
+    assert '<span class="unread">1</span>' in page
     assert len(unread) == 1
 
 
@@ -49,11 +49,11 @@ def test_marking_read_empties_the_count(client, cast):
     client.force_login(cast.liaison)
     client.post(reverse("collection:notice_read", args=[notice.pk]))
     page = client.get(reverse("core:guide_index")).content.decode()
-    assert 'class="count"' not in page
+    assert 'class="unread"' not in page
     assert Notice.objects.get(pk=notice.pk).read_at is not None
     _notice(cast.liaison, "b")
     client.post(reverse("collection:notice_read_all"))
-    assert 'class="count"' not in client.get(reverse("core:guide_index")).content.decode()
+    assert 'class="unread"' not in client.get(reverse("core:guide_index")).content.decode()
 
 
 def test_an_anonymous_visitor_costs_no_query(client, db):
@@ -69,5 +69,5 @@ def test_the_home_page_counts_the_unread_once_for_its_bell_and_the_header(client
     with CaptureQueriesContext(connection) as context:
         page = client.get(reverse("home:index")).content.decode()
     unread = [sql for sql in _count_queries(context) if "read_at" in sql and "COUNT" in sql]
-    assert '<span class="count">1</span>' in page and 'id="notice-bell"' in page
+    assert '<span class="unread">1</span>' in page and 'id="notice-bell"' in page
     assert len(unread) == 1

@@ -102,7 +102,34 @@ def hostile(cast, draft_system):
         "scheme": scheme,
         "survey": _hostile_survey(cast),
         "outcome": _hostile_outcome(cast, scheme),
+        "session": _hostile_session(cast),
+        "round": _hostile_round(cast),
     }
+
+
+def _hostile_session(cast):
+    """An evaluation session of the hostile unit (its cadre's name is hostile text)."""
+    from kaohe.ballots.tests.conftest import make_session
+
+    session = make_session(cast)
+    type(session).objects.filter(pk=session.pk).update(name=_hostile(3, 120))
+    return session
+
+
+def _hostile_round(cast):
+    """A closed cadre rating round of the hostile cadre, rated by the leader."""
+    from kaohe.ballots import ratings
+    from kaohe.ballots.models import RatingStatus
+    from kaohe.schemes.tests.factories import year_2024
+
+    round_ = ratings.rating_round_create(
+        actor=None, year=year_2024(), name="县领导评价", subject="cadre",
+        raters=[cast.leader], cadres=[cast.cadre_a],
+    )  # fmt: skip
+    type(round_).objects.filter(pk=round_.pk).update(name=_hostile(4, 100))
+    ratings.ratings_save(actor=cast.leader, round=round_, values={cast.cadre_a.pk: "优秀"})
+    ratings.rating_round_set_status(actor=None, round=round_, status=RatingStatus.CLOSED)
+    return round_
 
 
 def _hostile_outcome(cast, scheme):
@@ -159,6 +186,8 @@ def _requests(hostile):
         "results:use_xlsx": ([hostile["outcome"].pk], [{}]),
         "ballots:survey_template": ([hostile["survey"].pk], [{}]),
         "ballots:survey_results_export": ([hostile["survey"].pk], [{}]),
+        "ballots:session_paper_template": ([hostile["session"].pk], [{}]),
+        "ballots:rating_round_export": ([hostile["round"].pk], [{}]),
     }
 
 
