@@ -16,6 +16,7 @@ import datetime as dt
 from kaohe.conftest import PASSWORD
 from kaohe.core.tests.browser import MARKS, browser, in_thread, plain_http, shots
 from kaohe.core.tests.browser import log_in as sign_in
+from kaohe.results.tests.browser_steps import propose_fix_and_submit, review_with_recompute
 from kaohe.results.tests.test_proposals import annual_inputs, annual_year
 
 pytestmark = MARKS
@@ -66,17 +67,7 @@ def test_grade_propose_fix_decide_publish_review_and_the_cadre_reads_the_changed
     committee.click("nav >> text=等次建议与审定")
     committee.click("#my-groups >> text=填写建议")
     committee.wait_for_selector("#proposal-rows")
-    committee.select_option(f"select[name=grade-{m4.pk}]", "优秀")
-    committee.wait_for_selector(f"#check-{m4.pk} .problem.error")
-    assert "优秀" in committee.inner_text(f"#check-{m4.pk}")
-    committee.screenshot(path=str(shots / "results-path-quota-error.png"), full_page=True)
-    committee.click("button:has-text('提交')")
-    committee.wait_for_selector("#form-errors")
-    assert "不能提交" in committee.inner_text("#form-errors")
-    committee.select_option(f"select[name=grade-{m4.pk}]", "称职")
-    committee.wait_for_selector("#check-summary:has-text('检查通过')")
-    committee.click("button[value=submit]")
-    committee.wait_for_selector(".messages:has-text('等次建议已提交')")
+    propose_fix_and_submit(committee, m4.pk, shots / "results-path-quota-error.png")
 
     outcome = in_thread(lambda: Outcome.objects.get().pk)
     admin.goto(f"{url}/results/outcomes/{outcome}/")
@@ -99,26 +90,11 @@ def test_grade_propose_fix_decide_publish_review_and_the_cadre_reads_the_changed
     admin.wait_for_selector("text=已公布考核结果")
     admin.screenshot(path=str(shots / "results-path-published.png"), full_page=True)
 
-    admin.goto(f"{url}/results/grades/{m8.pk}/")
-    admin.click("text=登记复核、申诉")
-    admin.fill("#id_reason", "民主测评得分录入有误，应为 65 分")
-    admin.click("button:has-text('登记')")
-    admin.wait_for_selector("#recompute")
-    admin.check("input[name=source][value=snapshot]")
-    admin.fill("#id_input_name", "score")
-    admin.fill("#id_value", "65")
-    admin.click("#recompute button[type=submit]")
-    admin.wait_for_selector("text=已开始重新计算")
-    for _attempt in range(20):  # the job runs on commit; the page is reloaded to see it
-        if admin.locator("#row-compare").count():
-            break
-        admin.wait_for_timeout(300)
-        admin.reload()
+    review_with_recompute(
+        admin, url, m8.pk, "民主测评得分录入有误，应为 65 分", "score", "65",
+        "核对原始测评表，得分应为 65 分，等次变更为称职",
+    )  # fmt: skip
     assert "分项 score：55 → 65" in admin.inner_text("#recompute")
-    admin.select_option("#id_decision", "changed")
-    admin.fill("#decide #id_reason", "核对原始测评表，得分应为 65 分，等次变更为称职")
-    admin.click("#decide button[type=submit]")
-    admin.wait_for_selector("text=已作出决定")
     assert "称职" in admin.inner_text("#final-grade")
     assert "基本称职" in admin.inner_text("table.grade-history")
     admin.screenshot(path=str(shots / "results-path-review.png"), full_page=True)
