@@ -14,6 +14,7 @@ import datetime as dt
 from kaohe.conftest import PASSWORD
 from kaohe.core.tests.browser import MARKS, browser, in_thread, plain_http, shots
 from kaohe.core.tests.browser import log_in as sign_in
+from kaohe.results.tests.browser_steps import review_with_recompute
 
 pytestmark = MARKS
 __all__ = ["browser", "shots"]  # fixtures used by name
@@ -88,26 +89,11 @@ def test_publicity_objection_publication_own_page_and_a_review(
     cadre.screenshot(path=str(shots / "results-publish-own.png"), full_page=True)
 
     final_b = data.finals["李白水"]
-    admin.goto(f"{url}/results/grades/{final_b.pk}/")
-    admin.click("text=登记复核、申诉")
-    admin.fill("#id_reason", "年终测评得分录入有误，应为 93 分")
-    admin.click("button:has-text('登记')")
-    admin.wait_for_selector("#recompute")
-    admin.check("input[name=source][value=snapshot]")
-    admin.fill("#id_input_name", "score")
-    admin.fill("#id_value", "93")
-    admin.click("#recompute button[type=submit]")
-    admin.wait_for_selector("text=已开始重新计算")
-    for _attempt in range(20):  # the job runs on commit; the page is reloaded to see it
-        if admin.locator("#row-compare").count():
-            break
-        admin.wait_for_timeout(300)
-        admin.reload()
+    review_with_recompute(
+        admin, url, final_b.pk, "年终测评得分录入有误，应为 93 分", "score", "93",
+        "核对原始测评表，得分应为 93 分，等次变更为优秀",
+    )  # fmt: skip
     assert "分项 score：85 → 93" in admin.inner_text("#recompute")
-    admin.select_option("#id_decision", "changed")
-    admin.fill("#decide #id_reason", "核对原始测评表，得分应为 93 分，等次变更为优秀")
-    admin.click("#decide button[type=submit]")
-    admin.wait_for_selector("text=已作出决定")
     assert "优秀" in admin.inner_text("#final-grade")
     assert "称职" in admin.inner_text("table.grade-history")
     assert "85" in admin.inner_text("#row-compare")  # the original row beside the new one

@@ -9,6 +9,7 @@ ratings), m3 93, m4 91, m5 89.9, …; 白水镇 (team 一般); the two principal
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -23,6 +24,7 @@ from kaohe.conftest import PASSWORD
 from kaohe.core.models import AuditEntry
 from kaohe.results import jsonout, outcomes, proposals, services
 from kaohe.results.models import (
+    ComponentScore,
     FinalGrade,
     GradeSource,
     Outcome,
@@ -132,7 +134,19 @@ def annual_document(
     }  # fmt: skip
 
 
-def annual_outcome(cast: Any, *, open_outcome: bool = True) -> Annual:
+@dataclass
+class AnnualYear:
+    """The seed-004 suite's year before it is graded: its schemes (draft), cadres (keys of
+    ``SCORES``, ``p1``/``p2`` the principals, ``n1`` 白水镇's), 红石镇 and 青山镇's committee."""
+
+    year: Any
+    schemes: dict[str, Any]
+    cadres: dict[str, Any]
+    third: Any
+    committee: Any
+
+
+def annual_year(cast: Any) -> AnnualYear:
     from kaohe.core.roles import Role as UserRole
     from kaohe.core.services import user_create
     from kaohe.orgs import services as orgs
@@ -157,20 +171,75 @@ def annual_outcome(cast: Any, *, open_outcome: bool = True) -> Annual:
     cadres = {name: cadre(f"干部{name}", cast.unit_a) for name in SCORES}
     cadres |= {"p1": cadre("书记p1", cast.unit_a, True), "n1": cadre("干部n1", cast.unit_b),
                "p2": cadre("书记p2", cast.unit_b, True)}  # fmt: skip
-    snapshot = jsonout.dumps(annual_document(schemes, cast, cadres, third))
-    with transaction.atomic():
-        run = Run.objects.create(
-            year=year, suite=schemes["cadre"].suite, status=RunStatus.RUNNING, snapshot=snapshot,
-            created_by=cast.admin, created_at=timezone.now(),
-        )  # fmt: skip
-        run.versions.set([v for s in schemes.values() if (v := s.current_version) is not None])
-        services.run_store(run=run, result=services.grade_snapshot(snapshot))
-    outcome = outcomes.outcome_open(actor=cast.admin, run=run) if open_outcome else None
     committee = user_create(
         actor=None, username="dangwei", password=PASSWORD, role=UserRole.PARTY_COMMITTEE,
         unit=cast.unit_a, validate=False,
     )  # fmt: skip
-    return Annual(outcome, run, schemes["team"], schemes["cadre"], cadres, committee,
+    return AnnualYear(year, schemes, cadres, third, committee)
+
+
+# as in annual_document, with 县委组织部's team last so that the seed's 30% of four teams
+# gives the one 优秀 team of the document's 34% of three
+TEAM_SCORES = {"a": "92", "b": "65", "third": "91", "org": "50"}
+OTHERS = {"p1": ("95", ["优秀"]), "n1": ("80", ["良好"]), "p2": ("91", ["优秀"])}
+
+
+def annual_inputs(cast: Any, made: AnnualYear) -> None:
+    """The inputs of ``annual_document`` entered as the office enters them, for the year
+    to be graded on the web: the cadre scheme's 测评分值 read from an imported input
+    ``score`` (the meeting tallied on paper: its ``ballots`` section removed, a new version
+    of the draft), the suite published, the teams' summed 测评 results and the cadres' 测评
+    scores imported (``ComponentScore`` ``score``) and the county leader's ratings in closed
+    cadre rounds (Q1, then Y for a second grade); the other units' teams not assessed and the
+    cast's two cadres moved away in June (posted on 12-31: only ``annual_year``'s)."""
+    from kaohe.ballots import ratings
+    from kaohe.ballots.models import RatingStatus
+    from kaohe.ballots.tests.survey_factories import rating_round
+    from kaohe.orgs.models import Posting, Team
+    from kaohe.orgs.services import posting_end
+    from kaohe.results.tests.conftest import component
+    from kaohe.schemes.services import scheme_set_status, scheme_update
+
+    cadre = made.schemes["cadre"]
+    definition = {k: v for k, v in cadre.current_version.definition.items() if k != "ballots"}
+    definition["score"] = {"sum": [{"weight": 1, "of": "score"}]}
+    text = json.dumps(definition, ensure_ascii=False, default=str)
+    made.schemes["cadre"] = scheme_update(actor=None, scheme=cadre, text=text, note="测评分值导入")
+    for code, scheme in made.schemes.items():
+        made.schemes[code] = scheme_set_status(actor=None, scheme=scheme, status="published")
+    units = {"a": cast.unit_a, "b": cast.unit_b, "third": made.third, "org": cast.responsible_unit}
+    Team.objects.exclude(unit__in=units.values()).update(is_assessed=False)
+    for posting in Posting.objects.filter(cadre__in=[cast.cadre_a, cast.cadre_b]):
+        posting_end(actor=None, posting=posting, end_date=dt.date(2024, 6, 30))  # moved away
+    for key, value in TEAM_SCORES.items():
+        component(made.schemes["team"], units[key], "score", value)
+    inputs = SCORES | OTHERS
+    for name, (score, _ratings) in inputs.items():
+        ComponentScore.objects.create(
+            scheme=made.schemes["cadre"], cadre=made.cadres[name], input_name="score",
+            value=D(score), updated_at=timezone.now(),
+        )  # fmt: skip
+    for place, period in enumerate(("Q1", "Y")):
+        graded = {made.cadres[n]: r[place] for n, (_s, r) in inputs.items() if len(r) > place}
+        round_ = rating_round([cast.leader], cadres=list(graded), period=period)
+        ratings.ratings_save(actor=cast.leader, round=round_,
+                             values={c.pk: g for c, g in graded.items()})  # fmt: skip
+        ratings.rating_round_set_status(actor=cast.admin, round=round_, status=RatingStatus.CLOSED)
+
+
+def annual_outcome(cast: Any, *, open_outcome: bool = True) -> Annual:
+    made = annual_year(cast)
+    schemes, cadres = made.schemes, made.cadres
+    snapshot = jsonout.dumps(annual_document(schemes, cast, cadres, made.third))
+    with transaction.atomic():
+        run = Run.objects.create(
+            year=made.year, suite=schemes["cadre"].suite, status=RunStatus.RUNNING,
+            snapshot=snapshot, created_by=cast.admin, created_at=timezone.now(),
+        )  # fmt: skip
+        run.versions.set([v for s in schemes.values() if (v := s.current_version) is not None])
+        services.run_store(run=run, result=services.grade_snapshot(snapshot))
+    outcome = outcomes.outcome_open(actor=cast.admin, run=run) if open_outcome else None
+    return Annual(outcome, run, schemes["team"], schemes["cadre"], cadres, made.committee,
                   f"u{cast.unit_a.pk}")  # fmt: skip
 
 
@@ -455,3 +524,32 @@ def test_basing_the_outcome_on_another_run_discards_the_proposals_made_on_the_fi
     assert outcome.run == again and not Proposal.objects.exists()
     assert AuditEntry.objects.filter(action="proposal.discard").count() == 1
     assert outcome.grades.count() == again.rows.count()
+
+
+def test_the_years_inputs_entered_on_the_site_grade_as_the_written_snapshot(cast):
+    """``annual_inputs`` (the year graded on the web) and ``annual_document`` agree."""
+    made = annual_year(cast)
+    annual_inputs(cast, made)
+    built, written = (
+        Run.objects.create(year=made.year, suite=made.schemes["cadre"].suite, status=status,
+                           created_by=cast.admin, created_at=timezone.now())
+        for status in (RunStatus.QUEUED, RunStatus.RUNNING)
+    )  # fmt: skip
+    with transaction.atomic():
+        services.run_execute(run=built)
+    built.refresh_from_db()
+    assert built.status == RunStatus.DONE, built.message
+    document = annual_document(made.schemes, cast, made.cadres, made.third)
+    with transaction.atomic():
+        services.run_store(run=written, result=services.grade_snapshot(jsonout.dumps(document)))
+
+    def rows(run: Run) -> dict[tuple[int, str], tuple[Any, ...]]:
+        return {
+            (r.scheme_id, r.target): (r.score, r.grade, r.group, r.rank, r.needs_decision)
+            for r in run.rows.all()
+        }
+
+    graded = rows(built)
+    assert graded.pop((made.schemes["team"].pk, f"u{cast.responsible_unit.pk}"))[1] == "较差"
+    assert len(graded) == 3 + 11
+    assert graded == rows(written)

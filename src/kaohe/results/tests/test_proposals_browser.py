@@ -12,6 +12,7 @@ from __future__ import annotations
 from kaohe.conftest import PASSWORD
 from kaohe.core.tests.browser import MARKS, browser, in_thread, plain_http, shots
 from kaohe.core.tests.browser import log_in as sign_in
+from kaohe.results.tests.browser_steps import propose_fix_and_submit
 from kaohe.results.tests.test_proposals import annual_outcome
 
 pytestmark = MARKS
@@ -42,18 +43,7 @@ def test_a_party_committee_proposes_fixes_a_quota_error_submits_and_the_office_d
     committee.click("#my-groups >> text=填写建议")
     committee.wait_for_selector("#proposal-rows")
     assert "干部n1" not in committee.inner_text("main")  # another unit's cadre
-    committee.select_option(f"select[name=grade-{m4}]", "优秀")
-    committee.wait_for_selector(f"#check-{m4} .problem.error")
-    assert "优秀" in committee.inner_text(f"#check-{m4}")
-    committee.screenshot(path=str(shots / "results-propose-error.png"), full_page=True)
-
-    committee.click("button:has-text('提交')")
-    committee.wait_for_selector("#form-errors")
-    assert "不能提交" in committee.inner_text("#form-errors")
-    committee.select_option(f"select[name=grade-{m4}]", "称职")
-    committee.wait_for_selector("#check-summary:has-text('检查通过')")
-    committee.click("button[value=submit]")
-    committee.wait_for_selector(".messages:has-text('等次建议已提交')")
+    propose_fix_and_submit(committee, m4, shots / "results-propose-error.png")
     committee.screenshot(path=str(shots / "results-propose-submitted.png"), full_page=True)
 
     outcome = in_thread(lambda: Outcome.objects.get().pk)
