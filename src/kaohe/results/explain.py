@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from kaohe.schemes.notes import under
 
 SEED_CLAUSE = re.compile(r"^\d{3} ")  # 001 第十四条: …
+LATIN = re.compile(r"[A-Za-z]")
+OPEN = re.compile(r"[(（][^)）]*$")  # a parenthesis the cut left open
 
 
 @dataclass(frozen=True)
@@ -47,11 +49,30 @@ def _clause_path(step: Mapping[str, Any], definition: Mapping[str, Any], group: 
     return ""
 
 
+def _plain(line: str) -> str:
+    """A cited line as a reader sees it: the clause, then its Chinese words up to the
+    preset author's first remark in English ("004 一(三)5: 测评分值 (the whole score)" →
+    "004 一(三)5：测评分值")."""
+    clause, _colon, rest = line.partition(":")
+    for part in (clause, rest):
+        cut = LATIN.search(part)
+        if cut:
+            part = part[: cut.start()]
+        if part is clause:
+            clause = part
+        else:
+            rest = part
+    rest = OPEN.sub("", rest).strip(" ;；,，.。(（")
+    clause = OPEN.sub("", clause).strip()
+    return f"{clause}：{rest}" if rest else clause
+
+
 def clauses(text: str) -> str:
-    """The seed clauses a note cites, one a line (the preset authors' remarks around them
-    left out); a note that records a choice the seed does not make says so."""
+    """The seed clauses a note cites, one a line, in Chinese only (the preset authors'
+    remarks around them left out); a note that records a choice the seed does not make
+    says so."""
     lines = [line.strip() for line in text.splitlines()]
-    cited = list(dict.fromkeys(line for line in lines if SEED_CLAUSE.match(line)))
+    cited = list(dict.fromkeys(_plain(line) for line in lines if SEED_CLAUSE.match(line)))
     if cited:
         return "\n".join(cited)
     if any(line.lower().startswith(("choice", "placeholder")) for line in lines):
