@@ -57,7 +57,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-ROLES = ("admin", "scorer", "liaison", "liaison2", "leader", "team", "committee")
+# Every demo user: the register's and the year's roles, the party committee and the cadre.
+ROLES = ("admin", "scorer", "liaison", "liaison2", "leader", "team", "committee", "dangwei",
+         "cadre")  # fmt: skip
 CANDIDATES = 6  # objects tried per URL and role before the page counts as not open
 # Not pages, never requested: a GET on logout would end the session the walk needs
 # (it is POST-only; never risked); the guide's images are files.

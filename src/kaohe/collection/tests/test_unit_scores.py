@@ -8,6 +8,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.core.signals import request_finished
+from django.db import close_old_connections
 from django.urls import reverse
 from django.utils import timezone
 
@@ -78,7 +80,14 @@ def test_the_evidence_downloads_for_the_unit_only(client, cast, q1, scored):
     client.force_login(cast.liaison)
     answer = client.get(url)
     assert answer.status_code == 200
-    answer.close()  # a FileResponse: its file is closed with it
+    # A FileResponse: closing it closes its file, and sends request_finished, whose
+    # close_old_connections would close the test's database connection on PostgreSQL (the
+    # test client keeps that receiver off in the same way during a request).
+    request_finished.disconnect(close_old_connections)
+    try:
+        answer.close()
+    finally:
+        request_finished.connect(close_old_connections)
     client.force_login(cast.outsider)
     assert client.get(url).status_code == 404
 
