@@ -19,9 +19,7 @@ database queries of the batch (they do not grow with the number of cadres).
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -35,42 +33,15 @@ def main() -> None:
     parser.add_argument("--forms", default="", help="comma-separated form keys (default: all)")
     parser.add_argument("--database-url", help="an empty PostgreSQL database instead of SQLite")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as var:
-        os.environ.update(KAOHE_VAR_DIR=var, DEBUG="1")
-        os.environ.pop("DATABASE_URL", None)
-        if args.database_url:
-            os.environ["DATABASE_URL"] = args.database_url
-        os.environ.pop("CELERY_BROKER_URL", None)
-        grading._setup()
-        from django.core.management import call_command
+    with grading.graded_demo(args.database_url) as (run, _cadre):
         from django.db import connection, transaction
         from django.test.utils import CaptureQueriesContext
         from django.utils import timezone
 
-        from kaohe.demo.services import demo_site_load
-        from kaohe.engine import evaluate, load_text
-        from kaohe.orgs.models import AssessmentYear
-        from kaohe.results import jsonout
-        from kaohe.results.builder import PROVIDERS, build_scenario
         from kaohe.results.documents import document_batch_build
-        from kaohe.results.models import DocumentBatch, DocumentForm, Run, RunStatus
-        from kaohe.results.services import run_store
+        from kaohe.results.models import DocumentBatch, DocumentForm, RunStatus
 
-        call_command("migrate", verbosity=0)
-        year = 2024
-        demo_site_load(year=year)
-        grading._prepare(year)
-        suite = grading._suite(year)
-        the_year = AssessmentYear.objects.get(year=year)
-        run = Run.objects.create(year=the_year, suite=suite, status=RunStatus.RUNNING,
-                                 created_at=timezone.now())  # fmt: skip
-        scenario = build_scenario(year, suite, providers=(*PROVIDERS, grading.ballots_stand_in))
-        run.snapshot = jsonout.dumps(scenario.document)
-        result = evaluate(load_text(run.snapshot))
-        with transaction.atomic():
-            run.save(update_fields=["snapshot"])
-            run.versions.set(scenario.versions)
-            run_store(run=run, result=result)
+        the_year = run.year
         forms = [f for f in args.forms.split(",") if f] or list(DocumentForm.values)
         batch = DocumentBatch.objects.create(year=the_year, forms=forms, scope="all",
                                              created_at=timezone.now())  # fmt: skip

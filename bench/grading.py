@@ -23,12 +23,14 @@ building and storing (they do not grow with the number of cadres).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import random
 import sys
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -121,6 +123,46 @@ def _prepare(year: int) -> Any:
          for unit in Team.objects.filter(is_assessed=True).values_list("unit_id", flat=True)]
     )  # fmt: skip
     return cadre
+
+
+@contextlib.contextmanager
+def graded_demo(database_url: str | None, year: int = 2024) -> Iterator[tuple[Any, Any]]:
+    """The demo county loaded in a temporary database (SQLite, or the empty PostgreSQL one
+    named) with its seed-004 suite graded and stored as a run: (run, the cadre scheme)."""
+    with tempfile.TemporaryDirectory() as var:
+        os.environ.update(KAOHE_VAR_DIR=var, DEBUG="1")
+        os.environ.pop("DATABASE_URL", None)
+        if database_url:
+            os.environ["DATABASE_URL"] = database_url
+        os.environ.pop("CELERY_BROKER_URL", None)
+        _setup()
+        from django.core.management import call_command
+        from django.db import transaction
+        from django.utils import timezone
+
+        from kaohe.demo.services import demo_site_load
+        from kaohe.engine import evaluate, load_text
+        from kaohe.orgs.models import AssessmentYear
+        from kaohe.results import jsonout
+        from kaohe.results.builder import PROVIDERS, build_scenario
+        from kaohe.results.models import Run, RunStatus
+        from kaohe.results.services import run_store
+
+        call_command("migrate", verbosity=0)
+        demo_site_load(year=year)
+        cadre = _prepare(year)
+        suite = _suite(year)
+        run = Run.objects.create(
+            year=AssessmentYear.objects.get(year=year), suite=suite, status=RunStatus.RUNNING,
+            created_at=timezone.now(),
+        )  # fmt: skip
+        scenario = build_scenario(year, suite, providers=(*PROVIDERS, ballots_stand_in))
+        run.snapshot = jsonout.dumps(scenario.document)
+        with transaction.atomic():
+            run.save(update_fields=["snapshot"])
+            run.versions.set(scenario.versions)
+            run_store(run=run, result=evaluate(load_text(run.snapshot)))
+        yield run, cadre
 
 
 def ballots_stand_in(context: Any) -> dict[str, Any]:

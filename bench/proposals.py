@@ -20,9 +20,7 @@ with that group's proposal submitted.
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -38,45 +36,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--database-url", help="an empty PostgreSQL database instead of SQLite")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as var:
-        os.environ.update(KAOHE_VAR_DIR=var, DEBUG="1")
-        os.environ.pop("DATABASE_URL", None)
-        if args.database_url:
-            os.environ["DATABASE_URL"] = args.database_url
-        os.environ.pop("CELERY_BROKER_URL", None)
-        grading._setup()
-        from django.core.management import call_command
-        from django.db import connection, transaction
+    with grading.graded_demo(args.database_url) as (run, cadre):
+        from django.db import connection
         from django.test import Client
         from django.test.utils import CaptureQueriesContext
         from django.urls import reverse
-        from django.utils import timezone
 
         from kaohe.core.models import User
-        from kaohe.demo.services import demo_site_load
-        from kaohe.engine import evaluate, load_text
-        from kaohe.orgs.models import AssessmentYear
-        from kaohe.results import jsonout, outcomes, proposals
-        from kaohe.results.builder import PROVIDERS, build_scenario
-        from kaohe.results.models import Run, RunStatus
-        from kaohe.results.services import run_store
+        from kaohe.results import outcomes, proposals
 
-        call_command("migrate", verbosity=0)
-        year = 2024
-        demo_site_load(year=year)
-        cadre = grading._prepare(year)
-        suite = grading._suite(year)
         admin = User.objects.get(username="admin")
-        run = Run.objects.create(
-            year=AssessmentYear.objects.get(year=year), suite=suite, status=RunStatus.RUNNING,
-            created_at=timezone.now(), created_by=admin,
-        )  # fmt: skip
-        scenario = build_scenario(year, suite, providers=(*PROVIDERS, grading.ballots_stand_in))
-        run.snapshot = jsonout.dumps(scenario.document)
-        with transaction.atomic():
-            run.save(update_fields=["snapshot"])
-            run.versions.set(scenario.versions)
-            run_store(run=run, result=evaluate(load_text(run.snapshot)))
+        run.created_by = admin
+        run.save(update_fields=["created_by"])
         outcome = outcomes.outcome_open(actor=admin, run=run)
         groups = Counter(
             g for g in run.rows.filter(scheme=cadre).values_list("group", flat=True) if g[:1] == "u"
