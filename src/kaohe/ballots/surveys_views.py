@@ -14,7 +14,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -27,7 +26,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from kaohe.ballots import surveys as services
-from kaohe.ballots.evaluation_slips import scan_address
+from kaohe.ballots.evaluation_slips import qr_code, scan_address
 from kaohe.ballots.models import SurveyCode, SurveyIndex, SurveyStatus
 from kaohe.ballots.surveys_excel import (
     answers_import,
@@ -197,7 +196,7 @@ def survey_codes_print(request: HttpRequest, pk: int) -> HttpResponse:
     site = request.build_absolute_uri("/")[:-1]
     slips = []
     for code in codes:
-        qr = segno.make(scan_address(site, code.code, page="ballots:survey_scan"), error="m")
+        qr = qr_code(scan_address(site, code.code, page="ballots:survey_scan"))
         svg = qr.svg_inline(border=2, omitsize=True)  # a viewBox: the CSS sizes it
         slips.append({"code": code.code, "unit": code.area.unit.name, "qr": mark_safe(svg)})
     return render(

@@ -249,6 +249,58 @@ def test_the_office_makes_codes_and_prints_them_as_a_word_document_of_qr_slips(
     assert len(document.tables) == 2  # ten slips a page
 
 
+def _png_pixels(data: bytes) -> memoryview:
+    """The grey pixels of a slip's PNG as segno writes it (bit depth 1, greyscale, rows
+    filtered with None or Up), one byte each, as a 2-D view a QR decoder reads."""
+    import struct
+    import zlib
+
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    at, idat, width, height = 8, b"", 0, 0
+    while at < len(data):
+        (length,) = struct.unpack(">I", data[at : at + 4])
+        kind, body = data[at + 4 : at + 8], data[at + 8 : at + 8 + length]
+        if kind == b"IHDR":
+            width, height, depth, colour = struct.unpack(">2I2B", body[:10])
+            assert (depth, colour) == (1, 0)
+        elif kind == b"IDAT":
+            idat += body
+        at += 12 + length
+    raw, stride = zlib.decompress(idat), (width + 7) // 8
+    pixels, above = bytearray(), bytes(stride)
+    for y in range(height):
+        kind, line = raw[y * (stride + 1)], raw[y * (stride + 1) + 1 : (y + 1) * (stride + 1)]
+        assert kind in (0, 2)
+        if kind == 2:
+            line = bytes((a + b) & 0xFF for a, b in zip(line, above, strict=True))
+        above = line
+        pixels += bytes(255 * ((line[x // 8] >> (7 - x % 8)) & 1) for x in range(width))
+    return memoryview(bytes(pixels)).cast("B", (height, width))
+
+
+def test_slip_qr_codes_decode(client, cast, evaluation):
+    """The printed slips' QR codes read back, with a real decoder (zxing-cpp), as the scan
+    address with the slip's code in its fragment."""
+    import zxingcpp
+    from docx import Document
+
+    client.force_login(cast.admin)
+    rater = evaluation.rater_classes.get(name="上级")
+    client.post(reverse("ballots:session_codes", args=[evaluation.pk]),
+                {"rater_class": rater.pk, "count": 4})  # fmt: skip
+    response = client.get(reverse("ballots:session_codes_print", args=[evaluation.pk]))
+    document = Document(io.BytesIO(response.content))
+    read = set()
+    for shape in document.inline_shapes:
+        blip = shape._inline.graphic.graphicData.pic.blipFill.blip.embed
+        image = document.part.related_parts[blip].blob
+        found = zxingcpp.read_barcodes(_png_pixels(image))
+        assert len(found) == 1
+        read.add(found[0].text)
+    codes = Code.objects.filter(rater_class=rater).values_list("code", flat=True)
+    assert read == {f"http://testserver/ballots/scan/#{code}" for code in codes}
+
+
 def test_turnout_counts_used_codes_per_class_and_the_list_has_a_fixed_query_count(
     client, cast, evaluation, vote, django_assert_max_num_queries
 ):

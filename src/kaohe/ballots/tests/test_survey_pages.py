@@ -101,7 +101,7 @@ def test_a_phone_answers_by_typed_code_and_a_used_code_is_told_so(client, cast):
 
 
 def test_the_slips_qr_codes_hold_the_scan_address_with_the_code_in_its_fragment(client, cast):
-    from kaohe.ballots.evaluation_slips import scan_address
+    from kaohe.ballots.evaluation_slips import qr_code, scan_address
 
     survey = f.survey([cast.unit_a], codes=1)
     code = SurveyCode.objects.get().code
@@ -111,11 +111,9 @@ def test_the_slips_qr_codes_hold_the_scan_address_with_the_code_in_its_fragment(
     page = client.get(reverse("ballots:survey_codes_print", args=[survey.pk])).content.decode()
     assert code in page  # the code printed to type
     # the QR code drawn is the fragment address's (segno draws the same paths for it)
-    import segno
-
-    qr = segno.make(address, error="m").svg_inline(border=2, omitsize=True)
+    qr = qr_code(address).svg_inline(border=2, omitsize=True)
     assert qr in page
-    old = segno.make(f"http://testserver/ballots/s/{code}/", error="m")
+    old = qr_code(f"http://testserver/ballots/s/{code}/")
     assert old.svg_inline(border=2, omitsize=True) not in page
 
 
