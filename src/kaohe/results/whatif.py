@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
@@ -234,6 +235,27 @@ def whatif_grade(draft: WhatIfDraft, definition: Mapping[str, Any] | None = None
     return WhatIfResult(changes=changes, graded=len(new_rows))
 
 
+RESULT_SECONDS = 3600  # how long a draft's graded result is kept in the cache
+
+
+def _result_key(draft: WhatIfDraft) -> str:
+    # a saved definition has its own ``updated_at``; the run and the base version never
+    # change under a draft, but they are named so that a key cannot outlive them
+    stamp = draft.updated_at.timestamp()
+    return f"kaohe:whatif:{draft.pk}:{draft.run_id}:{draft.base_version_id}:{stamp}"
+
+
+def whatif_result(draft: WhatIfDraft) -> WhatIfResult:
+    """The draft's saved definition graded (``whatif_grade``), once per saved definition:
+    kept in the cache, so its page does not grade the county at every visit."""
+    key = _result_key(draft)
+    found = cache.get(key)
+    if not isinstance(found, WhatIfResult):
+        found = whatif_grade(draft)
+        cache.set(key, found, RESULT_SECONDS)
+    return found
+
+
 # ---- writes (the draft only) ----------------------------------------------------------------
 
 
@@ -273,6 +295,7 @@ def whatif_update(*, actor: Any, draft: WhatIfDraft, definition: Mapping[str, An
     before = draft.definition
     draft.definition, draft.updated_at = definition, timezone.now()
     draft.save(update_fields=["definition", "updated_at"])
+    cache.set(_result_key(draft), result, RESULT_SECONDS)  # the page shown next reads it
     audit_record(
         actor=actor, action="whatif.update", obj=draft,
         before={"definition": before}, after={"definition": definition},

@@ -175,7 +175,7 @@ def whatif_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("results:whatif_detail", pk=draft.pk)
     if result is None and not error:
         try:
-            result = whatif.whatif_grade(draft)
+            result = whatif.whatif_result(draft)
         except whatif.WhatIfError as engine_error:
             error = str(engine_error.problem)
         except ValidationError as other:

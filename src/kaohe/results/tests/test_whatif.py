@@ -128,3 +128,26 @@ def test_the_whatif_page_takes_a_bounded_number_of_queries(
     client.force_login(cast.admin)
     with django_assert_max_num_queries(16):
         assert client.get(reverse("results:whatif_detail", args=[draft.pk])).status_code == 200
+
+
+def test_the_page_grades_once_per_saved_definition(cast, year_data, graded, client, monkeypatch):
+    draft = whatif.whatif_create(actor=cast.admin, scheme=year_data.party)
+    graded_now = []
+    real = whatif.whatif_grade
+
+    def counted(*args, **kwargs):
+        graded_now.append(args[0].pk)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(whatif, "whatif_grade", counted)
+    client.force_login(cast.admin)
+    url = reverse("results:whatif_detail", args=[draft.pk])
+    first, second = client.get(url).content.decode(), client.get(url).content.decode()
+    assert len(graded_now) == 1 and "grade-changed" not in first
+    assert "grade-changed" not in second
+    values = {k.name: format(k.value, "f") for k in whatif.knobs(draft.definition)}
+    knob = next(k.name for k in whatif.knobs(draft.definition) if k.dotted == "bands.好")
+    assert client.post(url, {"form": "knobs", **values, knob: "95"}).status_code == 302
+    assert len(graded_now) == 2  # graded to save it; the page after reads that result
+    assert "grade-changed" in client.get(url).content.decode()
+    assert len(graded_now) == 2
