@@ -8,10 +8,11 @@ Usage (from the repository root)::
 It makes a database of its own beside the one ``DATABASE_URL`` names (``<name>_ballots_bench``,
 dropped afterwards), migrates it, opens a live session (a unit's team and six cadres on
 seed 004's forms, three rater classes) with one code per sheet, and serves the site with
-gunicorn on loopback. Then ``--clients`` concurrent clients, each a phone, take codes one
-after another: scan the slip (``/ballots/scan/#CODE``: the scan page, then the code posted
-as its script does, which answers with the ballot and the signed cookie), submit once, on
-one keep-alive connection. One line goes to stdout::
+gunicorn on loopback, with the production settings (``kaohe.config.gunicorn``: synchronous
+workers, which close the connection after each answer). Then ``--clients`` concurrent
+clients, each a phone, take codes one after another: scan the slip
+(``/ballots/scan/#CODE``: the scan page, then the code posted as its script does, which
+answers with the ballot and the signed cookie), submit once. One line goes to stdout::
 
     sheets=N clients=C per_s=R p95_ms=P lost=L doubled=D raw_per_s=X
 
@@ -398,8 +399,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sheets", type=int, default=3000)
     parser.add_argument("--clients", type=int, default=32)
-    parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument(
+        "--workers", type=int, default=0, help="gunicorn's workers (kaohe.config.gunicorn's number)"
+    )
+    parser.add_argument(
+        "--threads", type=int, default=1, help="more than one: gunicorn's threaded worker"
+    )
     parser.add_argument(
         "--in-process",
         action="store_true",
@@ -426,10 +431,10 @@ def main() -> None:
             return
         port = _free_port()
         server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "kaohe.config.wsgi:application",
-             "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers),
-             "--threads", str(args.threads), "--backlog", "2048",
-             "--log-level", "warning"],
+            [sys.executable, "-m", "gunicorn", "-c", "python:kaohe.config.gunicorn",
+             "kaohe.config.wsgi:application", "--bind", f"127.0.0.1:{port}",
+             *(["--workers", str(args.workers)] if args.workers else []),
+             "--threads", str(args.threads), "--log-level", "warning"],
             env={**env, "DB_CONN_MAX_AGE": "600"}, cwd=ROOT,
         )  # fmt: skip
         for _ in range(100):
@@ -439,7 +444,7 @@ def main() -> None:
             except OSError:
                 time.sleep(0.1)
         # warm every worker up (imports, connections)
-        for _ in range(args.workers * 4):
+        for _ in range((args.workers or 2 * (os.cpu_count() or 1) + 1) * 4):
             c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
             c.request("GET", "/ballots/vote/")
             c.getresponse().read()

@@ -269,9 +269,10 @@ def _png_pixels(data: bytes) -> memoryview:
     raw, stride = zlib.decompress(idat), (width + 7) // 8
     pixels, above = bytearray(), bytes(stride)
     for y in range(height):
-        kind, line = raw[y * (stride + 1)], raw[y * (stride + 1) + 1 : (y + 1) * (stride + 1)]
-        assert kind in (0, 2)
-        if kind == 2:
+        start = y * (stride + 1)
+        row_filter, line = raw[start], raw[start + 1 : start + 1 + stride]
+        assert row_filter in (0, 2)
+        if row_filter == 2:
             line = bytes((a + b) & 0xFF for a, b in zip(line, above, strict=True))
         above = line
         pixels += bytes(255 * ((line[x // 8] >> (7 - x % 8)) & 1) for x in range(width))

@@ -174,3 +174,26 @@ def test_the_app_serves_its_own_vendored_assets_without_debug(client, settings):
         response = client.get(path)
         assert response.status_code == 200, path
         b"".join(response.streaming_content)
+
+
+def test_gunicorn_reads_the_production_settings_and_their_environment():
+    """``gunicorn -c python:kaohe.config.gunicorn``: synchronous workers, their number from
+    ``WEB_CONCURRENCY`` (else two per core and one), the address from ``KAOHE_BIND``."""
+    import subprocess
+    import sys
+
+    def printed(**env: str) -> dict[str, str]:
+        answer = subprocess.run(
+            [sys.executable, "-m", "gunicorn", "--print-config", "-c",
+             "python:kaohe.config.gunicorn", "kaohe.config.wsgi:application"],
+            env={k: v for k, v in os.environ.items() if k not in ("WEB_CONCURRENCY",)} | env,
+            capture_output=True, text=True, check=True, timeout=60,
+        )  # fmt: skip
+        pairs = (line.split("=", 1) for line in answer.stdout.splitlines() if "=" in line)
+        return {key.strip(): value.strip() for key, value in pairs}
+
+    chosen = printed(WEB_CONCURRENCY="3", KAOHE_BIND="127.0.0.1:8123")
+    assert (chosen["worker_class"], chosen["threads"], chosen["workers"]) == ("sync", "1", "3")
+    assert chosen["bind"] == "['127.0.0.1:8123']"
+    assert chosen["accesslog"] == "None"
+    assert printed()["workers"] == str(2 * (os.cpu_count() or 1) + 1)
