@@ -287,6 +287,15 @@ def appeal_file(
         raise field_error("reason", _("请填写理由"), "reason_required")
     if final.appeals.exclude(status=AppealStatus.DECIDED).exists():
         raise ValidationError(_("该等次已有未决定的复核或申诉"), code="appeal_open")
+    earlier = set(final.appeals.values_list("kind", flat=True))
+    if kind == AppealKind.REVIEW and AppealKind.REVIEW in earlier:
+        # one 复核 of a decision; against its decision lies a 申诉 (公务员法 第95条)
+        raise field_error(
+            "kind", _("该等次已经复核；对复核决定不服的，可以在决定之日起 15 日内提出申诉"),
+            "review_again",
+        )  # fmt: skip
+    if kind in (AppealKind.REVIEW, AppealKind.APPEAL) and AppealKind.APPEAL in earlier:
+        raise field_error("kind", _("该等次已经提出过申诉"), "appeal_again")
     if kind == AppealKind.REVIEW or (kind == AppealKind.APPEAL and review is None):
         # a 复核, or a 申诉 made without one (公务员法 第95条: 也可以不经复核, 自知道该人事处理
         # 之日起三十日内直接提出申诉): within 30 days of the publication

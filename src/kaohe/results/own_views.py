@@ -1,9 +1,10 @@
 """The cadre's own page: their published grades by year, each explained in plain Chinese
-from the engine's trace, and how to file a 复核 before its deadline. Nothing before
-publication."""
+from the engine's trace, the 复核 and 申诉 filed and what may still be filed by when.
+Nothing before publication."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -14,13 +15,14 @@ from django.utils import timezone
 from kaohe.core.roles import Action, require
 from kaohe.results import appeals
 from kaohe.results.explain import explain
+from kaohe.results.models import AppealKind, AppealStatus
 from kaohe.results.selectors import own_grades
 
 
-def own_entries(user: object) -> list[dict[str, Any]]:
-    """The user's own published grades, each with its explanation and the 复核 deadline
-    (also shown on a cadre's home page)."""
-    today = timezone.localdate()
+def own_entries(user: object, today: dt.date | None = None) -> list[dict[str, Any]]:
+    """The user's own published grades, each with its explanation, its 复核 and 申诉 so far
+    and what may still be filed by when (also shown on a cadre's home page)."""
+    today = today or timezone.localdate()
     entries = []
     for final in own_grades(user).order_by("-outcome__year__year", "scheme_id"):
         row = final.row
@@ -31,7 +33,19 @@ def own_entries(user: object) -> list[dict[str, Any]]:
             version.notes if version else {},
             row.group,
         )
+        filed = list(
+            final.appeals.filter(kind__in=(AppealKind.REVIEW, AppealKind.APPEAL)).order_by(
+                "filed_on", "pk"
+            )
+        )
+        review = next((a for a in filed if a.kind == AppealKind.REVIEW), None)
+        appeal = next((a for a in filed if a.kind == AppealKind.APPEAL), None)
         deadline = appeals.review_deadline(final.outcome)
+        # 公务员法 第95条: one 复核 within 30 days of the publication; against its decision a
+        # 申诉 within 15 days (or a 申诉 without a 复核 within the 30 days)
+        appeal_deadline = None
+        if review is not None and review.decided_on is not None and appeal is None:
+            appeal_deadline = review.decided_on + dt.timedelta(days=appeals.APPEAL_FILE_DAYS)
         entries.append(
             {
                 "final": final,
@@ -39,7 +53,11 @@ def own_entries(user: object) -> list[dict[str, Any]]:
                 "steps": steps,
                 "changes": list(final.changes.all()),
                 "deadline": deadline,
-                "can_review": deadline is not None and today <= deadline,
+                "filed": filed,
+                "pending": next((a for a in filed if a.status != AppealStatus.DECIDED), None),
+                "can_review": not filed and deadline is not None and today <= deadline,
+                "appeal_deadline": appeal_deadline,
+                "can_appeal": appeal_deadline is not None and today <= appeal_deadline,
             }
         )
     return entries

@@ -109,9 +109,19 @@ def test_an_appeal_follows_a_decided_review_within_15_days(cast):
         appeals.appeal_file(actor=cast.admin, final=final, kind="appeal", review=review,
                             filed_on=day + dt.timedelta(days=16), reason="不服")  # fmt: skip
     assert error.value.error_dict["filed_on"][0].code == "appeal_late"
+    with pytest.raises(ValidationError) as error:  # one 复核; against its decision, a 申诉
+        file_review(cast, data, days=12)
+    assert error.value.error_dict["kind"][0].code == "review_again"
     appeal = appeals.appeal_file(actor=cast.admin, final=final, kind="appeal", review=review,
                                  filed_on=day + dt.timedelta(days=15), reason="不服复核决定")  # fmt: skip
     assert appeal.due_on == day + dt.timedelta(days=75)  # decided within 60 days
+    appeals.appeal_decide(actor=cast.admin, appeal=appeal, decision="upheld", reason="维持",
+                          decided_on=day + dt.timedelta(days=20))  # fmt: skip
+    for kind, extra in (("appeal", {"review": review}), ("review", {})):
+        with pytest.raises(ValidationError) as error:
+            appeals.appeal_file(actor=cast.admin, final=final, kind=kind, reason="再次",
+                                filed_on=day + dt.timedelta(days=21), **extra)  # fmt: skip
+        assert error.value.error_dict["kind"][0].code in ("appeal_again", "review_again")
 
 
 def test_a_pending_cadre_is_graded_again_when_the_case_closes(

@@ -93,3 +93,39 @@ def test_a_cadre_may_not_open_the_office_pages(client, cast):
         reverse("results:run_list"),
     ):
         assert client.get(url).status_code == 403, url
+
+
+def test_the_cadre_page_follows_a_review_then_an_appeal_and_offers_each_once(cast):
+    """One 复核 within 30 days of the publication; against its decision a 申诉 within 15
+    days; nothing is offered twice (公务员法 第95条)."""
+    from django.template.loader import render_to_string
+
+    from kaohe.results.own_views import own_entries
+
+    data = decided(cast)
+    publish(cast, data)
+    user = cadre_user(cast.cadre_a)
+    final = data.finals["张青山"]
+    notified = appeals.notified_on(data.outcome)
+
+    def shown(day):
+        (entry,) = own_entries(user, today=day)
+        return entry, render_to_string("results/own_entries.html", {"entries": [entry]})
+
+    entry, page = shown(notified)
+    assert entry["can_review"] and "前向考核办书面申请复核" in page
+    review = appeals.appeal_file(actor=cast.admin, final=final, kind="review",
+                                 filed_on=notified + dt.timedelta(days=2), reason="有误")  # fmt: skip
+    entry, page = shown(notified + dt.timedelta(days=3))
+    assert not entry["can_review"] and not entry["can_appeal"]
+    assert "申请复核：正在办理" in page and "前向考核办书面申请复核" not in page
+    decided_on = notified + dt.timedelta(days=10)
+    appeals.appeal_decide(actor=cast.admin, appeal=review, decision="upheld",
+                          reason="经复核，分数无误", decided_on=decided_on)  # fmt: skip
+    entry, page = shown(decided_on + dt.timedelta(days=1))
+    last = decided_on + dt.timedelta(days=15)
+    assert not entry["can_review"] and entry["can_appeal"] and entry["appeal_deadline"] == last
+    assert f"{last.year}年{last.month}月{last.day}日 前提出申诉" in page
+    assert "决定维持原等次。经复核，分数无误" in page
+    entry, page = shown(last + dt.timedelta(days=1))
+    assert not entry["can_appeal"] and "期限已过或已办结" in page
