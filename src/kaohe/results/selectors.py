@@ -3,9 +3,13 @@ the county (``RESULTS_VIEW``); nobody else sees any."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+
 from django.db.models import QuerySet
 
 from kaohe.core.roles import Action, can
+from kaohe.orgs.models import Unit
 from kaohe.results.models import Appeal, FinalGrade, Outcome, OutcomeStatus, Run, RunRow
 
 
@@ -51,3 +55,19 @@ def own_grades(user: object) -> QuerySet[FinalGrade]:
     return FinalGrade.objects.filter(
         cadre_id=cadre_id, outcome__status=OutcomeStatus.PUBLISHED
     ).select_related("outcome__year", "scheme", "row__run")
+
+
+def group_labels(rows: Iterable[RunRow]) -> None:
+    """Give each row a ``group_label`` to show: a cadre is ranked in their unit's group,
+    whose id (``u12``, the builder's ``unit_id``) becomes the unit's name; a category's or
+    a named group (单列) shows as it is. One query for all the rows."""
+    rows = list(rows)
+    wanted = {int(row.group[1:]) for row in rows if _UNIT_GROUP.fullmatch(row.group or "")}
+    names = dict(Unit.objects.filter(pk__in=wanted).values_list("pk", "name")) if wanted else {}
+    for row in rows:
+        found = _UNIT_GROUP.fullmatch(row.group or "")
+        label = names.get(int(row.group[1:])) if found else None
+        row.group_label = label or row.group  # type: ignore[attr-defined]
+
+
+_UNIT_GROUP = re.compile(r"u[0-9]{1,18}")

@@ -26,7 +26,7 @@ from kaohe.results.compare import compare_runs
 from kaohe.results.explain import explain
 from kaohe.results.forms import CompareForm, ComponentImportForm, RunForm
 from kaohe.results.models import Outcome, Run, RunStatus
-from kaohe.results.selectors import run_rows_for_user, runs_for_user
+from kaohe.results.selectors import group_labels, run_rows_for_user, runs_for_user
 from kaohe.schemes.selectors import schemes_for_user
 
 PROGRESS = {RunStatus.QUEUED: 10, RunStatus.RUNNING: 50, RunStatus.DONE: 100, RunStatus.FAILED: 100}
@@ -99,6 +99,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "scheme__suite", "scheme_id", "group", F("rank").asc(nulls_last=True), "position"
         )
     )
+    group_labels(rows)
     schemes = [
         {"scheme": scheme, "rows": list(items)}
         for scheme, items in groupby(rows, key=lambda row: row.scheme)
@@ -184,6 +185,7 @@ def row_trace(request: HttpRequest, pk: int) -> HttpResponse:
         version.notes if version else {},
         row.group,
     )
+    group_labels([row])
     context = {"row": row, "run": row.run, "steps": steps, "version": version}
     return render(request, "results/row_trace.html", context)
 

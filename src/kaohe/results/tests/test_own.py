@@ -129,3 +129,20 @@ def test_the_cadre_page_follows_a_review_then_an_appeal_and_offers_each_once(cas
     assert "决定维持原等次。经复核，分数无误" in page
     entry, page = shown(last + dt.timedelta(days=1))
     assert not entry["can_appeal"] and "期限已过或已办结" in page
+
+
+def test_a_cadre_runs_group_shows_as_the_units_name(client, cast):
+    """A cadre is ranked in their unit's group: the run's page and the trace name the unit,
+    not the engine's id of it."""
+    from kaohe.results.selectors import group_labels
+
+    data = decided(cast)
+    row = data.finals["张青山"].row
+    assert row.group == f"u{cast.unit_a.pk}"
+    group_labels([row])
+    assert row.group_label == cast.unit_a.name
+    client.force_login(cast.admin)
+    page = client.get(reverse("results:run_detail", args=[row.run_id])).content.decode()
+    assert f'<td class="nowrap">{cast.unit_a.name}</td>' in page and f">{row.group}<" not in page
+    trace = client.get(reverse("results:row_trace", args=[row.pk])).content.decode()
+    assert f"<dd>{cast.unit_a.name}</dd>" in trace
