@@ -9,6 +9,7 @@ draft is the only thing saved, and the graded rows are never saved.
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -63,6 +64,7 @@ class Knob:
     path: tuple[str | int, ...]
     label: str
     value: Decimal
+    note: str = ""  # the clause the scheme's version cites for it (``SchemeVersion.notes``)
 
     @property
     def dotted(self) -> str:
@@ -93,8 +95,9 @@ def _weights(expression: Any, path: tuple[str | int, ...], found: list[Knob]) ->
         _weights(of, (*here, "of"), found)
 
 
-def knobs(definition: Mapping[str, Any]) -> list[Knob]:
-    """The weights of the score, the band lines and the quota ratios of a definition."""
+def knobs(definition: Mapping[str, Any], notes: Mapping[str, str] | None = None) -> list[Knob]:
+    """The weights of the score, the band lines and the quota ratios of a definition, each
+    with the note ``notes`` hold for it or for the item it sits in (the seed's clause)."""
     found: list[Knob] = []
     _weights(definition.get("score"), ("score",), found)
     for grade, line in (definition.get("bands") or {}).items():
@@ -118,7 +121,15 @@ def knobs(definition: Mapping[str, Any]) -> list[Knob]:
                     Decimal(str(quota["ratio"])),
                 )
             )
+    if notes:
+        found = [dataclasses.replace(k, note=_note_of(k, notes)) for k in found]
     return found
+
+
+def _note_of(knob: Knob, notes: Mapping[str, str]) -> str:
+    dotted = knob.dotted
+    parent = dotted.rsplit(".", 1)[0] if dotted.endswith((".weight", ".ratio")) else ""
+    return notes.get(dotted) or (notes.get(parent, "") if parent else "")
 
 
 def with_knobs(definition: Mapping[str, Any], values: Mapping[str, Decimal]) -> dict[str, Any]:

@@ -51,6 +51,7 @@ class KnobsForm(Form):
         for knob in knobs:
             self.fields[knob.name] = forms.CharField(
                 label=knob.label, initial=format(knob.value.normalize(), "f"), max_length=20,
+                help_text=knob.note,
                 widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 8}),
             )  # fmt: skip
 
@@ -137,7 +138,7 @@ def whatif_create(request: HttpRequest) -> HttpResponse:
 def whatif_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, Action.RESULTS_VIEW)
     draft = get_object_or_404(whatif.drafts_for_user(request.user), pk=pk)
-    knobs = whatif.knobs(draft.definition)
+    knobs = whatif.knobs(draft.definition, draft.base_version.notes)
     knobs_form = KnobsForm(knobs=knobs)
     yaml_form = YamlForm(initial={"text": as_yaml(draft.definition)})
     result: whatif.WhatIfResult | None = None

@@ -151,3 +151,15 @@ def test_the_page_grades_once_per_saved_definition(cast, year_data, graded, clie
     assert len(graded_now) == 2  # graded to save it; the page after reads that result
     assert "grade-changed" in client.get(url).content.decode()
     assert len(graded_now) == 2
+
+
+def test_each_knob_says_the_clause_its_number_comes_from(cast, year_data, graded, client):
+    version = year_data.party.current_version
+    found = {k.dotted: k for k in whatif.knobs(version.definition, version.notes)}
+    assert "第十四条" in found["score.sum[0].weight"].note  # 党建工作成效考核总分×0.875
+    assert "第十四条" in found["score.sum[0].of.sum[1].weight"].note  # 述职评议 20%
+    assert all(k.note == "" for k in whatif.knobs(version.definition))
+    draft = whatif.whatif_create(actor=cast.admin, scheme=year_data.party)
+    client.force_login(cast.admin)
+    page = client.get(reverse("results:whatif_detail", args=[draft.pk])).content.decode()
+    assert found["score.sum[0].weight"].note in page
