@@ -81,7 +81,7 @@ def database_from_url(url: str, *, base_dir: Path, conn_max_age: int = 60) -> di
         if not name:
             raise ValueError("DATABASE_URL: the database name is missing")
         config: dict[str, Any] = {
-            "ENGINE": "django.db.backends.postgresql",
+            "ENGINE": "kaohe.core.postgresql",
             "NAME": name,
             "USER": unquote(parts.username or ""),
             "PASSWORD": unquote(parts.password or ""),

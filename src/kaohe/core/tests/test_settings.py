@@ -42,7 +42,7 @@ def test_a_postgresql_url_becomes_a_django_database():
     config = database_from_url(
         "postgresql://kaohe:p%40ss@db.internal:5433/kaohe_prod?sslmode=require", base_dir=Path(".")
     )
-    assert config["ENGINE"] == "django.db.backends.postgresql"
+    assert config["ENGINE"] == "kaohe.core.postgresql"
     assert (config["NAME"], config["USER"], config["PASSWORD"]) == ("kaohe_prod", "kaohe", "p@ss")
     assert (config["HOST"], config["PORT"]) == ("db.internal", "5433")
     assert config["OPTIONS"] == {"sslmode": "require"}
@@ -131,7 +131,7 @@ def test_debug_gets_a_dev_only_key_and_a_broker_turns_eager_off(
     assert "dev-only" in module.SECRET_KEY
     assert module.SESSION_COOKIE_SECURE is False
     assert module.CELERY_TASK_ALWAYS_EAGER is False
-    assert module.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+    assert module.DATABASES["default"]["ENGINE"] == "kaohe.core.postgresql"
     assert module.DATABASES["default"]["CONN_MAX_AGE"] == 60
 
 
@@ -197,3 +197,40 @@ def test_gunicorn_reads_the_production_settings_and_their_environment():
     assert chosen["bind"] == "['127.0.0.1:8123']"
     assert chosen["accesslog"] == "None"
     assert printed()["workers"] == str(2 * (os.cpu_count() or 1) + 1)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_the_health_check_pings_only_a_connection_idle_for_a_second(monkeypatch):
+    """``kaohe.core.postgresql``: no ``SELECT 1`` before a request whose connection ran a
+    query less than a second ago; one before a request on a connection idle longer."""
+    from django.db import connections
+
+    connection = connections["default"]
+    if connection.vendor != "postgresql":
+        pytest.skip("needs DATABASE_URL pointing at PostgreSQL")
+    from kaohe.core.postgresql import base
+
+    assert isinstance(connection, base.DatabaseWrapper) and connection.health_check_enabled
+    pings: list[bool] = []
+    usable = connection.is_usable
+
+    def counted() -> bool:
+        pings.append(usable())
+        return pings[-1]
+
+    monkeypatch.setattr(connection, "is_usable", counted)
+
+    def request() -> None:
+        connection.health_check_done = False  # as at the start of each request
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+
+    request()
+    request()
+    assert pings == []  # used just now
+    connection._used_at -= base.HEALTH_CHECK_IDLE_SECONDS + 1  # idle a while
+    request()
+    assert pings == [True]
+    request()
+    assert pings == [True]
