@@ -43,6 +43,7 @@ MENU = (
     MenuItem("collection:period_list", pgettext_lazy("menu", "考核日历"), Action.PERIOD_VIEW, "period", "work", 61),
     MenuItem("collection:report_list", pgettext_lazy("menu", "报送材料"), Action.REPORT_VIEW, "report", "work", 62),
     # Warnings and rectification: one entry, the two lists link to each other.
+    MenuItem("collection:own_scores", pgettext_lazy("menu", "本单位得分"), Action.UNIT_SCORES_VIEW, "own_scores", "work", 65),
     MenuItem("collection:warning_list", pgettext_lazy("menu", "预警整改"), Action.WARNING_VIEW, "warning", "work", 66),
     MenuItem("collection:scoring_index", pgettext_lazy("menu", "指标评分"), Action.SCORE_ENTER, "scoring", "work", 63),
     MenuItem("collection:field_check_index", pgettext_lazy("menu", "实地考核"), Action.SCORE_VIEW, "field_check", "work", 64),

@@ -14,11 +14,11 @@ from kaohe.orgs.models import Unit
 @login_required
 def unit_scores(request: HttpRequest) -> HttpResponse:
     """The unit's final scores, one closed period at a time (``?period=``, by default the
-    latest); a user without a unit has none (404)."""
-    require(request.user, Action.REPORT_SUBMIT)
+    latest); a user without a unit (the office) is told it has none."""
+    require(request.user, Action.UNIT_SCORES_VIEW)
     unit_id = getattr(request.user, "unit_id", None)
     if unit_id is None:
-        raise Http404
+        return render(request, "collection/unit_scores.html", {"unit": None})
     unit = get_object_or_404(Unit.objects.select_related("category"), pk=unit_id)
     periods = list(unit_score_periods(unit))
     chosen = request.GET.get("period", "")

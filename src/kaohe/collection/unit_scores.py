@@ -157,7 +157,7 @@ def unit_scores_todos(user: Any, today: dt.date) -> Iterator[Todo]:
     from kaohe.orgs.models import Unit
 
     unit_id = getattr(user, "unit_id", None)
-    if unit_id is None or not can(user, Action.REPORT_SUBMIT):
+    if unit_id is None or not can(user, Action.UNIT_SCORES_VIEW):
         return
     unit = Unit.objects.filter(pk=unit_id).only("pk", "category_id").first()
     if unit is None:

@@ -79,6 +79,7 @@ class Action(models.TextChoices):
     RESULTS_PUBLISH = "results.publish", _("公示、公布考核结果")
     APPEAL_HANDLE = "appeal.handle", _("受理复核、申诉和异议")
     RESULT_OWN_VIEW = "result.own", _("查看本人考核结果")
+    UNIT_SCORES_VIEW = "score.own", _("查看本单位得分")
 
 
 # Roles whose user belongs to one unit (the unit decides which rows they see).
@@ -120,6 +121,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
         Action.REPORT_VIEW,
         Action.REPORT_SUBMIT,
         Action.SCORE_VIEW,
+        Action.UNIT_SCORES_VIEW,
         Action.WARNING_VIEW,
         Action.RECTIFY_SUBMIT,
     },

@@ -92,12 +92,16 @@ def test_the_evidence_downloads_for_the_unit_only(client, cast, q1, scored):
     assert client.get(url).status_code == 404
 
 
-def test_another_period_param_or_a_user_without_unit_gets_404(client, cast, q1, scored):
+def test_another_period_param_gets_404_and_a_user_without_unit_is_told(client, cast, q1, scored):
     period_set_status(actor=cast.admin, period=q1, status=PeriodStatus.CLOSED)
     client.force_login(cast.liaison)
     assert client.get(reverse("collection:own_scores") + "?period=999999").status_code == 404
-    client.force_login(cast.admin)
-    assert client.get(reverse("collection:own_scores")).status_code == 404
+    client.force_login(cast.admin)  # the office has no unit: told so, and where to look
+    page = client.get(reverse("collection:own_scores")).content.decode()
+    assert 'id="own-scores-none"' in page and "考核进度" in page
+    client.force_login(cast.liaison)  # the liaison reaches it from the menu too
+    home = client.get(reverse("home:index")).content.decode()
+    assert f'href="{reverse("collection:own_scores")}"' in home
 
 
 def test_a_fresh_close_is_a_home_todo_linking_to_the_page(client, cast, q1, scored):

@@ -47,7 +47,7 @@ ROWS = [
     ("collection:report_detail", ("collection_report_b_draft",),   (302, 404, 404, 404, 200, 404, 404, 404)),
     ("collection:report_edit", ("collection_report_a",),           (302, 404, 403, 200, 404, 403, 403, 403)),
     # The unit's own scores: a liaison's (the office and scorer have no such unit page).
-    ("collection:own_scores", (),                                 (302, 404, 403, 200, 200, 403, 403, 403)),
+    ("collection:own_scores", (),                                 (302, 200, 403, 200, 200, 403, 403, 403)),
     ("collection:progress", (),                                    (302, 200, 403, 403, 403, 200, 200, 200)),
     ("collection:warning_list", (),                               (302, 200, 200, 200, 200, 200, 200, 200)),
     ("collection:warning_ranking", ("collection_ranked_q1",),     (302, 200, 403, 403, 403, 200, 200, 200)),
