@@ -3,10 +3,11 @@
     .venv/bin/gunicorn -c python:kaohe.config.gunicorn kaohe.config.wsgi
 
 Behind a reverse proxy (nginx or the like) that buffers requests and answers: gunicorn's
-synchronous workers, one request at a time each, are the cheapest per request for Django
-(``bench/ballots.py`` measured them against the threaded worker: about 300 sheets a second
-against 270 on two cores), but a slow client would hold a worker for the whole of its
-request, which the proxy prevents. Each setting can be given on the command line too
+synchronous workers serve one request at a time each, so a slow client would hold a
+worker for the whole of its request, which the proxy prevents. ``bench/ballots.py``
+measured them against the threaded worker (4 workers × 4 threads) on two cores: the same
+sheets a second within the run-to-run noise (about 270–330), and a lower 95th percentile
+(about 45–85 ms against 100–107). Each setting can be given on the command line too
 (``--bind``, ``--workers``) or by the environment variables below.
 
 - ``KAOHE_BIND``: the address to listen on (``127.0.0.1:8000``; the proxy's upstream).
