@@ -53,7 +53,7 @@ MENU = (
     MenuItem("results:publicity_index", pgettext_lazy("menu", "公示与公布"), Action.RESULTS_PUBLISH, "publicity", "results", 82),
     MenuItem("results:appeal_list", pgettext_lazy("menu", "复核与申诉"), Action.APPEAL_HANDLE, "appeal", "results", 83),
     MenuItem("results:investigation_list", pgettext_lazy("menu", "审查待定干部"), Action.APPEAL_HANDLE, "investigation", "results", 84),
-    MenuItem("results:own_results", pgettext_lazy("menu", "我的考核结果"), Action.RESULT_OWN_VIEW, "own", "results", 91),
+    MenuItem("results:own_results", pgettext_lazy("menu", "我的考核结果"), Action.RESULT_OWN_VIEW, "own_results", "results", 91),
 )  # fmt: skip
 
 

@@ -99,6 +99,9 @@ def test_another_period_param_gets_404_and_a_user_without_unit_is_told(client, c
     client.force_login(cast.admin)  # the office has no unit: told so, and where to look
     page = client.get(reverse("collection:own_scores")).content.decode()
     assert 'id="own-scores-none"' in page and "考核进度" in page
+    # the menu marks this entry only (not 我的考核结果, whose name also starts with own)
+    assert page.count('aria-current="page"') == 1
+    assert f'href="{reverse("collection:own_scores")}" class="active"' in page
     client.force_login(cast.liaison)  # the liaison reaches it from the menu too
     home = client.get(reverse("home:index")).content.decode()
     assert f'href="{reverse("collection:own_scores")}"' in home
