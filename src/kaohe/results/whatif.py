@@ -27,6 +27,7 @@ from kaohe.core.roles import Action, can
 from kaohe.engine import ScenarioError, evaluate, load_text
 from kaohe.results.builder import _rewrite_references, scheme_id
 from kaohe.results.compare import Change, _snapshot_parts, compare_rows
+from kaohe.results.explain import clauses
 from kaohe.results.models import Outcome, Run, RunRow, RunStatus, WhatIfDraft
 from kaohe.results.services import _rows
 from kaohe.schemes.definitions import DefinitionProblem, exact, plain
@@ -64,7 +65,7 @@ class Knob:
     path: tuple[str | int, ...]
     label: str
     value: Decimal
-    note: str = ""  # the clause the scheme's version cites for it (``SchemeVersion.notes``)
+    note: str = ""  # the seed clause its scheme version cites for it (``explain.clauses``)
 
     @property
     def dotted(self) -> str:
@@ -129,7 +130,7 @@ def knobs(definition: Mapping[str, Any], notes: Mapping[str, str] | None = None)
 def _note_of(knob: Knob, notes: Mapping[str, str]) -> str:
     dotted = knob.dotted
     parent = dotted.rsplit(".", 1)[0] if dotted.endswith((".weight", ".ratio")) else ""
-    return notes.get(dotted) or (notes.get(parent, "") if parent else "")
+    return clauses(notes.get(dotted) or (notes.get(parent, "") if parent else ""))
 
 
 def with_knobs(definition: Mapping[str, Any], values: Mapping[str, Decimal]) -> dict[str, Any]:
