@@ -101,7 +101,11 @@ def knobs(definition: Mapping[str, Any], notes: Mapping[str, str] | None = None)
     with the note ``notes`` hold for it or for the item it sits in (the seed's clause)."""
     found: list[Knob] = []
     _weights(definition.get("score"), ("score",), found)
-    for grade, line in (definition.get("bands") or {}).items():
+    bands = definition.get("bands") or {}
+    grades = [g for g in definition.get("grades") or [] if g in bands]
+    # in the grades' order: PostgreSQL's jsonb keeps a mapping's keys in an order of its own
+    for grade in [*grades, *(g for g in bands if g not in grades)]:
+        line = bands[grade]
         found.append(
             Knob(
                 f"b{len(found)}",

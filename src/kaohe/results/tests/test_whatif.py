@@ -43,6 +43,11 @@ def test_the_knobs_are_the_weights_the_band_lines_and_the_quota_ratios(year_data
                                 {k.name: D("85") for k in found if k.dotted == "bands.好"})  # fmt: skip
     assert changed["bands"]["好"] == 85
     assert year_data.party.current_version.definition["bands"]["好"] == 90
+    # the lines come in the grades' order, whatever the stored mapping's order (jsonb's)
+    definition = dict(year_data.party.current_version.definition)
+    definition["bands"] = dict(reversed(list(definition["bands"].items())))
+    lines = [k.dotted for k in whatif.knobs(definition) if k.group == "bands"]
+    assert lines == [f"bands.{g}" for g in definition["grades"] if g in definition["bands"]]
 
 
 def test_lowering_a_band_line_shows_who_changes_and_never_writes_the_real_results(
