@@ -22,6 +22,7 @@ from kaohe.results import whatif
 from kaohe.results.models import RunRow
 from kaohe.schemes.definitions import DefinitionError, as_yaml, parse_text
 from kaohe.schemes.models import Scheme, SchemeStatus
+from kaohe.schemes.notes import in_written_order, ordered_like
 from kaohe.schemes.selectors import schemes_for_user
 
 GROUP_LABELS = {
@@ -140,7 +141,9 @@ def whatif_detail(request: HttpRequest, pk: int) -> HttpResponse:
     draft = get_object_or_404(whatif.drafts_for_user(request.user), pk=pk)
     knobs = whatif.knobs(draft.definition, draft.base_version.notes)
     knobs_form = KnobsForm(knobs=knobs)
-    yaml_form = YamlForm(initial={"text": as_yaml(draft.definition)})
+    # shown in the order its scheme version was written (jsonb keeps no key order)
+    written, _notes = in_written_order(draft.base_version)
+    yaml_form = YamlForm(initial={"text": as_yaml(ordered_like(draft.definition, written))})
     result: whatif.WhatIfResult | None = None
     error: str = ""
     if request.method == "POST":

@@ -140,6 +140,35 @@ def under(notes: Mapping[str, str], path: str) -> str:
     )
 
 
+def in_written_order(version: Any) -> tuple[dict[str, Any], Notes]:
+    """A scheme version's definition and notes in the order they were written: PostgreSQL's
+    jsonb keeps no key order, the version's text does (it is what the definition was read
+    from)."""
+    from kaohe.schemes import definitions
+
+    try:
+        definition, _policy = definitions.parse_text(version.source_text)
+    except definitions.DefinitionError:
+        definition = {}
+    if not version.source_text or definition != version.definition:
+        return version.definition, version.notes
+    found = kept(extract(version.source_text), definition)
+    return definition, found if found == version.notes else version.notes
+
+
+def ordered_like(value: Any, model: Any) -> Any:
+    """``value`` with the keys of its mappings in ``model``'s order where ``model`` has
+    them (a changed copy of a definition shown in its original's order), the others after."""
+    if isinstance(value, Mapping):
+        order = model if isinstance(model, Mapping) else {}
+        keys = [k for k in order if k in value] + [k for k in value if k not in order]
+        return {k: ordered_like(value[k], order.get(k)) for k in keys}
+    if isinstance(value, list):
+        same = model if isinstance(model, list) else []
+        return [ordered_like(v, same[i] if i < len(same) else None) for i, v in enumerate(value)]
+    return value
+
+
 # ---- writing ------------------------------------------------------------------------
 
 

@@ -23,7 +23,7 @@ from kaohe.orgs.forms import apply_service_error
 from kaohe.orgs.models import Unit
 from kaohe.orgs.selectors import categories_for_user, years_for_user
 from kaohe.presets import list_presets
-from kaohe.schemes import definitions, describe, excel, notes, services, structured, tree
+from kaohe.schemes import describe, excel, notes, services, structured, tree
 from kaohe.schemes.filters import ChangeFilter, SchemeFilter, SystemFilter
 from kaohe.schemes.forms import (
     ChangeOpFormSet,
@@ -93,7 +93,7 @@ def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, Action.SCHEME_VIEW)
     scheme = get_object_or_404(schemes_for_user(request.user), pk=pk)
     version = scheme.current_version
-    written, clauses = _in_order(version) if version else ({}, {})
+    written, clauses = notes.in_written_order(version) if version else ({}, {})
     summary = structured.initial(written, clauses) if version else None
     if version:
         names = _suite_names(request, scheme)
@@ -117,19 +117,6 @@ def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "moves": _moves(SCHEME_TRANSITIONS, scheme.status),
         },
     )
-
-
-def _in_order(version: Any) -> tuple[dict[str, Any], dict[str, str]]:
-    """A version's definition and notes in the order they were written: PostgreSQL's jsonb
-    keeps no key order, the version's text does (it is what the definition was read from)."""
-    try:
-        definition, _policy = definitions.parse_text(version.source_text)
-    except definitions.DefinitionError:
-        definition = {}
-    if not version.source_text or definition != version.definition:
-        return version.definition, version.notes
-    found = notes.kept(notes.extract(version.source_text), definition)
-    return definition, found if found == version.notes else version.notes
 
 
 def _suite_names(request: HttpRequest, scheme: Any) -> dict[str, str]:
@@ -207,7 +194,7 @@ def scheme_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The scheme as a form in Chinese; engine errors beside the fields they concern."""
     scheme = _editable_scheme(request, pk)
     version = scheme.current_version
-    written, clauses = _in_order(version) if version else ({"id": scheme.code}, {})
+    written, clauses = notes.in_written_order(version) if version else ({"id": scheme.code}, {})
     sets = structured.SchemeForms(
         request.POST or None,
         definition=written,
@@ -329,7 +316,7 @@ def scheme_export(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, Action.SCHEME_VIEW)
     scheme = get_object_or_404(schemes_for_user(request.user), pk=pk)
     version = scheme.current_version
-    text = notes.dump(*_in_order(version)) if version else ""
+    text = notes.dump(*notes.in_written_order(version)) if version else ""
     response = HttpResponse(text, content_type="application/yaml; charset=utf-8")
     safe = re.sub(r"[^A-Za-z0-9_.-]", "_", scheme.code) or "scheme"
     response["Content-Disposition"] = f'attachment; filename="{safe}.yaml"'

@@ -168,3 +168,23 @@ def test_each_knob_says_the_clause_its_number_comes_from(cast, year_data, graded
     client.force_login(cast.admin)
     page = client.get(reverse("results:whatif_detail", args=[draft.pk])).content.decode()
     assert found["score.sum[0].weight"].note in page
+
+
+def test_the_yaml_shows_the_draft_in_its_schemes_written_order(cast, year_data, graded, client):
+    """PostgreSQL's jsonb keeps no key order: the draft's YAML follows the order its scheme
+    version was written in (its text), on either database."""
+    import yaml
+
+    from kaohe.schemes.notes import in_written_order
+
+    version = year_data.party.current_version
+    assert version.source_text  # a scheme made from its preset keeps its text
+    written, _notes = in_written_order(version)
+    draft = whatif.whatif_create(actor=cast.admin, scheme=year_data.party)
+    client.force_login(cast.admin)
+    page = client.get(reverse("results:whatif_detail", args=[draft.pk]))
+    text = page.context["yaml_form"].initial["text"]
+    shown = yaml.safe_load(text)
+    assert list(shown) == list(written)
+    assert list(shown["bands"]) == list(written["bands"])
+    assert text.startswith("id: ")
