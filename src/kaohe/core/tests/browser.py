@@ -48,6 +48,12 @@ def browser() -> Any:
     with sync_api.sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
+        # What the test did in the database after the browser started ran in Playwright's
+        # context, on a connection of its own: close it here, in that context, or it
+        # outlives the test database ("being accessed by other users" at its teardown).
+        from django.db import connections
+
+        connections.close_all()
         chromium.close()
 
 
