@@ -234,3 +234,29 @@ def test_the_health_check_pings_only_a_connection_idle_for_a_second(monkeypatch)
     assert pings == [True]
     request()
     assert pings == [True]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_that_died_while_idle_is_replaced_before_the_next_query():
+    """PostgreSQL restarted (here: the backend terminated) while the connection was idle:
+    the next request's health check finds it dead and opens another."""
+    import psycopg
+    from django.db import connections
+
+    connection = connections["default"]
+    if connection.vendor != "postgresql":
+        pytest.skip("needs DATABASE_URL pointing at PostgreSQL")
+    from kaohe.core.postgresql import base
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    with psycopg.connect(**connection.get_connection_params(), autocommit=True) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [pid])
+    connection._used_at -= base.HEALTH_CHECK_IDLE_SECONDS + 1
+    connection.health_check_done = False  # a new request
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (again,) = cursor.fetchone()
+    assert again != pid
