@@ -240,6 +240,23 @@ WHITENOISE_USE_FINDERS = DEBUG or TESTING
 CELERY_BROKER_URL = envstr("CELERY_BROKER_URL")
 CELERY_RESULT_BACKEND = envstr("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# The cache, shared by the web processes and the Celery workers where there is Redis (a
+# forms batch's progress, written by the worker, read by the page; a what-if's graded
+# result, read by every web worker): CACHE_URL, by default the broker's Redis. Without
+# Redis (the embedded default, jobs in a thread of the web process) each process keeps
+# its own.
+CACHE_URL = envstr("CACHE_URL") or (
+    CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else ""
+)
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": CACHE_URL,
+        "KEY_PREFIX": "kaohe",
+    }
+    if CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
 CELERY_TASK_EAGER_PROPAGATES = True
 # Without a broker a job runs in a thread of the web process, outside the request that
 # submitted it (see kaohe.core.tasks); the tests run it at once unless a test says so.

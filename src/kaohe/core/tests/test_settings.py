@@ -69,7 +69,8 @@ def test_an_unsupported_or_incomplete_url_is_refused(url):
 
 
 def _fresh_settings(monkeypatch, **env):
-    for key in ("DEBUG", "SECRET_KEY", "DATABASE_URL", "CELERY_BROKER_URL", "PYTEST_VERSION"):
+    for key in ("DEBUG", "SECRET_KEY", "DATABASE_URL", "CELERY_BROKER_URL", "CACHE_URL",
+                "PYTEST_VERSION"):  # fmt: skip
         monkeypatch.delenv(key, raising=False)
     for key, value in env.items():
         monkeypatch.setenv(key, value)
@@ -133,6 +134,45 @@ def test_debug_gets_a_dev_only_key_and_a_broker_turns_eager_off(
     assert module.CELERY_TASK_ALWAYS_EAGER is False
     assert module.DATABASES["default"]["ENGINE"] == "kaohe.core.postgresql"
     assert module.DATABASES["default"]["CONN_MAX_AGE"] == 60
+    # the broker's Redis is the cache the web processes share with the workers
+    assert module.CACHES["default"]["LOCATION"] == "redis://127.0.0.1:6379/0"
+    assert module.CACHES["default"]["BACKEND"].endswith("RedisCache")
+
+
+def test_the_cache_is_redis_when_named_and_each_process_own_without_it(
+    restore_settings_module, monkeypatch
+):
+    module = _fresh_settings(monkeypatch, DEBUG="1", CACHE_URL="redis://cache.internal:6379/2")
+    assert module.CACHES["default"]["LOCATION"] == "redis://cache.internal:6379/2"
+    module = _fresh_settings(monkeypatch, DEBUG="1")  # the embedded default
+    assert module.CACHES["default"]["BACKEND"].endswith("LocMemCache")  # per process
+
+
+def test_two_processes_share_the_redis_cache(tmp_path):
+    """What a Celery worker writes (a forms batch's progress) the web process reads."""
+    import socket
+    import subprocess
+    import sys
+    import uuid
+
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        pytest.skip("Redis does not answer at 127.0.0.1:6379")
+    key = f"test-shared-{uuid.uuid4().hex}"
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CACHE_URL")} | {
+        "CELERY_BROKER_URL": "redis://127.0.0.1:6379/15", "DEBUG": "1",
+        "DJANGO_SETTINGS_MODULE": "kaohe.config.settings", "KAOHE_VAR_DIR": str(tmp_path),
+    }  # fmt: skip
+    code = "import django, sys; django.setup(); from django.core.cache import cache; "
+
+    def run(script: str) -> str:
+        done = subprocess.run([sys.executable, "-c", code + script], env=env, timeout=60,
+                              capture_output=True, text=True, check=True)  # fmt: skip
+        return done.stdout.strip()
+
+    run(f"cache.set({key!r}, 42, 60)")
+    assert run(f"print(cache.get({key!r})); cache.delete({key!r})") == "42"
 
 
 def test_the_celery_app_runs_tasks_eagerly_without_a_broker():
