@@ -17,6 +17,20 @@ import pytest
 PASSWORD = "a-Long-test-pass-9"
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Every transactional test keeps ``serialized_rollback=True``. The flush after one
+    without it runs ``post_migrate``, which re-creates the content types; the next test
+    that restores the serialized database then fails on them (UNIQUE constraint)."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is None or not marker.kwargs.get("transaction"):
+            continue
+        if not marker.kwargs.get("serialized_rollback"):
+            raise pytest.UsageError(
+                f"{item.nodeid}: django_db(transaction=True) needs serialized_rollback=True"
+            )
+
+
 @pytest.fixture(autouse=True)
 def _no_language_left_over():
     # A request in English leaves English active in the thread (LocaleMiddleware switches

@@ -277,7 +277,7 @@ def test_the_health_check_pings_only_a_connection_idle_for_a_second(monkeypatch)
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_connection_that_died_while_idle_is_replaced_before_the_next_query():
     """PostgreSQL restarted (here: the backend terminated) while the connection was idle:
     the next request's health check finds it dead and opens another."""
