@@ -126,9 +126,12 @@ def _prepare(year: int) -> Any:
 
 
 @contextlib.contextmanager
-def graded_demo(database_url: str | None, year: int = 2024) -> Iterator[tuple[Any, Any]]:
-    """The demo county loaded in a temporary database (SQLite, or the empty PostgreSQL one
-    named) with its seed-004 suite graded and stored as a run: (run, the cadre scheme)."""
+def demo_to_grade(
+    database_url: str | None, year: int = 2024, counties: int = 1
+) -> Iterator[tuple[Any, Any, str]]:
+    """The demo county (``counties`` copies of it) loaded in a temporary database (SQLite,
+    or the empty PostgreSQL one named), its seed-004 suite ready: (a new run of the suite,
+    not yet graded; the cadre scheme; the suite)."""
     with tempfile.TemporaryDirectory() as var:
         os.environ.update(KAOHE_VAR_DIR=var, DEBUG="1")
         os.environ.pop("DATABASE_URL", None)
@@ -137,31 +140,53 @@ def graded_demo(database_url: str | None, year: int = 2024) -> Iterator[tuple[An
         os.environ.pop("CELERY_BROKER_URL", None)
         _setup()
         from django.core.management import call_command
-        from django.db import transaction
         from django.utils import timezone
 
         from kaohe.demo.services import demo_site_load
-        from kaohe.engine import evaluate, load_text
         from kaohe.orgs.models import AssessmentYear
-        from kaohe.results import jsonout
-        from kaohe.results.builder import PROVIDERS, build_scenario
         from kaohe.results.models import Run, RunStatus
-        from kaohe.results.services import run_store
 
         call_command("migrate", verbosity=0)
         demo_site_load(year=year)
+        _copies(counties)
         cadre = _prepare(year)
         suite = _suite(year)
         run = Run.objects.create(
             year=AssessmentYear.objects.get(year=year), suite=suite, status=RunStatus.RUNNING,
             created_at=timezone.now(),
         )  # fmt: skip
-        scenario = build_scenario(year, suite, providers=(*PROVIDERS, ballots_stand_in))
-        run.snapshot = jsonout.dumps(scenario.document)
-        with transaction.atomic():
-            run.save(update_fields=["snapshot"])
-            run.versions.set(scenario.versions)
-            run_store(run=run, result=evaluate(load_text(run.snapshot)))
+        yield run, cadre, suite
+
+
+def grade(run: Any, suite: str) -> tuple[Any, float, float, float]:
+    """Build the run's scenario, grade it and store it: (the engine's result, the seconds
+    of each of the three)."""
+    from django.db import transaction
+
+    from kaohe.engine import evaluate, load_text
+    from kaohe.results import jsonout
+    from kaohe.results.builder import PROVIDERS, build_scenario
+    from kaohe.results.services import run_store
+
+    started = time.perf_counter()
+    scenario = build_scenario(run.year.year, suite, providers=(*PROVIDERS, ballots_stand_in))
+    run.snapshot = jsonout.dumps(scenario.document)
+    built = time.perf_counter()
+    result = evaluate(load_text(run.snapshot))
+    graded = time.perf_counter()
+    with transaction.atomic():
+        run.save(update_fields=["snapshot"])
+        run.versions.set(scenario.versions)
+        run_store(run=run, result=result)
+    return result, built - started, graded - built, time.perf_counter() - graded
+
+
+@contextlib.contextmanager
+def graded_demo(database_url: str | None, year: int = 2024) -> Iterator[tuple[Any, Any]]:
+    """The demo county with its seed-004 suite graded and stored as a run: (run, the
+    cadre scheme)."""
+    with demo_to_grade(database_url, year) as (run, cadre, suite):
+        grade(run, suite)
         yield run, cadre
 
 
@@ -209,36 +234,10 @@ def main() -> None:
         "--database-url", help="an empty PostgreSQL database to use instead of SQLite"
     )
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as var:
-        os.environ.update(KAOHE_VAR_DIR=var, DEBUG="1")
-        os.environ.pop("DATABASE_URL", None)
-        if args.database_url:
-            os.environ["DATABASE_URL"] = args.database_url
-        os.environ.pop("CELERY_BROKER_URL", None)
-        _setup()
-        from django.core.management import call_command
-        from django.db import connection, transaction
+    with demo_to_grade(args.database_url, counties=args.counties) as (run, cadre_scheme, suite):
+        from django.db import connection
         from django.test.utils import CaptureQueriesContext
-        from django.utils import timezone
 
-        from kaohe.demo.services import demo_site_load
-        from kaohe.engine import evaluate, load_text
-        from kaohe.orgs.models import AssessmentYear
-        from kaohe.results import jsonout
-        from kaohe.results.builder import PROVIDERS, build_scenario
-        from kaohe.results.models import Run, RunStatus
-        from kaohe.results.services import run_store
-
-        call_command("migrate", verbosity=0)
-        year = 2024
-        demo_site_load(year=year)
-        _copies(args.counties)
-        cadre_scheme = _prepare(year)
-        suite = _suite(year)
-        run = Run.objects.create(
-            year=AssessmentYear.objects.get(year=year), suite=suite, status=RunStatus.RUNNING,
-            created_at=timezone.now(),
-        )  # fmt: skip
         profile = None
         if os.environ.get("BENCH_PROFILE"):
             import cProfile
@@ -247,17 +246,7 @@ def main() -> None:
             profile.enable()
         connection.queries_log.clear()  # the demo's queries would fill the log's 9,000
         with CaptureQueriesContext(connection) as queries:
-            started = time.perf_counter()
-            scenario = build_scenario(year, suite, providers=(*PROVIDERS, ballots_stand_in))
-            run.snapshot = jsonout.dumps(scenario.document)
-            built = time.perf_counter()
-            result = evaluate(load_text(run.snapshot))
-            graded = time.perf_counter()
-            with transaction.atomic():
-                run.save(update_fields=["snapshot"])
-                run.versions.set(scenario.versions)
-                run_store(run=run, result=result)
-            stored = time.perf_counter()
+            result, build_s, engine_s, store_s = grade(run, suite)
         if profile is not None:
             import pstats
 
@@ -265,8 +254,8 @@ def main() -> None:
             pstats.Stats(profile, stream=sys.stderr).sort_stats("cumulative").print_stats(35)
         cadres = len(result.scheme(f"s{cadre_scheme.pk}").results)
         print(
-            f"cadres={cadres} build_s={built - started:.2f} engine_s={graded - built:.2f} "
-            f"store_s={stored - graded:.2f} queries={len(queries.captured_queries)}"
+            f"cadres={cadres} build_s={build_s:.2f} engine_s={engine_s:.2f} "
+            f"store_s={store_s:.2f} queries={len(queries.captured_queries)}"
         )
 
 
