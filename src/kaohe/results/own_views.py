@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -15,7 +16,7 @@ from django.utils import timezone
 from kaohe.core.roles import Action, require
 from kaohe.results import appeals
 from kaohe.results.explain import explain
-from kaohe.results.models import AppealKind, AppealStatus
+from kaohe.results.models import Appeal, AppealKind, AppealStatus
 from kaohe.results.selectors import own_grades
 
 
@@ -24,7 +25,15 @@ def own_entries(user: object, today: dt.date | None = None) -> list[dict[str, An
     and what may still be filed by when (also shown on a cadre's home page)."""
     today = today or timezone.localdate()
     entries = []
-    for final in own_grades(user).order_by("-outcome__year__year", "scheme_id"):
+    filed_of = Prefetch(
+        "appeals",
+        queryset=Appeal.objects.filter(kind__in=(AppealKind.REVIEW, AppealKind.APPEAL)).order_by(
+            "filed_on", "pk"
+        ),
+        to_attr="filed",
+    )
+    grades = own_grades(user).prefetch_related(filed_of)
+    for final in grades.order_by("-outcome__year__year", "scheme_id"):
         row = final.row
         version = row.run.versions.filter(scheme_id=row.scheme_id).first()
         steps = explain(
@@ -33,11 +42,7 @@ def own_entries(user: object, today: dt.date | None = None) -> list[dict[str, An
             version.notes if version else {},
             row.group,
         )
-        filed = list(
-            final.appeals.filter(kind__in=(AppealKind.REVIEW, AppealKind.APPEAL)).order_by(
-                "filed_on", "pk"
-            )
-        )
+        filed = final.filed  # the prefetch's list
         review = next((a for a in filed if a.kind == AppealKind.REVIEW), None)
         appeal = next((a for a in filed if a.kind == AppealKind.APPEAL), None)
         deadline = appeals.review_deadline(final.outcome)

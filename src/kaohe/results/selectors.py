@@ -57,6 +57,9 @@ def own_grades(user: object) -> QuerySet[FinalGrade]:
     ).select_related("outcome__year", "scheme", "row__run")
 
 
+_UNIT_GROUP = re.compile(r"u[0-9]{1,18}")  # a unit's engine id (``builder.unit_id``)
+
+
 def group_labels(rows: Iterable[RunRow]) -> None:
     """Give each row a ``group_label`` to show: a cadre is ranked in their unit's group,
     whose id (``u12``, the builder's ``unit_id``) becomes the unit's name; a category's or
@@ -68,6 +71,3 @@ def group_labels(rows: Iterable[RunRow]) -> None:
         found = _UNIT_GROUP.fullmatch(row.group or "")
         label = names.get(int(row.group[1:])) if found else None
         row.group_label = label or row.group  # type: ignore[attr-defined]
-
-
-_UNIT_GROUP = re.compile(r"u[0-9]{1,18}")
